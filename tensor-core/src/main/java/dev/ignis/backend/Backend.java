@@ -1,0 +1,89 @@
+package dev.ignis.backend;
+
+import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Device;
+import dev.ignis.tensor.Storage;
+import dev.ignis.tensor.Tensor;
+
+/**
+ * The service-provider interface a device implements: a small set of kernels over strided tensor
+ * views. Backends are discovered with {@link java.util.ServiceLoader} and chosen by
+ * {@link Backends}.
+ *
+ * <p>Contract shared by the kernels: operands live on this backend's device; {@code out} is a
+ * freshly allocated contiguous tensor of the result shape unless stated otherwise; inputs may be
+ * arbitrary strided views (broadcast dimensions have stride 0) and are never modified. Shapes and
+ * dtypes have been validated by the caller (see STYLE.md: validate once, keep kernels thin).
+ */
+public interface Backend {
+    /** Short name used in configuration and logs, e.g. {@code cpu}, {@code cuda}. */
+    String name();
+
+    /** The device family this backend serves, e.g. {@code cpu}. */
+    String deviceType();
+
+    /** Preference among available backends; the highest available one is the default. */
+    int rank();
+
+    /** Whether this backend can run on this machine, with the reason. Must be cheap and safe. */
+    Availability probe();
+
+    /** A new storage of {@code size} elements on {@code device}, zero-filled. */
+    Storage allocate(DType dtype, int size, Device device);
+
+    /**
+     * A new storage on {@code device} holding a copy of a Java array ({@code float[]},
+     * {@code double[]}, {@code long[]} or {@code boolean[]} matching {@code dtype}).
+     */
+    Storage fromJavaArray(Object array, DType dtype, Device device);
+
+    /**
+     * The elements of a view in row-major order as a new Java array of its dtype
+     * ({@code float[]}, {@code double[]}, {@code long[]} or {@code boolean[]}).
+     */
+    Object toJavaArray(Tensor view);
+
+    /** dst[i] = (dst.dtype) src[i] over equal shapes; {@code dst} may be a strided view. */
+    void copy(Tensor src, Tensor dst);
+
+    /** dst[i] = value; {@code dst} may be a strided view. */
+    void fill(Tensor dst, double value);
+
+    /** out[i] = op(x[i], p, q). {@code out} may be {@code x} itself (in-place). */
+    void unary(UnaryOp op, Tensor x, double p, double q, Tensor out);
+
+    /**
+     * out[i] = op(a[i], b[i]) with {@code a}, {@code b} already expanded to {@code out}'s shape.
+     * {@code out} may be {@code a} itself (in-place).
+     */
+    void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+
+    /** out[i] = cond[i] ? a[i] : b[i], all expanded to {@code out}'s shape. */
+    void where(Tensor cond, Tensor a, Tensor b, Tensor out);
+
+    /**
+     * Reduces each row of a contiguous {@code [outer, n]} tensor: {@code out[r] = op(x[r, :])}.
+     * For MAX and MIN, {@code indices} (int64, {@code [outer]}) receives the arg position when not
+     * null.
+     */
+    void reduceRows(ReduceOp op, Tensor x, Tensor out, Tensor indices);
+
+    /**
+     * Batched matrix product {@code out[b] = a[b] · bm[b]}: {@code a} is {@code [B, M, K]},
+     * {@code bm} is {@code [B, K, N]} (any strides, including 0 batch strides), {@code out} is a
+     * contiguous {@code [B, M, N]}.
+     */
+    void bmm(Tensor a, Tensor bm, Tensor out);
+
+    /**
+     * out[...i_dim...] = x[... index[...i_dim...] ...]: {@code index} (int64) has {@code out}'s
+     * shape; its values have been checked against {@code x.size(dim)}.
+     */
+    void gather(Tensor x, int dim, Tensor index, Tensor out);
+
+    /**
+     * In place: {@code target[... index[p] ...] += src[p]} for every position p of {@code index}
+     * (which has {@code src}'s shape), {@code index} replacing coordinate {@code dim}.
+     */
+    void scatterAdd(Tensor target, int dim, Tensor index, Tensor src);
+}

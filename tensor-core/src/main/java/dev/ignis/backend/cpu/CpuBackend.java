@@ -1,0 +1,499 @@
+package dev.ignis.backend.cpu;
+
+import dev.ignis.backend.Availability;
+import dev.ignis.backend.Backend;
+import dev.ignis.backend.BinaryOp;
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.backend.ReduceOp;
+import dev.ignis.backend.UnaryOp;
+import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Device;
+import dev.ignis.tensor.Shape;
+import dev.ignis.tensor.Storage;
+import dev.ignis.tensor.Tensor;
+
+/**
+ * The reference backend: Java arrays on the heap. Float32 has fast paths (contiguous or
+ * row-strided loops without per-element dispatch for the common ops, OpenBLAS or blocked Java
+ * GEMM, parallel rows); every other case goes through a generic strided loop that is the
+ * definition the accelerator backends are tested against.
+ */
+public final class CpuBackend implements Backend {
+    /** Set by {@code ignis.blas=java}: GEMM stays in Java even where OpenBLAS loads. */
+    private final boolean forceJavaGemm = "java".equalsIgnoreCase(System.getProperty("ignis.blas", ""));
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String deviceType() {
+        return "cpu";
+    }
+
+    @Override
+    public int rank() {
+        return 0;
+    }
+
+    @Override
+    public Availability probe() {
+        return Availability.yes(IntraOpPool.threads() + " intra-op threads; GEMM: " + CpuGemm.implementation());
+    }
+
+    @Override
+    public Storage allocate(DType dtype, int size, Device device) {
+        return new CpuStorage(this, dtype, CpuStorage.newArray(dtype, size));
+    }
+
+    @Override
+    public Storage fromJavaArray(Object array, DType dtype, Device device) {
+        Object copy = switch (dtype) {
+            case FLOAT32 -> ((float[]) array).clone();
+            case FLOAT64 -> ((double[]) array).clone();
+            case INT64 -> ((long[]) array).clone();
+            case BOOL -> ((boolean[]) array).clone();
+        };
+        return new CpuStorage(this, dtype, copy);
+    }
+
+    @Override
+    public Object toJavaArray(Tensor view) {
+        CpuStorage dst = new CpuStorage(this, view.dtype(), CpuStorage.newArray(view.dtype(), view.numel()));
+        copyInto(view, dst, 0, Shape.contiguousStrides(view.shape()));
+        return dst.array();
+    }
+
+    private static CpuStorage cpu(Tensor t) {
+        return (CpuStorage) t.storage();
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        copyInto(src, cpu(dst), dst.offset(), dst.strides());
+    }
+
+    private void copyInto(Tensor src, CpuStorage d, int dOff, int[] dStrides) {
+        CpuStorage s = cpu(src);
+        int[] shape = src.shape();
+        if (s.dtype() == d.dtype() && src.isContiguous()
+                && java.util.Arrays.equals(dStrides, Shape.contiguousStrides(shape))) {
+            System.arraycopy(s.array(), src.offset(), d.array(), dOff, src.numel());
+            return;
+        }
+        StridedWalk w = walk(shape, new int[][] {src.strides(), dStrides}, new int[] {src.offset(), dOff});
+        if (w.isEmpty()) {
+            return;
+        }
+        int n = w.inner();
+        int is = w.innerStride(0);
+        int os = w.innerStride(1);
+        boolean f32 = s.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
+        boolean ints = !s.dtype().isFloatingPoint() && !d.dtype().isFloatingPoint();
+        do {
+            int i = w.offset(0);
+            int o = w.offset(1);
+            if (f32) {
+                for (int j = 0; j < n; j++) {
+                    d.f32[o + j * os] = s.f32[i + j * is];
+                }
+            } else if (ints && d.dtype() == DType.INT64) {
+                for (int j = 0; j < n; j++) {
+                    d.i64[o + j * os] = s.getLong(i + j * is);
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    d.set(o + j * os, s.get(i + j * is));
+                }
+            }
+        } while (w.next());
+    }
+
+    @Override
+    public void fill(Tensor dst, double value) {
+        CpuStorage d = cpu(dst);
+        StridedWalk w = walk(dst.shape(), new int[][] {dst.strides()}, new int[] {dst.offset()});
+        if (w.isEmpty()) {
+            return;
+        }
+        int n = w.inner();
+        int os = w.innerStride(0);
+        do {
+            int o = w.offset(0);
+            for (int j = 0; j < n; j++) {
+                d.set(o + j * os, value);
+            }
+        } while (w.next());
+    }
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, double p, double q, Tensor out) {
+        CpuStorage s = cpu(x);
+        CpuStorage d = cpu(out);
+        StridedWalk w = walk(out.shape(), new int[][] {x.strides(), out.strides()}, new int[] {x.offset(), out.offset()});
+        if (w.isEmpty()) {
+            return;
+        }
+        int n = w.inner();
+        int is = w.innerStride(0);
+        int os = w.innerStride(1);
+        boolean f32 = s.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
+        do {
+            int i = w.offset(0);
+            int o = w.offset(1);
+            if (f32) {
+                unaryF32(op, p, q, s.f32, i, is, d.f32, o, os, n);
+            } else {
+                for (int j = 0; j < n; j++) {
+                    d.set(o + j * os, op.apply(s.get(i + j * is), p, q));
+                }
+            }
+        } while (w.next());
+    }
+
+    private static void unaryF32(UnaryOp op, double p, double q, float[] x, int i, int is, float[] y, int o, int os, int n) {
+        switch (op) {
+            case ADD_SCALAR -> {
+                float fp = (float) p;
+                for (int j = 0; j < n; j++) {
+                    y[o + j * os] = x[i + j * is] + fp;
+                }
+            }
+            case MUL_SCALAR -> {
+                float fp = (float) p;
+                for (int j = 0; j < n; j++) {
+                    y[o + j * os] = x[i + j * is] * fp;
+                }
+            }
+            case RELU -> {
+                for (int j = 0; j < n; j++) {
+                    float v = x[i + j * is];
+                    y[o + j * os] = v > 0 || v != v ? v : 0f;
+                }
+            }
+            case NEG -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j * os] = -x[i + j * is];
+                }
+            }
+            default -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j * os] = (float) op.apply(x[i + j * is], p, q);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        CpuStorage sa = cpu(a);
+        CpuStorage sb = cpu(b);
+        CpuStorage d = cpu(out);
+        StridedWalk w = walk(out.shape(), new int[][] {a.strides(), b.strides(), out.strides()},
+                new int[] {a.offset(), b.offset(), out.offset()});
+        if (w.isEmpty()) {
+            return;
+        }
+        int n = w.inner();
+        int as = w.innerStride(0);
+        int bs = w.innerStride(1);
+        int os = w.innerStride(2);
+        boolean f32 = sa.dtype() == DType.FLOAT32 && sb.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
+        boolean i64 = sa.dtype() == DType.INT64 && sb.dtype() == DType.INT64 && d.dtype() == DType.INT64;
+        do {
+            int ia = w.offset(0);
+            int ib = w.offset(1);
+            int o = w.offset(2);
+            if (f32) {
+                binaryF32(op, sa.f32, ia, as, sb.f32, ib, bs, d.f32, o, os, n);
+            } else if (i64 && op != BinaryOp.DIV && op != BinaryOp.POW) {
+                for (int j = 0; j < n; j++) {
+                    d.i64[o + j * os] = binaryLong(op, sa.i64[ia + j * as], sb.i64[ib + j * bs]);
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    d.set(o + j * os, op.apply(sa.get(ia + j * as), sb.get(ib + j * bs)));
+                }
+            }
+        } while (w.next());
+    }
+
+    private static long binaryLong(BinaryOp op, long a, long b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case MAXIMUM -> Math.max(a, b);
+            case MINIMUM -> Math.min(a, b);
+            default -> (long) op.apply(a, b);
+        };
+    }
+
+    private static void binaryF32(BinaryOp op, float[] a, int ia, int as, float[] b, int ib, int bs,
+                                  float[] y, int o, int os, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j * os] = a[ia + j * as] + b[ib + j * bs];
+                }
+            }
+            case SUB -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j * os] = a[ia + j * as] - b[ib + j * bs];
+                }
+            }
+            case MUL -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j * os] = a[ia + j * as] * b[ib + j * bs];
+                }
+            }
+            case DIV -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j * os] = a[ia + j * as] / b[ib + j * bs];
+                }
+            }
+            default -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j * os] = (float) op.apply(a[ia + j * as], b[ib + j * bs]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        CpuStorage sc = cpu(cond);
+        CpuStorage sa = cpu(a);
+        CpuStorage sb = cpu(b);
+        CpuStorage d = cpu(out);
+        StridedWalk w = walk(out.shape(), new int[][] {cond.strides(), a.strides(), b.strides(), out.strides()},
+                new int[] {cond.offset(), a.offset(), b.offset(), out.offset()});
+        if (w.isEmpty()) {
+            return;
+        }
+        int n = w.inner();
+        do {
+            for (int j = 0; j < n; j++) {
+                boolean c = sc.get(w.offset(0) + j * w.innerStride(0)) != 0;
+                double v = c ? sa.get(w.offset(1) + j * w.innerStride(1)) : sb.get(w.offset(2) + j * w.innerStride(2));
+                d.set(w.offset(3) + j * w.innerStride(3), v);
+            }
+        } while (w.next());
+    }
+
+    @Override
+    public void reduceRows(ReduceOp op, Tensor x, Tensor out, Tensor indices) {
+        CpuStorage s = cpu(x);
+        CpuStorage d = cpu(out);
+        CpuStorage idx = indices == null ? null : cpu(indices);
+        int[] shape = x.shape();
+        int rows = shape[0];
+        int n = shape[1];
+        int base = x.offset();
+        int outOff = out.offset();
+        IntraOpPool.parallelFor(rows, Math.max(1, (1 << 14) / Math.max(n, 1)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int start = base + r * n;
+                if (op == ReduceOp.SUM) {
+                    if (s.dtype() == DType.INT64) {
+                        long acc = 0;
+                        for (int j = 0; j < n; j++) {
+                            acc += s.i64[start + j];
+                        }
+                        d.i64[outOff + r] = acc;
+                    } else if (s.dtype() == DType.FLOAT32) {
+                        double acc = 0;
+                        for (int j = 0; j < n; j++) {
+                            acc += s.f32[start + j];
+                        }
+                        d.f32[outOff + r] = (float) acc;
+                    } else {
+                        double acc = 0;
+                        for (int j = 0; j < n; j++) {
+                            acc += s.get(start + j);
+                        }
+                        d.set(outOff + r, acc);
+                    }
+                } else {
+                    boolean max = op == ReduceOp.MAX;
+                    int best = 0;
+                    double bestValue = s.get(start);
+                    for (int j = 1; j < n && !Double.isNaN(bestValue); j++) {
+                        double v = s.get(start + j);
+                        if (Double.isNaN(v) || (max ? v > bestValue : v < bestValue)) {
+                            best = j;
+                            bestValue = v;
+                        }
+                    }
+                    d.set(outOff + r, bestValue);
+                    if (idx != null) {
+                        idx.i64[indices.offset() + r] = best;
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void bmm(Tensor a, Tensor b, Tensor out) {
+        int[] as = a.shape();
+        int[] bs = b.shape();
+        int batches = as[0];
+        int m = as[1];
+        int k = as[2];
+        int n = bs[2];
+        int[] ast = a.strides();
+        int[] bst = b.strides();
+        int[] aLayout = gemmLayout(m, k, ast[1], ast[2]);
+        int[] bLayout = gemmLayout(k, n, bst[1], bst[2]);
+        if (aLayout == null) {
+            a = a.contiguous();
+            ast = a.strides();
+            aLayout = gemmLayout(m, k, ast[1], ast[2]);
+        }
+        if (bLayout == null) {
+            b = b.contiguous();
+            bst = b.strides();
+            bLayout = gemmLayout(k, n, bst[1], bst[2]);
+        }
+        CpuStorage sa = cpu(a);
+        CpuStorage sb = cpu(b);
+        CpuStorage so = cpu(out);
+        final int[] la = aLayout;
+        final int[] lb = bLayout;
+        final int aBatch = ast[0];
+        final int bBatch = bst[0];
+        final int aOff = a.offset();
+        final int bOff = b.offset();
+        final int oOff = out.offset();
+        IntraOpPool.RangeBody body = (b0, b1) -> {
+            for (int i = b0; i < b1; i++) {
+                if (so.dtype() == DType.FLOAT32) {
+                    CpuGemm.sgemm(la[0] == 1, lb[0] == 1, m, n, k, sa.f32, aOff + i * aBatch, la[1],
+                            sb.f32, bOff + i * bBatch, lb[1], so.f32, oOff + i * m * n, n, forceJavaGemm);
+                } else {
+                    CpuGemm.dgemm(la[0] == 1, lb[0] == 1, m, n, k, sa.f64, aOff + i * aBatch, la[1],
+                            sb.f64, bOff + i * bBatch, lb[1], so.f64, oOff + i * m * n, n);
+                }
+            }
+        };
+        // Many small products: one per thread. Few large ones: GEMM parallelises inside.
+        long flopsPerBatch = 2L * m * n * k;
+        if (batches > 1 && flopsPerBatch < (1L << 24)) {
+            IntraOpPool.parallelFor(batches, 1, body);
+        } else {
+            body.run(0, batches);
+        }
+    }
+
+    /**
+     * How a {@code rows × cols} matrix with strides (sr, sc) maps onto BLAS: {transposed?1:0, ld},
+     * or null when it needs a contiguous copy first.
+     */
+    private static int[] gemmLayout(int rows, int cols, int sr, int sc) {
+        if ((cols == 1 || sc == 1) && (rows == 1 || sr >= Math.max(cols, 1))) {
+            return new int[] {0, rows == 1 ? Math.max(cols, 1) : sr};
+        }
+        if ((rows == 1 || sr == 1) && (cols == 1 || sc >= Math.max(rows, 1))) {
+            return new int[] {1, cols == 1 ? Math.max(rows, 1) : sc};
+        }
+        return null;
+    }
+
+    @Override
+    public void gather(Tensor x, int dim, Tensor index, Tensor out) {
+        CpuStorage sx = cpu(x);
+        CpuStorage so = cpu(out);
+        long[] idx = (long[]) toJavaArray(index);
+        int[] shape = index.shape();
+        int[] xs = x.strides();
+        int[] os = out.strides();
+        int[] coord = new int[shape.length];
+        for (int p = 0; p < idx.length; p++) {
+            int xo = x.offset();
+            int oo = out.offset();
+            for (int d = 0; d < shape.length; d++) {
+                xo += (d == dim ? (int) idx[p] : coord[d]) * xs[d];
+                oo += coord[d] * os[d];
+            }
+            so.set(oo, sx.get(xo));
+            increment(coord, shape);
+        }
+    }
+
+    @Override
+    public void scatterAdd(Tensor target, int dim, Tensor index, Tensor src) {
+        CpuStorage st = cpu(target);
+        CpuStorage ss = cpu(src);
+        long[] idx = (long[]) toJavaArray(index);
+        int[] shape = index.shape();
+        int[] ts = target.strides();
+        int[] srcStrides = src.strides();
+        int[] coord = new int[shape.length];
+        for (int p = 0; p < idx.length; p++) {
+            int to = target.offset();
+            int so = src.offset();
+            for (int d = 0; d < shape.length; d++) {
+                to += (d == dim ? (int) idx[p] : coord[d]) * ts[d];
+                so += coord[d] * srcStrides[d];
+            }
+            st.set(to, st.get(to) + ss.get(so));
+            increment(coord, shape);
+        }
+    }
+
+    private static void increment(int[] coord, int[] shape) {
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (++coord[d] < shape[d]) {
+                return;
+            }
+            coord[d] = 0;
+        }
+    }
+
+    /** A walk over {@code shape} after merging dimensions that are contiguous in every operand. */
+    private static StridedWalk walk(int[] shape, int[][] strides, int[] offsets) {
+        int rank = shape.length;
+        if (rank <= 1) {
+            return new StridedWalk(shape, strides, offsets);
+        }
+        int[] mergedShape = new int[rank];
+        int[][] mergedStrides = new int[strides.length][rank];
+        int r = 0;
+        mergedShape[0] = shape[0];
+        for (int k = 0; k < strides.length; k++) {
+            mergedStrides[k][0] = strides[k][0];
+        }
+        for (int d = 1; d < rank; d++) {
+            boolean mergeable = true;
+            for (int k = 0; k < strides.length; k++) {
+                mergeable &= mergedStrides[k][r] == strides[k][d] * shape[d];
+            }
+            if (mergedShape[r] == 1) {
+                // A size-1 dimension has no meaningful stride: the next one replaces it.
+                mergedShape[r] = shape[d];
+                for (int k = 0; k < strides.length; k++) {
+                    mergedStrides[k][r] = strides[k][d];
+                }
+            } else if (mergeable) {
+                mergedShape[r] *= shape[d];
+                for (int k = 0; k < strides.length; k++) {
+                    mergedStrides[k][r] = strides[k][d];
+                }
+            } else {
+                r++;
+                mergedShape[r] = shape[d];
+                for (int k = 0; k < strides.length; k++) {
+                    mergedStrides[k][r] = strides[k][d];
+                }
+            }
+        }
+        int n = r + 1;
+        int[][] st = new int[strides.length][];
+        for (int k = 0; k < strides.length; k++) {
+            st[k] = java.util.Arrays.copyOf(mergedStrides[k], n);
+        }
+        return new StridedWalk(java.util.Arrays.copyOf(mergedShape, n), st, offsets);
+    }
+}

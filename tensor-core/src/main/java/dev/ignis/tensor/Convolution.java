@@ -1,0 +1,189 @@
+package dev.ignis.tensor;
+
+import dev.ignis.autograd.GradMode;
+
+/**
+ * Convolution and pooling over {@code [N, C, L]} (1-D) and {@code [N, C, H, W]} (2-D) inputs, as
+ * torch.nn.functional. Convolution is im2col + batched GEMM; its backward is GEMM + col2im.
+ * Pooling reduces each window with the row kernels; max pooling routes the gradient to the arg
+ * max of each window.
+ */
+public final class Convolution {
+    private Convolution() {
+    }
+
+    /**
+     * out[n, o] = bias[o] + Σ_{c in group(o), i, j} w[o, c, i, j] · x[n, c, s·y + d·i − p, s·x + d·j − p].
+     *
+     * @param x        {@code [N, C, H, W]} (or unbatched {@code [C, H, W]})
+     * @param weight   {@code [O, C/groups, kh, kw]}
+     * @param bias     {@code [O]} or null
+     * @param stride   {sh, sw}; padding {ph, pw}; dilation {dh, dw}
+     * @return {@code [N, O, OH, OW]}
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
+                                int groups) {
+        if (x.dim() == 3) {
+            return conv2d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0);
+        }
+        if (x.dim() != 4 || weight.dim() != 4) {
+            throw new IllegalArgumentException("conv2d: expected 4-D input [N, C, H, W] and 4-D weight [O, C/groups, kH, kW],"
+                    + " got input " + Shape.format(x.shape()) + " and weight " + Shape.format(weight.shape()));
+        }
+        int n = x.size(0);
+        int c = x.size(1);
+        int o = weight.size(0);
+        if (groups <= 0 || c % groups != 0 || o % groups != 0) {
+            throw new IllegalArgumentException("conv2d: groups (" + groups + ") must be positive and divide both in_channels ("
+                    + c + ") and out_channels (" + o + ")");
+        }
+        if (weight.size(1) * groups != c) {
+            throw new IllegalArgumentException("conv2d: Given groups=" + groups + ", weight of size "
+                    + Shape.format(weight.shape()) + ", expected input" + Shape.format(x.shape()) + " to have "
+                    + weight.size(1) * groups + " channels, but got " + c + " channels instead");
+        }
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != o)) {
+            throw new IllegalArgumentException("conv2d: bias must have shape [" + o + "], got " + Shape.format(bias.shape()));
+        }
+        Windows win = new Windows(n, c, x.size(2), x.size(3), weight.size(2), weight.size(3), stride[0], stride[1],
+                padding[0], padding[1], dilation[0], dilation[1]);
+        win.check("conv2d");
+        int cgkk = weight.size(1) * win.kh() * win.kw();
+        int og = o / groups;
+        int l = win.outH() * win.outW();
+        Tensor out;
+        try (var ignored = GradMode.noGrad()) {
+            Tensor cols = columns(x, win, groups, cgkk, l);
+            Tensor w3 = weight.contiguous().view(groups, og, cgkk);
+            Tensor[] perGroup = new Tensor[groups];
+            for (int g = 0; g < groups; g++) {
+                perGroup[g] = w3.select(0, g).unsqueeze(0).expand(n, og, cgkk).bmm(cols.select(1, g));
+            }
+            out = (groups == 1 ? perGroup[0] : Tensor.cat(java.util.List.of(perGroup), 1)).view(n, o, win.outH(), win.outW());
+            if (bias != null) {
+                out = out.add(bias.view(1, o, 1, 1));
+            }
+        }
+        return Autograd.record("ConvolutionBackward0", out, Autograd.of(x, weight, bias), Autograd.of(x, weight),
+                (grad, ctx) -> {
+                    Tensor in = ctx.saved(0);
+                    Tensor w3 = ctx.saved(1).contiguous().view(groups, og, cgkk);
+                    Tensor g4 = grad.contiguous().view(n, groups, og, l);
+                    Tensor cols = ctx.needsGrad(1) ? columns(in, win, groups, cgkk, l) : null;
+                    Tensor[] gw = new Tensor[groups];
+                    Tensor[] gcols = new Tensor[groups];
+                    for (int g = 0; g < groups; g++) {
+                        Tensor gg = g4.select(1, g);
+                        if (ctx.needsGrad(1)) {
+                            gw[g] = gg.bmm(cols.select(1, g).transpose(1, 2)).sum(0, false);
+                        }
+                        if (ctx.needsGrad(0)) {
+                            gcols[g] = w3.select(0, g).t().unsqueeze(0).expand(n, cgkk, og).bmm(gg);
+                        }
+                    }
+                    Tensor gx = null;
+                    if (ctx.needsGrad(0)) {
+                        Tensor all = groups == 1 ? gcols[0] : Tensor.stack(java.util.List.of(gcols), 1);
+                        gx = win.fold(all.reshape(n, c, win.kh(), win.kw(), win.outH(), win.outW()));
+                    }
+                    Tensor gWeight = ctx.needsGrad(1)
+                            ? Tensor.stack(java.util.List.of(gw), 0).reshape(ctx.saved(1).shape()) : null;
+                    Tensor gBias = ctx.needsGrad(2) ? grad.sum(new int[] {0, 2, 3}, false) : null;
+                    return new Tensor[] {gx, gWeight, gBias};
+                });
+    }
+
+    /** im2col: {@code [N, groups, C/groups·kh·kw, OH·OW]}, contiguous. */
+    private static Tensor columns(Tensor x, Windows win, int groups, int cgkk, int l) {
+        Tensor xp = win.pad(x.contiguous(), 0.0);
+        return win.unfold(xp).contiguous().view(win.n(), groups, cgkk, l);
+    }
+
+    /** conv2d on {@code [N, C, L]} with weight {@code [O, C/groups, k]}. */
+    public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        if (x.dim() == 2) {
+            return conv1d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0);
+        }
+        if (x.dim() != 3 || weight.dim() != 3) {
+            throw new IllegalArgumentException("conv1d: expected 3-D input [N, C, L] and 3-D weight [O, C/groups, k], got"
+                    + " input " + Shape.format(x.shape()) + " and weight " + Shape.format(weight.shape()));
+        }
+        return conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, new int[] {1, stride}, new int[] {0, padding},
+                new int[] {1, dilation}, groups).squeeze(2);
+    }
+
+    /** Max over each window (padding counts as −∞); backward routes g to each window's arg max. */
+    public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        if (x.dim() == 3) {
+            return maxPool2d(x.unsqueeze(0), kernel, stride, padding, dilation).squeeze(0);
+        }
+        Windows win = poolWindows("max_pool2d", x, kernel, stride, padding, dilation);
+        int rows = win.n() * win.c() * win.outH() * win.outW();
+        int k = win.kh() * win.kw();
+        Tensor out;
+        Tensor argmax;
+        try (var ignored = GradMode.noGrad()) {
+            Tensor windows = win.unfold(win.pad(x.contiguous(), Double.NEGATIVE_INFINITY)).permute(0, 1, 4, 5, 2, 3)
+                    .reshape(rows, k);
+            ValuesIndices best = windows.max(1, false);
+            out = best.values().view(win.n(), win.c(), win.outH(), win.outW());
+            argmax = best.indices().view(rows, 1);
+        }
+        return Autograd.record("MaxPool2DWithIndicesBackward0", out, Autograd.of(x), Autograd.of(argmax), (g, ctx) -> {
+            Tensor cols = Tensor.zeros(g.dtype(), g.device(), rows, k)
+                    .scatterAdd(1, ctx.saved(0), g.contiguous().view(rows, 1));
+            return new Tensor[] {win.fold(cols.view(win.n(), win.c(), win.outH(), win.outW(), win.kh(), win.kw())
+                    .permute(0, 1, 4, 5, 2, 3))};
+        });
+    }
+
+    /** Mean over each window, zero padding included in the count (count_include_pad=True). */
+    public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
+        if (x.dim() == 3) {
+            return avgPool2d(x.unsqueeze(0), kernel, stride, padding).squeeze(0);
+        }
+        Windows win = poolWindows("avg_pool2d", x, kernel, stride, padding, new int[] {1, 1});
+        int k = win.kh() * win.kw();
+        Tensor out;
+        try (var ignored = GradMode.noGrad()) {
+            out = win.unfold(win.pad(x.contiguous(), 0.0)).sum(new int[] {2, 3}, false).div(k);
+        }
+        int[] colShape = {win.n(), win.c(), win.kh(), win.kw(), win.outH(), win.outW()};
+        return Autograd.record("AvgPool2DBackward0", out, x, (g, ctx) -> new Tensor[] {
+            win.fold(g.div(k).view(win.n(), win.c(), 1, 1, win.outH(), win.outW()).expand(colShape))});
+    }
+
+    public static Tensor maxPool1d(Tensor x, int kernel, int stride, int padding, int dilation) {
+        return pool1d(x, t -> maxPool2d(t, new int[] {1, kernel}, new int[] {1, stride}, new int[] {0, padding},
+                new int[] {1, dilation}));
+    }
+
+    public static Tensor avgPool1d(Tensor x, int kernel, int stride, int padding) {
+        return pool1d(x, t -> avgPool2d(t, new int[] {1, kernel}, new int[] {1, stride}, new int[] {0, padding}));
+    }
+
+    private static Tensor pool1d(Tensor x, java.util.function.UnaryOperator<Tensor> pool2d) {
+        if (x.dim() != 2 && x.dim() != 3) {
+            throw new IllegalArgumentException("pool1d: expected 2-D or 3-D input [N, C, L], got " + Shape.format(x.shape()));
+        }
+        return pool2d.apply(x.unsqueeze(-2)).squeeze(-2);
+    }
+
+    private static Windows poolWindows(String op, Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        if (x.dim() != 4) {
+            throw new IllegalArgumentException(op + ": expected 3-D or 4-D input [N, C, H, W], got " + Shape.format(x.shape()));
+        }
+        int[] s = stride == null ? kernel : stride;
+        for (int i = 0; i < 2; i++) {
+            int effective = dilation[i] * (kernel[i] - 1) + 1;
+            if (padding[i] > effective / 2) {
+                throw new IllegalArgumentException(op + ": pad should be at most half of effective kernel size, but got pad="
+                        + padding[i] + ", kernel_size=" + kernel[i] + " and dilation=" + dilation[i]);
+            }
+        }
+        Windows win = new Windows(x.size(0), x.size(1), x.size(2), x.size(3), kernel[0], kernel[1], s[0], s[1],
+                padding[0], padding[1], dilation[0], dilation[1]);
+        win.check(op);
+        return win;
+    }
+}

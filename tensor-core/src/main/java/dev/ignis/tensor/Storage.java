@@ -1,0 +1,43 @@
+package dev.ignis.tensor;
+
+import dev.ignis.backend.Backend;
+
+/**
+ * A flat block of elements owned by one backend on one device. Tensors are views over a storage
+ * (shape, strides, offset); all views of a storage share its version counter, which autograd uses
+ * to detect in-place changes of tensors saved for backward.
+ *
+ * <p>Only {@code tensor-core} reads or writes a storage's elements.
+ */
+public abstract class Storage {
+    private final DType dtype;
+    private final int size;
+    private int version;
+
+    protected Storage(DType dtype, int size) {
+        this.dtype = dtype;
+        this.size = size;
+    }
+
+    public final DType dtype() {
+        return dtype;
+    }
+
+    /** Number of elements. */
+    public final int size() {
+        return size;
+    }
+
+    public abstract Backend backend();
+
+    public abstract Device device();
+
+    /** Bumped by every in-place write through any view of this storage. */
+    public final int version() {
+        return version;
+    }
+
+    public final void bumpVersion() {
+        version++;
+    }
+}
