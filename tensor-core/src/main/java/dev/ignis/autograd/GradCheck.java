@@ -53,7 +53,7 @@ public final class GradCheck {
             }
             double[] seed = new double[outputs];
             seed[i] = 1.0;
-            y.backward(Tensor.fromArray(seed, y.shape()).to(y.dtype()), false);
+            y.backward(Tensor.fromArray(seed).reshape(y.shape()).to(y.dtype()), false);
             for (int j = 0; j < inputs.length; j++) {
                 Tensor g = inputs[j].grad();
                 analytic[j][i] = g == null ? new double[inputs[j].numel()] : g.toDoubleArray();
