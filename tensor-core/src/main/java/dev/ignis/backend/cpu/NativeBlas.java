@@ -30,7 +30,7 @@ final class NativeBlas {
                 Loader.load(openblas_nolapack.class);
                 openblas_nolapack.blas_set_num_threads(1);
                 ok = true;
-                status = "OpenBLAS " + openblas_nolapack.OPENBLAS_VERSION.trim() + " (bytedeco), single-threaded per call";
+                status = openblas_nolapack.OPENBLAS_VERSION.trim() + " (bytedeco), single-threaded per call";
             } catch (Throwable t) {
                 ok = false;
                 status = "OpenBLAS natives did not load: " + t;

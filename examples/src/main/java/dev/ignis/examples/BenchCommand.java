@@ -1,0 +1,54 @@
+package dev.ignis.examples;
+
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.backend.cpu.CpuGemm;
+import dev.ignis.tensor.Generator;
+import dev.ignis.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ignis bench gemm}: float32 matmul throughput, the counterpart of shared/bench/torch_gemm.py. */
+@Command(name = "bench", description = "Micro-benchmarks.", subcommands = {BenchCommand.Gemm.class})
+final class BenchCommand implements Runnable {
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "gemm", description = "float32 N×N matmul through Tensor.matmul; prints one line ending in gflops=G"
+            + " (median of 5 timed rounds after a 1 s warm-up).")
+    static final class Gemm implements Runnable {
+        @Option(names = "--size", defaultValue = "1024", description = "matrix size N (default ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--threads", defaultValue = "2", description = "intra-op threads T (default ${DEFAULT-VALUE})")
+        int threads;
+
+        @Override
+        public void run() {
+            IntraOpPool.setThreads(threads);
+            Generator gen = new Generator(0);
+            Tensor a = Tensor.randn(gen, size, size);
+            Tensor b = Tensor.randn(gen, size, size);
+            long flops = 2L * size * size * size;
+            // Warm up for at least a second: JIT compilation and the heap growing to its working size
+            // (each product allocates its result) happen here, not in the timed runs.
+            long warmupEnd = System.nanoTime() + 1_000_000_000L;
+            for (int i = 0; i < 3 || System.nanoTime() < warmupEnd; i++) {
+                a.matmul(b);
+            }
+            int reps = (int) Math.max(3, 4e10 / flops);
+            double[] rounds = new double[5];
+            for (int r = 0; r < rounds.length; r++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    a.matmul(b);
+                }
+                rounds[r] = flops * reps / ((System.nanoTime() - start) / 1e9) / 1e9;
+            }
+            java.util.Arrays.sort(rounds);
+            System.out.printf("ignis gemm size=%d threads=%d impl=\"%s\" rounds=%d median_of gflops=%.1f%n", size,
+                    threads, CpuGemm.implementation(), rounds.length, rounds[rounds.length / 2]);
+        }
+    }
+}

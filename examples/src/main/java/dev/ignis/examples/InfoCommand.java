@@ -1,0 +1,24 @@
+package dev.ignis.examples;
+
+import dev.ignis.backend.Backends;
+import dev.ignis.backend.IntraOpPool;
+import picocli.CommandLine.Command;
+
+/** {@code ignis info}: the backends found, which one is used and why. */
+@Command(name = "info", description = "List the backends found, the one in use and why.")
+final class InfoCommand implements Runnable {
+    @Override
+    public void run() {
+        System.out.println("Ignis 0.1.0-SNAPSHOT on Java " + System.getProperty("java.version") + " ("
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
+        System.out.println("intra-op threads: " + IntraOpPool.threads()
+                + " (set with -Dignis.threads=N or IGNIS_NUM_THREADS)");
+        System.out.println("backends found:");
+        for (Backends.Found f : Backends.discovered()) {
+            System.out.printf("  %-8s rank %-3d %-11s %s%n", f.backend().name(), f.backend().rank(),
+                    f.availability().available() ? "available" : "unavailable", f.availability().reason());
+        }
+        Backends.Choice choice = Backends.choice();
+        System.out.println("using: " + choice.backend().name() + " (" + choice.reason() + ")");
+    }
+}
