@@ -21,7 +21,11 @@ final class TensorFormatter {
         double[] values = c.toDoubleArray();
         int[] shape = c.shape();
         boolean summarize = values.length > THRESHOLD;
-        ElementFormat fmt = new ElementFormat(t.dtype(), values, shape, summarize);
+        java.util.List<Double> shown = new java.util.ArrayList<>();
+        if (values.length > 0) {
+            collect(values, shape, Shape.contiguousStrides(shape), 0, 0, summarize, shown);
+        }
+        ElementFormat fmt = new ElementFormat(t.dtype(), shown);
         StringBuilder sb = new StringBuilder("tensor(");
         if (values.length == 0) {
             sb.append("[]");
@@ -54,6 +58,26 @@ final class TensorFormatter {
         return sb.append(shape.length == 1 ? "," : "").toString();
     }
 
+    /** The elements that will be printed (all, or the edges of every dimension when summarizing). */
+    private static void collect(double[] v, int[] shape, int[] strides, int dim, int base, boolean summarize,
+                                java.util.List<Double> out) {
+        if (shape.length == 0) {
+            out.add(v[0]);
+            return;
+        }
+        int size = shape[dim];
+        for (int i = 0; i < size; i++) {
+            if (summarize && size > 2 * EDGE && i == EDGE) {
+                i = size - EDGE;
+            }
+            if (dim == shape.length - 1) {
+                out.add(v[base + i * strides[dim]]);
+            } else {
+                collect(v, shape, strides, dim + 1, base + i * strides[dim], summarize, out);
+            }
+        }
+    }
+
     private static void body(StringBuilder sb, double[] v, int[] shape, int[] strides, int dim, int base,
                              ElementFormat fmt, int indent, boolean summarize) {
         if (shape.length == 0) {
@@ -63,18 +87,21 @@ final class TensorFormatter {
         int size = shape[dim];
         sb.append('[');
         if (dim == shape.length - 1) {
-            int perLine = Math.max(1, (LINE_WIDTH - indent) / (fmt.width + 2));
-            int printed = 0;
+            // As PyTorch: the "..." of a summarized row counts as one element when wrapping lines.
+            java.util.List<String> items = new java.util.ArrayList<>();
             for (int i = 0; i < size; i++) {
                 if (summarize && size > 2 * EDGE && i == EDGE) {
-                    sb.append(" ...,");
+                    items.add(" ...");
                     i = size - EDGE;
                 }
-                if (printed > 0) {
-                    sb.append(printed % perLine == 0 ? ",\n" + " ".repeat(indent + dim + 1) : ", ");
+                items.add(fmt.format(v[base + i * strides[dim]]));
+            }
+            int perLine = Math.max(1, (LINE_WIDTH - indent - dim) / (fmt.width + 2));
+            for (int i = 0; i < items.size(); i++) {
+                if (i > 0) {
+                    sb.append(i % perLine == 0 ? ",\n" + " ".repeat(indent + dim + 1) : ", ");
                 }
-                sb.append(fmt.format(v[base + i * strides[dim]]));
-                printed++;
+                sb.append(items.get(i));
             }
         } else {
             String sep = "," + "\n".repeat(shape.length - dim - 1) + " ".repeat(indent + dim + 1);
@@ -99,7 +126,7 @@ final class TensorFormatter {
         private boolean sciMode;
         private int width;
 
-        ElementFormat(DType dtype, double[] values, int[] shape, boolean summarize) {
+        ElementFormat(DType dtype, java.util.List<Double> values) {
             this.dtype = dtype;
             double maxAbs = 0;
             double minAbs = Double.POSITIVE_INFINITY;
