@@ -10,17 +10,17 @@ import dev.ignis.tensor.Tensor;
 final class SavedTensor {
     private final Tensor tensor;
     private final int version;
-    private final String producer;
 
     SavedTensor(Tensor tensor) {
         this.tensor = tensor;
         this.version = tensor.storage().version();
-        this.producer = tensor.gradFn() != null ? "output 0 of " + tensor.gradFn().name() : "a leaf or constant tensor";
     }
 
     Tensor unpack() {
         int now = tensor.storage().version();
         if (now != version) {
+            // Read at failure time: an op's own output gets its grad_fn only after the node saving it exists.
+            String producer = tensor.gradFn() != null ? "output 0 of " + tensor.gradFn().name() : "a leaf or constant tensor";
             throw new IllegalStateException("one of the variables needed for gradient computation has been modified by an"
                     + " inplace operation: [" + typeName(tensor) + " " + Shape.format(tensor.shape()) + "], which is "
                     + producer + ", is at version " + now + "; expected version " + version + " instead.");
