@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", description = "Train a small MLP on a synthetic spiral with tensors and autograd.")
 final class DemoCommand implements Runnable {
-    @Option(names = "--epochs", defaultValue = "200", description = "full-batch steps (default ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "500", description = "full-batch steps (default ${DEFAULT-VALUE})")
     int epochs;
 
     @Option(names = "--hidden", defaultValue = "64", description = "hidden units (default ${DEFAULT-VALUE})")
@@ -57,7 +57,7 @@ final class DemoCommand implements Runnable {
                     p.add_(p.grad(), -lr);
                 }
             }
-            if (epoch == 1 || epoch % 20 == 0 || epoch == epochs) {
+            if (epoch == 1 || epoch % 50 == 0 || epoch == epochs) {
                 double accuracy = logits.argmax(1, false).eq(y).to(dev.ignis.tensor.DType.FLOAT32).mean().item();
                 System.out.printf("epoch %4d/%d  loss %.4f  train accuracy %.3f  (%.1f s)%n", epoch, epochs, loss.item(),
                         accuracy, (System.nanoTime() - start) / 1e9);
