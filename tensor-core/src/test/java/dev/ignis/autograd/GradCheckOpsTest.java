@@ -54,6 +54,7 @@ class GradCheckOpsTest {
                 op("rsqrt", x -> x[0].rsqrt(), positive(14, 5)),
                 op("abs", x -> x[0].abs(), leaf(15, 2, 4)),
                 op("clamp", x -> x[0].clamp(-0.5, 0.7), leaf(16, 3, 4)),
+                op("sign (zero gradient)", x -> x[0].sign().mul(x[0]), leaf(99, 3, 4)),
                 op("maximum", x -> x[0].maximum(x[1]), leaf(17, 3, 4), leaf(18, 4)),
                 op("minimum", x -> x[0].minimum(x[1]), leaf(19, 3, 4), leaf(20, 3, 1)),
                 op("where", x -> Tensor.where(x[0].gt(0.0), x[0], x[1]), leaf(21, 3, 4), leaf(22, 4)),

@@ -213,6 +213,37 @@ class TensorTest {
     }
 
     @Test
+    void largeKernelsGiveTheSameResultOnOneOrManyThreads() {
+        Generator g = new Generator(11);
+        Tensor a = Tensor.randn(g, 300, 500);
+        Tensor b = Tensor.randn(g, 500, 1);
+        int before = dev.ignis.backend.IntraOpPool.threads();
+        float[][] results = new float[2][];
+        try {
+            for (int t = 0; t < 2; t++) {
+                dev.ignis.backend.IntraOpPool.setThreads(t == 0 ? 1 : 4);
+                Tensor r = a.t().mul(b).add(1.0).exp().clamp(0, 3).contiguous();   // strided, broadcast, unary
+                Tensor filled = Tensor.zeros(500, 300);
+                filled.t().fill_(2.0);
+                results[t] = r.add(filled).sum(0, false).toFloatArray();
+            }
+        } finally {
+            dev.ignis.backend.IntraOpPool.setThreads(before);
+        }
+        assertArrayEquals(results[0], results[1]);
+    }
+
+    @Test
+    void castsPassGradientsBackInTheInputType() {
+        Tensor x = Tensor.of(1.5f, -2f).requiresGrad(true);
+        Tensor y = x.to(DType.FLOAT64).mul(Tensor.fromArray(new double[] {2, 3})).sum();
+        y.backward();
+        assertEquals(DType.FLOAT32, x.grad().dtype());
+        assertArrayEquals(new float[] {2, 3}, x.grad().toFloatArray());
+        assertFalse(x.to(DType.INT64).requiresGrad(), "integer results are not differentiable");
+    }
+
+    @Test
     void itemAndRepr() {
         assertEquals(3.0, Tensor.arange(3).sum().item());
         assertThrows(IllegalStateException.class, () -> Tensor.zeros(2).item());

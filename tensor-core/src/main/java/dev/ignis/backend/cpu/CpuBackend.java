@@ -82,74 +82,68 @@ public final class CpuBackend implements Backend {
             System.arraycopy(s.array(), src.offset(), d.array(), dOff, src.numel());
             return;
         }
-        StridedWalk w = walk(shape, new int[][] {src.strides(), dStrides}, new int[] {src.offset(), dOff});
-        if (w.isEmpty()) {
-            return;
-        }
-        int n = w.inner();
-        int is = w.innerStride(0);
-        int os = w.innerStride(1);
         boolean f32 = s.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
         boolean ints = !s.dtype().isFloatingPoint() && !d.dtype().isFloatingPoint();
-        do {
-            int i = w.offset(0);
-            int o = w.offset(1);
-            if (f32) {
-                for (int j = 0; j < n; j++) {
-                    d.f32[o + j * os] = s.f32[i + j * is];
+        forEachBlock(shape, new int[][] {src.strides(), dStrides}, new int[] {src.offset(), dOff}, w -> {
+            int n = w.inner();
+            int is = w.innerStride(0);
+            int os = w.innerStride(1);
+            do {
+                int i = w.offset(0);
+                int o = w.offset(1);
+                if (f32) {
+                    for (int j = 0; j < n; j++) {
+                        d.f32[o + j * os] = s.f32[i + j * is];
+                    }
+                } else if (ints && d.dtype() == DType.INT64) {
+                    for (int j = 0; j < n; j++) {
+                        d.i64[o + j * os] = s.getLong(i + j * is);
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        d.set(o + j * os, s.get(i + j * is));
+                    }
                 }
-            } else if (ints && d.dtype() == DType.INT64) {
-                for (int j = 0; j < n; j++) {
-                    d.i64[o + j * os] = s.getLong(i + j * is);
-                }
-            } else {
-                for (int j = 0; j < n; j++) {
-                    d.set(o + j * os, s.get(i + j * is));
-                }
-            }
-        } while (w.next());
+            } while (w.next());
+        });
     }
 
     @Override
     public void fill(Tensor dst, double value) {
         CpuStorage d = cpu(dst);
-        StridedWalk w = walk(dst.shape(), new int[][] {dst.strides()}, new int[] {dst.offset()});
-        if (w.isEmpty()) {
-            return;
-        }
-        int n = w.inner();
-        int os = w.innerStride(0);
-        do {
-            int o = w.offset(0);
-            for (int j = 0; j < n; j++) {
-                d.set(o + j * os, value);
-            }
-        } while (w.next());
+        forEachBlock(dst.shape(), new int[][] {dst.strides()}, new int[] {dst.offset()}, w -> {
+            int n = w.inner();
+            int os = w.innerStride(0);
+            do {
+                int o = w.offset(0);
+                for (int j = 0; j < n; j++) {
+                    d.set(o + j * os, value);
+                }
+            } while (w.next());
+        });
     }
 
     @Override
     public void unary(UnaryOp op, Tensor x, double p, double q, Tensor out) {
         CpuStorage s = cpu(x);
         CpuStorage d = cpu(out);
-        StridedWalk w = walk(out.shape(), new int[][] {x.strides(), out.strides()}, new int[] {x.offset(), out.offset()});
-        if (w.isEmpty()) {
-            return;
-        }
-        int n = w.inner();
-        int is = w.innerStride(0);
-        int os = w.innerStride(1);
         boolean f32 = s.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
-        do {
-            int i = w.offset(0);
-            int o = w.offset(1);
-            if (f32) {
-                unaryF32(op, p, q, s.f32, i, is, d.f32, o, os, n);
-            } else {
-                for (int j = 0; j < n; j++) {
-                    d.set(o + j * os, op.apply(s.get(i + j * is), p, q));
+        forEachBlock(out.shape(), new int[][] {x.strides(), out.strides()}, new int[] {x.offset(), out.offset()}, w -> {
+            int n = w.inner();
+            int is = w.innerStride(0);
+            int os = w.innerStride(1);
+            do {
+                int i = w.offset(0);
+                int o = w.offset(1);
+                if (f32) {
+                    unaryF32(op, p, q, s.f32, i, is, d.f32, o, os, n);
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        d.set(o + j * os, op.apply(s.get(i + j * is), p, q));
+                    }
                 }
-            }
-        } while (w.next());
+            } while (w.next());
+        });
     }
 
     private static void unaryF32(UnaryOp op, double p, double q, float[] x, int i, int is, float[] y, int o, int os, int n) {
@@ -190,33 +184,31 @@ public final class CpuBackend implements Backend {
         CpuStorage sa = cpu(a);
         CpuStorage sb = cpu(b);
         CpuStorage d = cpu(out);
-        StridedWalk w = walk(out.shape(), new int[][] {a.strides(), b.strides(), out.strides()},
-                new int[] {a.offset(), b.offset(), out.offset()});
-        if (w.isEmpty()) {
-            return;
-        }
-        int n = w.inner();
-        int as = w.innerStride(0);
-        int bs = w.innerStride(1);
-        int os = w.innerStride(2);
         boolean f32 = sa.dtype() == DType.FLOAT32 && sb.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
         boolean i64 = sa.dtype() == DType.INT64 && sb.dtype() == DType.INT64 && d.dtype() == DType.INT64;
-        do {
-            int ia = w.offset(0);
-            int ib = w.offset(1);
-            int o = w.offset(2);
-            if (f32) {
-                binaryF32(op, sa.f32, ia, as, sb.f32, ib, bs, d.f32, o, os, n);
-            } else if (i64 && op != BinaryOp.DIV && op != BinaryOp.POW) {
-                for (int j = 0; j < n; j++) {
-                    d.i64[o + j * os] = binaryLong(op, sa.i64[ia + j * as], sb.i64[ib + j * bs]);
-                }
-            } else {
-                for (int j = 0; j < n; j++) {
-                    d.set(o + j * os, op.apply(sa.get(ia + j * as), sb.get(ib + j * bs)));
-                }
-            }
-        } while (w.next());
+        forEachBlock(out.shape(), new int[][] {a.strides(), b.strides(), out.strides()},
+                new int[] {a.offset(), b.offset(), out.offset()}, w -> {
+                    int n = w.inner();
+                    int as = w.innerStride(0);
+                    int bs = w.innerStride(1);
+                    int os = w.innerStride(2);
+                    do {
+                        int ia = w.offset(0);
+                        int ib = w.offset(1);
+                        int o = w.offset(2);
+                        if (f32) {
+                            binaryF32(op, sa.f32, ia, as, sb.f32, ib, bs, d.f32, o, os, n);
+                        } else if (i64 && op != BinaryOp.DIV && op != BinaryOp.POW) {
+                            for (int j = 0; j < n; j++) {
+                                d.i64[o + j * os] = binaryLong(op, sa.i64[ia + j * as], sb.i64[ib + j * bs]);
+                            }
+                        } else {
+                            for (int j = 0; j < n; j++) {
+                                d.set(o + j * os, op.apply(sa.get(ia + j * as), sb.get(ib + j * bs)));
+                            }
+                        }
+                    } while (w.next());
+                });
     }
 
     private static long binaryLong(BinaryOp op, long a, long b) {
@@ -267,19 +259,18 @@ public final class CpuBackend implements Backend {
         CpuStorage sa = cpu(a);
         CpuStorage sb = cpu(b);
         CpuStorage d = cpu(out);
-        StridedWalk w = walk(out.shape(), new int[][] {cond.strides(), a.strides(), b.strides(), out.strides()},
-                new int[] {cond.offset(), a.offset(), b.offset(), out.offset()});
-        if (w.isEmpty()) {
-            return;
-        }
-        int n = w.inner();
-        do {
-            for (int j = 0; j < n; j++) {
-                boolean c = sc.get(w.offset(0) + j * w.innerStride(0)) != 0;
-                double v = c ? sa.get(w.offset(1) + j * w.innerStride(1)) : sb.get(w.offset(2) + j * w.innerStride(2));
-                d.set(w.offset(3) + j * w.innerStride(3), v);
-            }
-        } while (w.next());
+        forEachBlock(out.shape(), new int[][] {cond.strides(), a.strides(), b.strides(), out.strides()},
+                new int[] {cond.offset(), a.offset(), b.offset(), out.offset()}, w -> {
+                    int n = w.inner();
+                    do {
+                        for (int j = 0; j < n; j++) {
+                            boolean c = sc.get(w.offset(0) + j * w.innerStride(0)) != 0;
+                            double v = c ? sa.get(w.offset(1) + j * w.innerStride(1))
+                                    : sb.get(w.offset(2) + j * w.innerStride(2));
+                            d.set(w.offset(3) + j * w.innerStride(3), v);
+                        }
+                    } while (w.next());
+                });
     }
 
     @Override
@@ -452,48 +443,83 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** A walk over {@code shape} after merging dimensions that are contiguous in every operand. */
-    private static StridedWalk walk(int[] shape, int[][] strides, int[] offsets) {
-        int rank = shape.length;
-        if (rank <= 1) {
-            return new StridedWalk(shape, strides, offsets);
+    /** Elements per parallel chunk of an elementwise kernel: below this, threads cost more than they save. */
+    private static final int PARALLEL_GRAIN = 1 << 15;
+
+    /**
+     * Runs {@code body} over the index space {@code shape} (with each operand's strides and offset),
+     * after merging dimensions that are contiguous in every operand. Large spaces are split along
+     * their outermost merged dimension across the intra-op pool; each chunk gets its own walk.
+     */
+    private static void forEachBlock(int[] shape, int[][] strides, int[] offsets, java.util.function.Consumer<StridedWalk> body) {
+        int[][] mergedStrides = new int[strides.length][];
+        int[] merged = merge(shape, strides, mergedStrides);
+        int numel = 1;
+        for (int size : merged) {
+            numel *= size;
         }
-        int[] mergedShape = new int[rank];
-        int[][] mergedStrides = new int[strides.length][rank];
-        int r = 0;
-        mergedShape[0] = shape[0];
-        for (int k = 0; k < strides.length; k++) {
-            mergedStrides[k][0] = strides[k][0];
+        if (numel == 0) {
+            return;
         }
-        for (int d = 1; d < rank; d++) {
-            boolean mergeable = true;
-            for (int k = 0; k < strides.length; k++) {
-                mergeable &= mergedStrides[k][r] == strides[k][d] * shape[d];
+        if (merged.length == 0 || numel < 2 * PARALLEL_GRAIN || IntraOpPool.threads() == 1) {
+            body.accept(new StridedWalk(merged, mergedStrides, offsets));
+            return;
+        }
+        int outer = merged[0];
+        int perOuter = numel / outer;
+        IntraOpPool.parallelFor(outer, Math.max(1, PARALLEL_GRAIN / perOuter), (start, end) -> {
+            int[] part = merged.clone();
+            part[0] = end - start;
+            int[] partOffsets = offsets.clone();
+            for (int k = 0; k < partOffsets.length; k++) {
+                partOffsets[k] += start * mergedStrides[k][0];
             }
-            if (mergedShape[r] == 1) {
-                // A size-1 dimension has no meaningful stride: the next one replaces it.
-                mergedShape[r] = shape[d];
+            body.accept(new StridedWalk(part, mergedStrides, partOffsets));
+        });
+    }
+
+    /**
+     * Merges adjacent dimensions that are contiguous with each other in every operand (and drops
+     * size-1 dimensions); returns the merged shape and fills {@code mergedStrides}.
+     */
+    private static int[] merge(int[] shape, int[][] strides, int[][] mergedStrides) {
+        int rank = shape.length;
+        int[] outShape = new int[rank];
+        int[][] outStrides = new int[strides.length][rank];
+        int r = -1;
+        for (int d = 0; d < rank; d++) {
+            if (shape[d] == 1 && rank > 1) {
+                continue;
+            }
+            boolean mergeable = r >= 0 && shape[d] != 0 && outShape[r] != 0;
+            for (int k = 0; k < strides.length && mergeable; k++) {
+                mergeable = outStrides[k][r] == strides[k][d] * shape[d];
+            }
+            if (mergeable) {
+                outShape[r] *= shape[d];
                 for (int k = 0; k < strides.length; k++) {
-                    mergedStrides[k][r] = strides[k][d];
-                }
-            } else if (mergeable) {
-                mergedShape[r] *= shape[d];
-                for (int k = 0; k < strides.length; k++) {
-                    mergedStrides[k][r] = strides[k][d];
+                    outStrides[k][r] = strides[k][d];
                 }
             } else {
                 r++;
-                mergedShape[r] = shape[d];
+                outShape[r] = shape[d];
                 for (int k = 0; k < strides.length; k++) {
-                    mergedStrides[k][r] = strides[k][d];
+                    outStrides[k][r] = strides[k][d];
                 }
             }
         }
         int n = r + 1;
-        int[][] st = new int[strides.length][];
-        for (int k = 0; k < strides.length; k++) {
-            st[k] = java.util.Arrays.copyOf(mergedStrides[k], n);
+        if (n == 0 && rank > 0) {
+            // all dimensions were 1: one element
+            n = 1;
+            outShape[0] = 1;
+            for (int k = 0; k < strides.length; k++) {
+                outStrides[k][0] = 0;
+            }
         }
-        return new StridedWalk(java.util.Arrays.copyOf(mergedShape, n), st, offsets);
+        for (int k = 0; k < strides.length; k++) {
+            mergedStrides[k] = java.util.Arrays.copyOf(outStrides[k], n);
+        }
+        return java.util.Arrays.copyOf(outShape, n);
     }
 }

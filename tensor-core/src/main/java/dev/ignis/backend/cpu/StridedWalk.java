@@ -7,7 +7,7 @@ package dev.ignis.backend.cpu;
  *
  * <pre>{@code
  * StridedWalk w = new StridedWalk(shape, new int[][] {xStrides, outStrides}, new int[] {xOff, outOff});
- * if (!w.isEmpty()) do { for (int j = 0; j < w.inner(); j++) ... w.offset(0) + j * w.innerStride(0) ... } while (w.next());
+ * do { for (int j = 0; j < w.inner(); j++) ... w.offset(0) + j * w.innerStride(0) ... } while (w.next());
  * }</pre>
  */
 final class StridedWalk {
@@ -16,7 +16,6 @@ final class StridedWalk {
     private final int[] offsets;
     private final int[] counter;
     private final int outerRank;
-    private final boolean empty;
 
     StridedWalk(int[] shape, int[][] strides, int[] offsets) {
         this.shape = shape;
@@ -24,15 +23,6 @@ final class StridedWalk {
         this.offsets = offsets.clone();
         this.outerRank = Math.max(shape.length - 1, 0);
         this.counter = new int[outerRank];
-        boolean anyZero = false;
-        for (int d : shape) {
-            anyZero |= d == 0;
-        }
-        this.empty = anyZero;
-    }
-
-    boolean isEmpty() {
-        return empty;
     }
 
     /** Length of the innermost dimension (1 for a scalar). */
