@@ -58,6 +58,12 @@ public interface Backend {
      */
     void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
 
+    /**
+     * In place: {@code y[i] += alpha·x[i]} with {@code x} expanded to y's shape, rounded once, as a
+     * fused multiply-add would (alpha is first rounded to y's dtype, as PyTorch's add_ does).
+     */
+    void axpy(double alpha, Tensor x, Tensor y);
+
     /** out[i] = cond[i] ? a[i] : b[i], all expanded to {@code out}'s shape. */
     void where(Tensor cond, Tensor a, Tensor b, Tensor out);
 

@@ -49,6 +49,15 @@ final class InPlace {
         return self;
     }
 
+    /** self += alpha·other, rounded once. */
+    static Tensor axpy(String op, Tensor self, Tensor other, double alpha) {
+        checkWritable(op, self, other);
+        Tensor o = broadcastTo(op, self, other);
+        self.backend().axpy(alpha, o, self);
+        self.storage().bumpVersion();
+        return self;
+    }
+
     static Tensor unary(String op, UnaryOp kernel, Tensor self, double p, double q) {
         checkWritable(op, self, null);
         self.backend().unary(kernel, self, p, q, self);

@@ -850,9 +850,9 @@ public final class Tensor {
         return InPlace.binary("add_", dev.ignis.backend.BinaryOp.ADD, this, o);
     }
 
-    /** this += alpha·o. */
+    /** this += alpha·o, rounded once (as PyTorch's fused kernel). */
     public Tensor add_(Tensor o, double alpha) {
-        return alpha == 1 ? add_(o) : add_(detachedMul(o, alpha));
+        return InPlace.axpy("add_", this, o, alpha);
     }
 
     public Tensor add_(double s) {
@@ -879,23 +879,31 @@ public final class Tensor {
         return InPlace.binary("div_", dev.ignis.backend.BinaryOp.DIV, this, Pointwise.scalarLike(s, this));
     }
 
-    /** this += value · t1 · t2. */
+    /** this += value · t1 · t2, evaluated as ((value·t1)·t2) like PyTorch's kernel. */
     public Tensor addcmul_(Tensor t1, Tensor t2, double value) {
-        return add_(detachedMul(detachedProduct(t1, t2, false), value));
-    }
-
-    /** this += value · t1 / t2. */
-    public Tensor addcdiv_(Tensor t1, Tensor t2, double value) {
-        return add_(detachedMul(detachedProduct(t1, t2, true), value));
-    }
-
-    /** this += weight · (end − this). */
-    public Tensor lerp_(Tensor end, double weight) {
-        Tensor diff;
         try (var ignored = GradMode.noGrad()) {
-            diff = end.sub(this).mul(weight);
+            return add_(t1.mul(value).mul(t2));
         }
-        return add_(diff);
+    }
+
+    /** this += value · t1 / t2, evaluated as ((value·t1)/t2) like PyTorch's kernel. */
+    public Tensor addcdiv_(Tensor t1, Tensor t2, double value) {
+        try (var ignored = GradMode.noGrad()) {
+            return add_(t1.mul(value).div(t2));
+        }
+    }
+
+    /**
+     * this ← this + weight·(end − this); for weight ≥ 0.5 computed as end − (end − this)(1 − weight),
+     * PyTorch's formulation, which is exact at weight = 1.
+     */
+    public Tensor lerp_(Tensor end, double weight) {
+        Tensor next;
+        try (var ignored = GradMode.noGrad()) {
+            Tensor diff = end.sub(this);
+            next = weight < 0.5 ? this.add(diff.mul(weight)) : end.sub(diff.mul(1 - weight));
+        }
+        return copy_(next);
     }
 
     /** Copies {@code src} (broadcast, converted, moved as needed) into this tensor. */
@@ -917,18 +925,6 @@ public final class Tensor {
 
     public Tensor sqrt_() {
         return InPlace.unary("sqrt_", dev.ignis.backend.UnaryOp.SQRT, this, 0, 0);
-    }
-
-    private static Tensor detachedMul(Tensor t, double s) {
-        try (var ignored = GradMode.noGrad()) {
-            return t.mul(s);
-        }
-    }
-
-    private static Tensor detachedProduct(Tensor a, Tensor b, boolean divide) {
-        try (var ignored = GradMode.noGrad()) {
-            return divide ? a.div(b) : a.mul(b);
-        }
     }
 
     // ---------------------------------------------------------------- comparison helpers

@@ -71,6 +71,11 @@ public final class UnavailableTestBackend implements Backend {
     }
 
     @Override
+    public void axpy(double alpha, Tensor x, Tensor y) {
+        throw never();
+    }
+
+    @Override
     public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
         throw never();
     }

@@ -254,6 +254,33 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void axpy(double alpha, Tensor x, Tensor y) {
+        CpuStorage sx = cpu(x);
+        CpuStorage sy = cpu(y);
+        boolean f32 = sx.dtype() == DType.FLOAT32 && sy.dtype() == DType.FLOAT32;
+        double a = sy.dtype() == DType.FLOAT32 ? (float) alpha : alpha;
+        forEachBlock(y.shape(), new int[][] {x.strides(), y.strides()}, new int[] {x.offset(), y.offset()}, w -> {
+            int n = w.inner();
+            int xs = w.innerStride(0);
+            int ys = w.innerStride(1);
+            do {
+                int i = w.offset(0);
+                int o = w.offset(1);
+                if (f32) {
+                    // float·float is exact in double, so this rounds once, like an FMA
+                    for (int j = 0; j < n; j++) {
+                        sy.f32[o + j * ys] = (float) (sy.f32[o + j * ys] + a * sx.f32[i + j * xs]);
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        sy.set(o + j * ys, sy.get(o + j * ys) + a * sx.get(i + j * xs));
+                    }
+                }
+            } while (w.next());
+        });
+    }
+
+    @Override
     public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
         CpuStorage sc = cpu(cond);
         CpuStorage sa = cpu(a);
