@@ -1,0 +1,53 @@
+package dev.ignis.optim.lr;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Steps every scheduler in order on each step, so their effects compose (torch ChainedScheduler). */
+public final class ChainedScheduler extends LRScheduler {
+    private final List<LRScheduler> schedulers;
+
+    public ChainedScheduler(List<LRScheduler> schedulers) {
+        super(schedulers.get(0).optimizer(), 0);
+        for (int i = 1; i < schedulers.size(); i++) {
+            if (schedulers.get(i).optimizer() != schedulers.get(0).optimizer()) {
+                throw new IllegalArgumentException("ChainedScheduler expects all schedulers to belong to the same optimizer,"
+                        + " but got schedulers at index 0 and " + i + " to be different");
+            }
+        }
+        this.schedulers = List.copyOf(schedulers);
+        setLastLr(groupValues("lr"));
+    }
+
+    @Override
+    protected double[] getLr() {
+        throw new IllegalStateException("ChainedScheduler delegates to its schedulers");
+    }
+
+    @Override
+    public void step() {
+        for (LRScheduler s : schedulers) {
+            s.step();
+        }
+        setLastLr(groupValues("lr"));
+    }
+
+    @Override
+    protected void saveState(Map<String, Object> s) {
+        List<Map<String, Object>> children = new ArrayList<>();
+        for (LRScheduler child : schedulers) {
+            children.add(child.stateDict());
+        }
+        s.put("_schedulers", children);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected void loadState(Map<String, Object> s) {
+        List<Map<String, Object>> children = (List<Map<String, Object>>) s.get("_schedulers");
+        for (int i = 0; i < schedulers.size(); i++) {
+            schedulers.get(i).loadStateDict(children.get(i));
+        }
+    }
+}
