@@ -14,7 +14,7 @@ import java.util.Map;
 public class Adam extends Optimizer {
 
     /** Adam's arguments; the defaults are set here and nowhere else. */
-    public static class Options extends OptimizerOptions<Options> {
+    public static class Options extends MomentOptions<Options> {
         public Options() {
             this(0.0);
         }
@@ -28,17 +28,7 @@ public class Adam extends Optimizer {
             put("maximize", false);
         }
 
-        public Options betas(double beta1, double beta2) {
-            return put("betas", new double[] {beta1, beta2});
-        }
 
-        public Options eps(double v) {
-            return put("eps", v);
-        }
-
-        public Options weightDecay(double v) {
-            return put("weight_decay", v);
-        }
 
         public Options amsgrad(boolean v) {
             return put("amsgrad", v);

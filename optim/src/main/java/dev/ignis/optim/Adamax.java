@@ -13,7 +13,7 @@ import java.util.Map;
 public final class Adamax extends Optimizer {
 
     /** Adamax's arguments; the defaults are set here and nowhere else. */
-    public static final class Options extends OptimizerOptions<Options> {
+    public static final class Options extends MomentOptions<Options> {
         public Options() {
             put("lr", 2e-3);
             put("betas", new double[] {0.9, 0.999});
@@ -22,17 +22,7 @@ public final class Adamax extends Optimizer {
             put("maximize", false);
         }
 
-        public Options betas(double beta1, double beta2) {
-            return put("betas", new double[] {beta1, beta2});
-        }
 
-        public Options eps(double v) {
-            return put("eps", v);
-        }
-
-        public Options weightDecay(double v) {
-            return put("weight_decay", v);
-        }
 
         public Options maximize(boolean v) {
             return put("maximize", v);

@@ -16,7 +16,7 @@ import java.util.Map;
 public final class NAdam extends Optimizer {
 
     /** NAdam's arguments; the defaults are set here and nowhere else. */
-    public static final class Options extends OptimizerOptions<Options> {
+    public static final class Options extends MomentOptions<Options> {
         public Options() {
             put("lr", 2e-3);
             put("betas", new double[] {0.9, 0.999});
@@ -25,17 +25,7 @@ public final class NAdam extends Optimizer {
             put("momentum_decay", 4e-3);
         }
 
-        public Options betas(double beta1, double beta2) {
-            return put("betas", new double[] {beta1, beta2});
-        }
 
-        public Options eps(double v) {
-            return put("eps", v);
-        }
-
-        public Options weightDecay(double v) {
-            return put("weight_decay", v);
-        }
 
         public Options momentumDecay(double v) {
             return put("momentum_decay", v);

@@ -15,7 +15,7 @@ import java.util.Map;
 public final class RAdam extends Optimizer {
 
     /** RAdam's arguments; the defaults are set here and nowhere else. */
-    public static final class Options extends OptimizerOptions<Options> {
+    public static final class Options extends MomentOptions<Options> {
         public Options() {
             put("lr", 1e-3);
             put("betas", new double[] {0.9, 0.999});
@@ -23,17 +23,7 @@ public final class RAdam extends Optimizer {
             put("weight_decay", 0.0);
         }
 
-        public Options betas(double beta1, double beta2) {
-            return put("betas", new double[] {beta1, beta2});
-        }
 
-        public Options eps(double v) {
-            return put("eps", v);
-        }
-
-        public Options weightDecay(double v) {
-            return put("weight_decay", v);
-        }
     }
 
     public RAdam(Collection<Tensor> params, Options options) {

@@ -1,6 +1,5 @@
 package dev.ignis.optim.lr;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -35,19 +34,11 @@ public final class ChainedScheduler extends LRScheduler {
 
     @Override
     protected void saveState(Map<String, Object> s) {
-        List<Map<String, Object>> children = new ArrayList<>();
-        for (LRScheduler child : schedulers) {
-            children.add(child.stateDict());
-        }
-        s.put("_schedulers", children);
+        saveChildren(s, schedulers);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     protected void loadState(Map<String, Object> s) {
-        List<Map<String, Object>> children = (List<Map<String, Object>>) s.get("_schedulers");
-        for (int i = 0; i < schedulers.size(); i++) {
-            schedulers.get(i).loadStateDict(children.get(i));
-        }
+        loadChildren(s, schedulers);
     }
 }

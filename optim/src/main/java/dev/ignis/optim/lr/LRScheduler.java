@@ -140,6 +140,23 @@ public abstract class LRScheduler {
     protected void loadState(Map<String, Object> s) {
     }
 
+    /** Stores the state dicts of child schedulers under {@code _schedulers} (SequentialLR, ChainedScheduler). */
+    static void saveChildren(Map<String, Object> s, List<LRScheduler> children) {
+        List<Map<String, Object>> states = new ArrayList<>();
+        for (LRScheduler child : children) {
+            states.add(child.stateDict());
+        }
+        s.put("_schedulers", states);
+    }
+
+    @SuppressWarnings("unchecked")
+    static void loadChildren(Map<String, Object> s, List<LRScheduler> children) {
+        List<Map<String, Object>> states = (List<Map<String, Object>>) s.get("_schedulers");
+        for (int i = 0; i < children.size(); i++) {
+            children.get(i).loadStateDict(states.get(i));
+        }
+    }
+
     /** One value per group: a list of exactly that many, or one value repeated. */
     protected static double[] perGroup(String name, Optimizer optimizer, double[] values) {
         int n = optimizer.paramGroups().size();

@@ -2,7 +2,6 @@ package dev.ignis.optim.lr;
 
 import dev.ignis.optim.Optimizer;
 import dev.ignis.optim.ParamGroup;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -69,20 +68,12 @@ public final class SequentialLR extends LRScheduler {
 
     @Override
     protected void saveState(Map<String, Object> s) {
-        List<Map<String, Object>> children = new ArrayList<>();
-        for (LRScheduler child : schedulers) {
-            children.add(child.stateDict());
-        }
-        s.put("_schedulers", children);
+        saveChildren(s, schedulers);
         s.put("_milestones", milestones.clone());
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     protected void loadState(Map<String, Object> s) {
-        List<Map<String, Object>> children = (List<Map<String, Object>>) s.get("_schedulers");
-        for (int i = 0; i < schedulers.size(); i++) {
-            schedulers.get(i).loadStateDict(children.get(i));
-        }
+        loadChildren(s, schedulers);
     }
 }

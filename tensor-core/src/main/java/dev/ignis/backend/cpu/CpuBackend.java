@@ -423,40 +423,40 @@ public final class CpuBackend implements Backend {
     public void gather(Tensor x, int dim, Tensor index, Tensor out) {
         CpuStorage sx = cpu(x);
         CpuStorage so = cpu(out);
-        long[] idx = (long[]) toJavaArray(index);
-        int[] shape = index.shape();
-        int[] xs = x.strides();
-        int[] os = out.strides();
-        int[] coord = new int[shape.length];
-        for (int p = 0; p < idx.length; p++) {
-            int xo = x.offset();
-            int oo = out.offset();
-            for (int d = 0; d < shape.length; d++) {
-                xo += (d == dim ? (int) idx[p] : coord[d]) * xs[d];
-                oo += coord[d] * os[d];
-            }
-            so.set(oo, sx.get(xo));
-            increment(coord, shape);
-        }
+        forEachIndexed(x, dim, index, out, (xo, oo) -> so.set(oo, sx.get(xo)));
     }
 
     @Override
     public void scatterAdd(Tensor target, int dim, Tensor index, Tensor src) {
         CpuStorage st = cpu(target);
         CpuStorage ss = cpu(src);
+        forEachIndexed(target, dim, index, src, (to, so) -> st.set(to, st.get(to) + ss.get(so)));
+    }
+
+    /** Receives, for one position of an index tensor, the offsets it addresses in both operands. */
+    @FunctionalInterface
+    private interface OffsetPair {
+        void visit(int indexedOffset, int denseOffset);
+    }
+
+    /**
+     * Visits every position p of {@code index}: the offset of p in {@code indexed} with coordinate
+     * {@code dim} replaced by index[p], and the offset of p itself in {@code dense}.
+     */
+    private void forEachIndexed(Tensor indexed, int dim, Tensor index, Tensor dense, OffsetPair visitor) {
         long[] idx = (long[]) toJavaArray(index);
         int[] shape = index.shape();
-        int[] ts = target.strides();
-        int[] srcStrides = src.strides();
+        int[] is = indexed.strides();
+        int[] ds = dense.strides();
         int[] coord = new int[shape.length];
         for (int p = 0; p < idx.length; p++) {
-            int to = target.offset();
-            int so = src.offset();
+            int io = indexed.offset();
+            int dOff = dense.offset();
             for (int d = 0; d < shape.length; d++) {
-                to += (d == dim ? (int) idx[p] : coord[d]) * ts[d];
-                so += coord[d] * srcStrides[d];
+                io += (d == dim ? (int) idx[p] : coord[d]) * is[d];
+                dOff += coord[d] * ds[d];
             }
-            st.set(to, st.get(to) + ss.get(so));
+            visitor.visit(io, dOff);
             increment(coord, shape);
         }
     }
