@@ -1,15 +1,18 @@
 package dev.ignis.autograd;
 
 import dev.ignis.tensor.Shape;
+import dev.ignis.tensor.Storage;
 import dev.ignis.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs backward passes: visits the graph below a root in reverse topological order (a node runs
@@ -36,15 +39,17 @@ public final class Engine {
                     + " but the output has shape " + Shape.format(root.shape()));
         }
         try (var ignored = GradMode.noGrad()) {
+            Set<Storage> handedOut = Collections.newSetFromMap(new IdentityHashMap<>());
+            handedOut.add(gradient.storage());
             if (root.gradFn() == null) {
-                accumulate(root, gradient, "leaf");
+                accumulate(root, gradient, "leaf", handedOut);
                 return;
             }
-            run(root.gradFn(), gradient, retainGraph);
+            run(root.gradFn(), gradient, retainGraph, handedOut);
         }
     }
 
-    private static void run(Node rootNode, Tensor gradient, boolean retainGraph) {
+    private static void run(Node rootNode, Tensor gradient, boolean retainGraph, Set<Storage> handedOut) {
         Map<Node, Integer> dependencies = countDependencies(rootNode);
         Map<Node, Tensor> pending = new HashMap<>();
         pending.put(rootNode, gradient);
@@ -54,7 +59,7 @@ public final class Engine {
             Node node = ready.poll();
             Tensor grad = pending.remove(node);
             if (node.retainedOutput() != null) {
-                accumulate(node.retainedOutput(), grad, node.name());
+                accumulate(node.retainedOutput(), grad, node.name(), handedOut);
             }
             Tensor[] inputGrads = node.apply(grad);
             if (!retainGraph) {
@@ -65,7 +70,7 @@ public final class Engine {
                 Node next = node.next(i);
                 Tensor leaf = node.leaf(i);
                 if (g != null && leaf != null) {
-                    accumulate(leaf, g, node.name());
+                    accumulate(leaf, g, node.name(), handedOut);
                 } else if (g != null && next != null) {
                     pending.merge(next, g, Tensor::add);
                 }
@@ -122,13 +127,28 @@ public final class Engine {
         return deps;
     }
 
-    private static void accumulate(Tensor target, Tensor grad, String from) {
+    /**
+     * Adds {@code grad} into {@code target.grad}. A first gradient is adopted without a copy when it
+     * is contiguous and its storage was not handed out before in this pass (backward functions
+     * never write into gradients they receive, so such a tensor is owned by nobody else); otherwise
+     * it is cloned, so that no two grads share storage and in-place updates of one (clipping,
+     * zero_) cannot leak into another.
+     */
+    private static void accumulate(Tensor target, Tensor grad, String from, Set<Storage> handedOut) {
         if (!Arrays.equals(target.shape(), grad.shape())) {
             throw new IllegalStateException("autograd: " + from + " produced a gradient of shape "
                     + Shape.format(grad.shape()) + " for a tensor of shape " + Shape.format(target.shape()));
         }
         Tensor g = grad.dtype() == target.dtype() ? grad : grad.to(target.dtype());
         Tensor old = target.grad();
-        target.grad(old == null ? g.contiguous().clone() : old.add(g));
+        if (old != null) {
+            target.grad(old.add(g));
+        } else if (g.isContiguous() && g.numel() == g.storage().size() && handedOut.add(g.storage())) {
+            target.grad(g.detach());
+        } else {
+            Tensor copy = g.clone();
+            handedOut.add(copy.storage());
+            target.grad(copy);
+        }
     }
 }

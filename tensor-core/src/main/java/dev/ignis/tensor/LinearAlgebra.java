@@ -32,9 +32,26 @@ final class LinearAlgebra {
         }
         Tensor out = Tensor.zeros(a.dtype(), a.device(), a.size(0), a.size(1), c.size(2));
         a.backend().bmm(a, c, out);
-        return Autograd.record(node, out, Autograd.of(a, c), Autograd.of(a, c), (g, ctx) -> new Tensor[] {
-            ctx.needsGrad(0) ? product(node, g, ctx.saved(1).transpose(1, 2)) : null,
-            ctx.needsGrad(1) ? product(node, ctx.saved(0).transpose(1, 2), g) : null});
+        return Autograd.record(node, out, Autograd.of(a, c), Autograd.of(a, c), (g, ctx) -> {
+            Tensor x = ctx.saved(0);
+            Tensor y = ctx.saved(1);
+            return new Tensor[] {
+                ctx.needsGrad(0) ? gradientInLayoutOf(x, g, y.transpose(1, 2)) : null,
+                ctx.needsGrad(1) ? gradientInLayoutOf(y, x.transpose(1, 2), g) : null};
+        });
+    }
+
+    /**
+     * The product {@code left·right} laid out like {@code input}: when input is a transposed view
+     * (column-major matrices, as {@code w.t()} in a linear layer) the product is computed as
+     * (rightᵀ·leftᵀ)ᵀ, so that the gradient reaches the weight contiguous, with no transposing copy.
+     */
+    private static Tensor gradientInLayoutOf(Tensor input, Tensor left, Tensor right) {
+        boolean columnMajor = input.size(1) > 1 && input.size(2) > 1 && input.stride(1) == 1 && input.stride(2) != 1;
+        if (columnMajor) {
+            return product("BmmBackward0", right.transpose(1, 2), left.transpose(1, 2)).transpose(1, 2);
+        }
+        return product("BmmBackward0", left, right);
     }
 
     /**

@@ -129,6 +129,26 @@ class AutogradTest {
     }
 
     @Test
+    void leavesNeverShareGradientStorage() {
+        Tensor a = Tensor.of(1f, 2f).requiresGrad(true);
+        Tensor b = Tensor.of(3f, 4f).requiresGrad(true);
+        Tensor g = Tensor.of(1f, 1f);
+        a.add(b).backward(g, false);          // AddBackward passes the same tensor to both inputs
+        try (var ignored = GradMode.noGrad()) {
+            a.grad().mul_(5.0);
+        }
+        assertArrayEquals(new float[] {1, 1}, b.grad().toFloatArray());
+        assertArrayEquals(new float[] {1, 1}, g.toFloatArray(), "the caller's gradient is not adopted either");
+        Tensor c = Tensor.of(1f, 2f, 3f, 4f).requiresGrad(true);
+        Tensor d = Tensor.of(5f, 6f).requiresGrad(true);
+        Tensor.cat(java.util.List.of(c, d), 0).mul(2.0).sum().backward();  // both grads are slices of one tensor
+        try (var ignored = GradMode.noGrad()) {
+            c.grad().zero_();
+        }
+        assertArrayEquals(new float[] {2, 2}, d.grad().toFloatArray());
+    }
+
+    @Test
     void branchesThatDoNotNeedGradAreNotVisited() {
         Tensor x = Tensor.of(1f, 2f).requiresGrad(true);
         Tensor c = Tensor.of(5f, 6f);

@@ -91,7 +91,9 @@ public final class CpuBackend implements Backend {
             do {
                 int i = w.offset(0);
                 int o = w.offset(1);
-                if (f32) {
+                if (f32 && is == 1 && os == 1) {
+                    System.arraycopy(s.f32, i, d.f32, o, n);
+                } else if (f32) {
                     for (int j = 0; j < n; j++) {
                         d.f32[o + j * os] = s.f32[i + j * is];
                     }
@@ -147,6 +149,10 @@ public final class CpuBackend implements Backend {
     }
 
     private static void unaryF32(UnaryOp op, double p, double q, float[] x, int i, int is, float[] y, int o, int os, int n) {
+        if (is == 1 && os == 1) {
+            unaryF32Contiguous(op, p, q, x, i, y, o, n);
+            return;
+        }
         switch (op) {
             case ADD_SCALAR -> {
                 float fp = (float) p;
@@ -174,6 +180,50 @@ public final class CpuBackend implements Backend {
             default -> {
                 for (int j = 0; j < n; j++) {
                     y[o + j * os] = (float) op.apply(x[i + j * is], p, q);
+                }
+            }
+        }
+    }
+
+    /** Unit-stride loops: the index is {@code j + invariant}, the form HotSpot's superword pass vectorises. */
+    private static void unaryF32Contiguous(UnaryOp op, double p, double q, float[] x, int i, float[] y, int o, int n) {
+        switch (op) {
+            case ADD_SCALAR -> {
+                float fp = (float) p;
+                for (int j = 0; j < n; j++) {
+                    y[o + j] = x[i + j] + fp;
+                }
+            }
+            case MUL_SCALAR -> {
+                float fp = (float) p;
+                for (int j = 0; j < n; j++) {
+                    y[o + j] = x[i + j] * fp;
+                }
+            }
+            case RELU -> {
+                for (int j = 0; j < n; j++) {
+                    float v = x[i + j];
+                    y[o + j] = v > 0 || v != v ? v : 0f;
+                }
+            }
+            case NEG -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j] = -x[i + j];
+                }
+            }
+            case SQRT -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j] = (float) Math.sqrt(x[i + j]);
+                }
+            }
+            case ABS -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j] = Math.abs(x[i + j]);
+                }
+            }
+            default -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j] = (float) op.apply(x[i + j], p, q);
                 }
             }
         }
@@ -224,6 +274,9 @@ public final class CpuBackend implements Backend {
 
     private static void binaryF32(BinaryOp op, float[] a, int ia, int as, float[] b, int ib, int bs,
                                   float[] y, int o, int os, int n) {
+        if (os == 1 && as == 1 && (bs == 1 || bs == 0) && binaryF32Contiguous(op, a, ia, b, ib, bs == 0, y, o, n)) {
+            return;
+        }
         switch (op) {
             case ADD -> {
                 for (int j = 0; j < n; j++) {
@@ -253,6 +306,69 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /**
+     * Unit-stride loops for the four arithmetic ops, with {@code b} either a row or one broadcast
+     * value; false when {@code op} has no such loop.
+     */
+    private static boolean binaryF32Contiguous(BinaryOp op, float[] a, int ia, float[] b, int ib, boolean scalarB,
+                                               float[] y, int o, int n) {
+        if (scalarB) {
+            float bv = b[ib];
+            switch (op) {
+                case ADD -> {
+                    for (int j = 0; j < n; j++) {
+                        y[o + j] = a[ia + j] + bv;
+                    }
+                }
+                case SUB -> {
+                    for (int j = 0; j < n; j++) {
+                        y[o + j] = a[ia + j] - bv;
+                    }
+                }
+                case MUL -> {
+                    for (int j = 0; j < n; j++) {
+                        y[o + j] = a[ia + j] * bv;
+                    }
+                }
+                case DIV -> {
+                    for (int j = 0; j < n; j++) {
+                        y[o + j] = a[ia + j] / bv;
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+        switch (op) {
+            case ADD -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j] = a[ia + j] + b[ib + j];
+                }
+            }
+            case SUB -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j] = a[ia + j] - b[ib + j];
+                }
+            }
+            case MUL -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j] = a[ia + j] * b[ib + j];
+                }
+            }
+            case DIV -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j] = a[ia + j] / b[ib + j];
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void axpy(double alpha, Tensor x, Tensor y) {
         CpuStorage sx = cpu(x);
@@ -266,10 +382,18 @@ public final class CpuBackend implements Backend {
             do {
                 int i = w.offset(0);
                 int o = w.offset(1);
-                if (f32) {
-                    // float·float is exact in double, so this rounds once, like an FMA
+                if (f32 && xs == 1 && ys == 1) {
+                    // Math.fma rounds once, as PyTorch's vectorised add_ does, and HotSpot vectorises it
+                    float af = (float) a;
+                    float[] xv = sx.f32;
+                    float[] yv = sy.f32;
                     for (int j = 0; j < n; j++) {
-                        sy.f32[o + j * ys] = (float) (sy.f32[o + j * ys] + a * sx.f32[i + j * xs]);
+                        yv[o + j] = Math.fma(af, xv[i + j], yv[o + j]);
+                    }
+                } else if (f32) {
+                    float af = (float) a;
+                    for (int j = 0; j < n; j++) {
+                        sy.f32[o + j * ys] = Math.fma(af, sx.f32[i + j * xs], sy.f32[o + j * ys]);
                     }
                 } else {
                     for (int j = 0; j < n; j++) {
@@ -471,7 +595,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** Elements per parallel chunk of an elementwise kernel: below this, threads cost more than they save. */
-    private static final int PARALLEL_GRAIN = 1 << 15;
+    private static final int PARALLEL_GRAIN = 1 << 17;
 
     /**
      * Runs {@code body} over the index space {@code shape} (with each operand's strides and offset),

@@ -68,55 +68,46 @@ final class NativeBlas {
         return STATUS;
     }
 
-    /** C = op(A)·op(B), row-major; C is overwritten. See {@link JavaGemm#sgemm} for the layout. */
+    /**
+     * C = op(A)·op(B), row-major; C is overwritten. See {@link JavaGemm#sgemm} for the layout.
+     * C is split into row (or column) blocks, one per pool thread; each thread copies the operand
+     * regions its block reads into its own scratch, multiplies, and copies its block of C back —
+     * one hand-off per call, no barrier between copying and multiplying.
+     */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float[] c, int cOff, int ldc) {
-        int aLen = transA ? (k - 1) * lda + m : (m - 1) * lda + k;
-        int bLen = transB ? (n - 1) * ldb + k : (k - 1) * ldb + n;
-        Scratch s = SCRATCH.get();
-        s.a = s.grow(s.a, aLen);
-        s.b = s.grow(s.b, bLen);
-        s.c = s.grow(s.c, (long) m * n);
-        FloatPointer pa = s.a;
-        FloatPointer pb = s.b;
-        FloatPointer pc = s.c;
-        copyIn(a, aOff, pa, aLen);
-        copyIn(b, bOff, pb, bLen);
-
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
-        int minFlopsPerChunk = 1 << 21;
-        if (m >= n) {
-            int grain = Math.max(1, minFlopsPerChunk / Math.max(1, n * k));
-            IntraOpPool.parallelFor(m, grain, (i0, i1) -> openblas_nolapack.cblas_sgemm(
-                    openblas_nolapack.CblasRowMajor, ta, tb, i1 - i0, n, k, 1f,
-                    view(pa, transA ? i0 : (long) i0 * lda), lda, pb, ldb, 0f,
-                    view(pc, (long) i0 * n), n));
-        } else {
-            int grain = Math.max(1, minFlopsPerChunk / Math.max(1, m * k));
-            IntraOpPool.parallelFor(n, grain, (j0, j1) -> openblas_nolapack.cblas_sgemm(
-                    openblas_nolapack.CblasRowMajor, ta, tb, m, j1 - j0, k, 1f,
-                    pa, lda, view(pb, transB ? (long) j0 * ldb : j0), ldb, 0f,
-                    view(pc, j0), n));
-        }
-        if (ldc == n) {
-            IntraOpPool.parallelFor(m * n, 1 << 16, (p0, p1) -> view(pc, p0).get(c, cOff + p0, p1 - p0));
-        } else {
-            IntraOpPool.parallelFor(m, 64, (i0, i1) -> {
-                for (int i = i0; i < i1; i++) {
-                    view(pc, (long) i * n).get(c, cOff + i * ldc, n);
+        int minFlopsPerChunk = 1 << 22;
+        boolean byRows = m >= n;
+        int extent = byRows ? m : n;
+        int grain = Math.max(1, minFlopsPerChunk / Math.max(1, (byRows ? n : m) * k));
+        IntraOpPool.parallelFor(extent, grain, (start, end) -> {
+            int rows = byRows ? end - start : m;
+            int cols = byRows ? n : end - start;
+            // the part of A and B this block reads, as (offset, length, leading dimension)
+            int aStart = byRows ? aOff + (transA ? start : start * lda) : aOff;
+            int aLen = transA ? (k - 1) * lda + rows : (rows - 1) * lda + k;
+            int bStart = byRows ? bOff : bOff + (transB ? start * ldb : start);
+            int bLen = transB ? (cols - 1) * ldb + k : (k - 1) * ldb + cols;
+            Scratch s = SCRATCH.get();
+            s.a = s.grow(s.a, aLen);
+            s.b = s.grow(s.b, bLen);
+            s.c = s.grow(s.c, (long) rows * cols);
+            s.a.position(0).put(a, aStart, aLen);
+            s.b.position(0).put(b, bStart, bLen);
+            // positions are reset explicitly: the copy-out below moves s.c's position
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, rows, cols, k, 1f,
+                    s.a.position(0), lda, s.b.position(0), ldb, 0f, s.c.position(0), cols);
+            int cStart = cOff + (byRows ? start * ldc : start);
+            if (cols == ldc) {
+                s.c.position(0).get(c, cStart, rows * cols);
+            } else {
+                for (int i = 0; i < rows; i++) {
+                    s.c.position((long) i * cols).get(c, cStart + i * ldc, cols);
                 }
-            });
-        }
-    }
-
-    private static void copyIn(float[] src, int off, FloatPointer dst, int len) {
-        IntraOpPool.parallelFor(len, 1 << 16, (p0, p1) -> view(dst, p0).put(src, off + p0, p1 - p0));
-    }
-
-    /** A pointer to element {@code pos} of {@code base}, independent of base's own position. */
-    private static FloatPointer view(FloatPointer base, long pos) {
-        return new FloatPointer(base).position(pos);
+            }
+        });
     }
 }
