@@ -57,7 +57,7 @@ public final class Engine {
         ready.add(rootNode);
         while (!ready.isEmpty()) {
             Node node = ready.poll();
-            Tensor grad = pending.remove(node);
+            Tensor grad = node.applyGradHooks(pending.remove(node));
             if (node.retainedOutput() != null) {
                 accumulate(node.retainedOutput(), grad, node.name(), handedOut);
             }
@@ -139,7 +139,8 @@ public final class Engine {
             throw new IllegalStateException("autograd: " + from + " produced a gradient of shape "
                     + Shape.format(grad.shape()) + " for a tensor of shape " + Shape.format(target.shape()));
         }
-        Tensor g = grad.dtype() == target.dtype() ? grad : grad.to(target.dtype());
+        Tensor hooked = target.isLeaf() ? target.applyLeafHooks(grad) : grad;
+        Tensor g = hooked.dtype() == target.dtype() ? hooked : hooked.to(target.dtype());
         Tensor old = target.grad();
         if (old != null) {
             target.grad(old.add(g));

@@ -16,6 +16,7 @@ public final class Node {
     private SavedTensor[] saved;
     private BackwardFunction function;
     private Tensor retainedOutput;
+    private java.util.List<java.util.function.UnaryOperator<Tensor>> gradHooks;
 
     /**
      * @param name   PyTorch-style name, e.g. {@code MulBackward0}
@@ -64,6 +65,28 @@ public final class Node {
     /** Marks {@code output} (this node's result) to keep its gradient in {@code grad}. */
     public void retainGradOf(Tensor output) {
         this.retainedOutput = output;
+    }
+
+    /** Registers a hook on the gradient of this node's output (see Tensor.registerHook). */
+    public RemovableHandle addGradHook(java.util.function.UnaryOperator<Tensor> hook) {
+        if (gradHooks == null) {
+            gradHooks = new java.util.ArrayList<>();
+        }
+        gradHooks.add(hook);
+        return () -> gradHooks.remove(hook);
+    }
+
+    /** The output gradient after this node's hooks; each non-null hook result replaces it. */
+    Tensor applyGradHooks(Tensor grad) {
+        if (gradHooks == null) {
+            return grad;
+        }
+        Tensor g = grad;
+        for (java.util.function.UnaryOperator<Tensor> h : java.util.List.copyOf(gradHooks)) {
+            Tensor replaced = h.apply(g);
+            g = replaced == null ? g : replaced;
+        }
+        return g;
     }
 
     Tensor retainedOutput() {

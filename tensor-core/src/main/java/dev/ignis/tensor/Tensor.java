@@ -21,10 +21,12 @@ import java.util.List;
  * this class is the fluent entry point.
  */
 public final class Tensor {
-    private final Storage storage;
-    private final int[] shape;
-    private final int[] strides;
-    private final int offset;
+    // Not final: setData replaces them, as PyTorch's `param.data = ...` does (Module.to relies on it).
+    private Storage storage;
+    private int[] shape;
+    private int[] strides;
+    private int offset;
+    private java.util.List<java.util.function.UnaryOperator<Tensor>> leafHooks;
     private boolean leafRequiresGrad;
     private Node gradFn;
     private Tensor grad;
@@ -309,6 +311,56 @@ public final class Tensor {
                     + " but the tensor has shape " + Shape.format(shape));
         }
         this.grad = newGrad;
+    }
+
+    /**
+     * Makes this tensor show {@code source}'s data (storage, shape, strides), keeping its identity,
+     * its requires_grad flag and its grad (PyTorch's {@code tensor.data = source}). Used to move or
+     * convert a module's parameters in place. Only for leaves.
+     */
+    public void setData(Tensor source) {
+        if (gradFn != null) {
+            throw new IllegalStateException("setData is only allowed on leaf tensors");
+        }
+        if (leafRequiresGrad && !source.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("setData: a tensor that requires grad needs floating data, got "
+                    + source.dtype());
+        }
+        this.storage = source.storage;
+        this.shape = source.shape;
+        this.strides = source.strides;
+        this.offset = source.offset;
+    }
+
+    /**
+     * Calls {@code hook} with this tensor's gradient each time one is computed in backward; a
+     * non-null return value replaces the gradient (torch.Tensor.register_hook).
+     */
+    public dev.ignis.autograd.RemovableHandle registerHook(java.util.function.UnaryOperator<Tensor> hook) {
+        if (!requiresGrad()) {
+            throw new IllegalStateException("cannot register a hook on a tensor that doesn't require gradient");
+        }
+        if (gradFn != null) {
+            return gradFn.addGradHook(hook);
+        }
+        if (leafHooks == null) {
+            leafHooks = new java.util.ArrayList<>();
+        }
+        leafHooks.add(hook);
+        return () -> leafHooks.remove(hook);
+    }
+
+    /** Applies this leaf's hooks to an incoming gradient (for the autograd engine). */
+    public Tensor applyLeafHooks(Tensor grad) {
+        if (leafHooks == null) {
+            return grad;
+        }
+        Tensor g = grad;
+        for (java.util.function.UnaryOperator<Tensor> h : java.util.List.copyOf(leafHooks)) {
+            Tensor replaced = h.apply(g);
+            g = replaced == null ? g : replaced;
+        }
+        return g;
     }
 
     /** Keeps this non-leaf tensor's gradient in {@link #grad()} during backward. */

@@ -1,0 +1,26 @@
+package dev.ignis.nn;
+
+import dev.ignis.tensor.Tensor;
+
+/** x·Φ(x), or its tanh approximation, elementwise (torch.nn.GELU). */
+public final class GELU extends Module {
+    private final String approximate;
+
+    public GELU() {
+        this("none");
+    }
+
+    public GELU(String approximate) {
+        this.approximate = approximate;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.gelu(approximate);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "approximate='" + approximate + "'";
+    }
+}

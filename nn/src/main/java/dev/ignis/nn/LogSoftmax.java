@@ -1,0 +1,22 @@
+package dev.ignis.nn;
+
+import dev.ignis.tensor.Tensor;
+
+/** log softmax along dim, elementwise (torch.nn.LogSoftmax). */
+public final class LogSoftmax extends Module {
+    private final int dim;
+
+    public LogSoftmax(int dim) {
+        this.dim = dim;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.logSoftmax(dim);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "dim=" + dim;
+    }
+}

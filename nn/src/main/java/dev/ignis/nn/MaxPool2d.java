@@ -1,0 +1,34 @@
+package dev.ignis.nn;
+
+import dev.ignis.tensor.Tensor;
+
+/** Max over kh×kw windows (torch.nn.MaxPool2d; stride defaults to the kernel size). */
+public final class MaxPool2d extends Module {
+    private final int[] kernel;
+    private final int[] stride;
+    private final int[] padding;
+    private final int[] dilation;
+
+    public MaxPool2d(int kernel) {
+        this(new int[] {kernel, kernel}, null, new int[] {0, 0}, new int[] {1, 1});
+    }
+
+    /** {@code stride} null means the kernel size. */
+    public MaxPool2d(int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        this.kernel = kernel.clone();
+        this.stride = stride == null ? kernel.clone() : stride.clone();
+        this.padding = padding.clone();
+        this.dilation = dilation.clone();
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return F.maxPool2d(x, kernel, stride, padding, dilation);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "kernel_size=" + Repr.pair(kernel) + ", stride=" + Repr.pair(stride) + ", padding=" + Repr.pair(padding)
+                + ", dilation=" + Repr.pair(dilation) + ", ceil_mode=False";
+    }
+}

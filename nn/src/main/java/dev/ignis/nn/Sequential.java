@@ -1,0 +1,37 @@
+package dev.ignis.nn;
+
+import dev.ignis.tensor.Tensor;
+import java.util.List;
+
+/** Runs its children in order, each on the previous one's output (torch.nn.Sequential); keys "0", "1", .... */
+public final class Sequential extends Module {
+    public Sequential(Module... modules) {
+        for (int i = 0; i < modules.length; i++) {
+            registerModule(Integer.toString(i), modules[i]);
+        }
+    }
+
+    /** Appends a module under the next index; returns this. */
+    public Sequential append(Module m) {
+        registerModule(Integer.toString(children().size()), m);
+        return this;
+    }
+
+    public Module get(int index) {
+        List<Module> c = children();
+        return c.get(index < 0 ? index + c.size() : index);
+    }
+
+    public int size() {
+        return children().size();
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor y = x;
+        for (Module m : children()) {
+            y = m.call(y);
+        }
+        return y;
+    }
+}

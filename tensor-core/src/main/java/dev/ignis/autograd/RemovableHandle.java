@@ -1,0 +1,7 @@
+package dev.ignis.autograd;
+
+/** Returned by hook registrations; {@link #remove()} unregisters the hook (idempotent). */
+@FunctionalInterface
+public interface RemovableHandle {
+    void remove();
+}
