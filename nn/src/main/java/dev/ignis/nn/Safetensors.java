@@ -1,0 +1,236 @@
+package dev.ignis.nn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Shape;
+import dev.ignis.tensor.Tensor;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads and writes state dicts in the safetensors format (Hugging Face): an 8-byte little-endian
+ * header length, a JSON header mapping each name to {dtype, shape, data_offsets} (plus optional
+ * {@code __metadata__}), padded with spaces to a multiple of 8, then the raw little-endian data.
+ * Files go through Hadoop's {@link FileSystem}, so {@code file://}, {@code hdfs://} and
+ * {@code s3a://} paths all work. A save writes a temporary file next to the target and renames
+ * it, so a failed save never leaves a half-written model.
+ */
+public final class Safetensors {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Safetensors() {
+    }
+
+    private static String code(DType t) {
+        return switch (t) {
+            case FLOAT32 -> "F32";
+            case FLOAT64 -> "F64";
+            case INT64 -> "I64";
+            case BOOL -> "BOOL";
+        };
+    }
+
+    private static DType dtype(String code, String key, String path) {
+        return switch (code) {
+            case "F32" -> DType.FLOAT32;
+            case "F64" -> DType.FLOAT64;
+            case "I64" -> DType.INT64;
+            case "BOOL" -> DType.BOOL;
+            default -> throw new IllegalArgumentException(path + ": tensor '" + key + "' has dtype " + code
+                    + ", which Ignis does not read (F32, F64, I64, BOOL)");
+        };
+    }
+
+    /** Writes {@code tensors} (e.g. a stateDict) to {@code uri} with the default Hadoop configuration. */
+    public static void save(Map<String, Tensor> tensors, String uri) {
+        save(tensors, uri, Map.of(), new Configuration());
+    }
+
+    public static void save(Map<String, Tensor> tensors, String uri, Map<String, String> metadata, Configuration conf) {
+        ObjectNode header = JSON.createObjectNode();
+        if (!metadata.isEmpty()) {
+            ObjectNode meta = header.putObject("__metadata__");
+            metadata.forEach(meta::put);
+        }
+        List<byte[]> blobs = new ArrayList<>();
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue().detach().contiguous();
+            byte[] data = bytes(t);
+            ObjectNode entry = header.putObject(e.getKey());
+            entry.put("dtype", code(t.dtype()));
+            ArrayNode shape = entry.putArray("shape");
+            for (int d : t.shape()) {
+                shape.add(d);
+            }
+            ArrayNode offsets = entry.putArray("data_offsets");
+            offsets.add(offset);
+            offsets.add(offset + data.length);
+            offset += data.length;
+            blobs.add(data);
+        }
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(header);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int padded = (json.length + 7) / 8 * 8;
+        Path target = new Path(URI.create(uri));
+        Path temporary = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            FileSystem fs = target.getFileSystem(conf);
+            try (OutputStream out = fs.create(temporary, true)) {
+                out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+                out.write(json);
+                out.write(" ".repeat(padded - json.length).getBytes(StandardCharsets.US_ASCII));
+                for (byte[] b : blobs) {
+                    out.write(b);
+                }
+            } catch (IOException | RuntimeException e) {
+                fs.delete(temporary, false);
+                throw e;
+            }
+            if (fs.exists(target)) {
+                fs.delete(target, false);
+            }
+            if (!fs.rename(temporary, target)) {
+                fs.delete(temporary, false);
+                throw new IOException("could not rename " + temporary + " to " + target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("saving safetensors to " + uri + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads every tensor of a safetensors file, in file order. */
+    public static Map<String, Tensor> load(String uri) {
+        return load(uri, new Configuration());
+    }
+
+    public static Map<String, Tensor> load(String uri, Configuration conf) {
+        Path path = new Path(URI.create(uri));
+        try {
+            FileSystem fs = path.getFileSystem(conf);
+            long fileSize = fs.getFileStatus(path).getLen();
+            try (InputStream raw = fs.open(path); DataInputStream in = new DataInputStream(raw)) {
+                byte[] lengthBytes = new byte[8];
+                in.readFully(lengthBytes);
+                long headerLength = ByteBuffer.wrap(lengthBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+                if (headerLength < 2 || headerLength > fileSize - 8) {
+                    throw new IllegalArgumentException(uri + ": not a safetensors file (header length " + headerLength
+                            + " for a file of " + fileSize + " bytes)");
+                }
+                byte[] json = new byte[(int) headerLength];
+                in.readFully(json);
+                JsonNode header = JSON.readTree(json);
+                byte[] data = new byte[(int) (fileSize - 8 - headerLength)];
+                in.readFully(data);
+                Map<String, Tensor> out = new LinkedHashMap<>();
+                List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (!e.getKey().equals("__metadata__")) {
+                        entries.add(e);
+                    }
+                }
+                entries.sort((a, b) -> Long.compare(a.getValue().get("data_offsets").get(0).asLong(),
+                        b.getValue().get("data_offsets").get(0).asLong()));
+                for (Map.Entry<String, JsonNode> e : entries) {
+                    out.put(e.getKey(), tensor(e.getKey(), e.getValue(), data, uri));
+                }
+                return out;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading safetensors " + uri + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Tensor tensor(String key, JsonNode entry, byte[] data, String uri) {
+        DType type = dtype(entry.get("dtype").asText(), key, uri);
+        int[] shape = new int[entry.get("shape").size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = entry.get("shape").get(i).asInt();
+        }
+        long start = entry.get("data_offsets").get(0).asLong();
+        long end = entry.get("data_offsets").get(1).asLong();
+        int n = Shape.numel(shape);
+        long expected = (long) n * (type == DType.BOOL ? 1 : type.itemSize());
+        if (end - start != expected || end > data.length || start < 0) {
+            throw new IllegalArgumentException(uri + ": tensor '" + key + "' of shape " + Shape.format(shape) + " and dtype "
+                    + type + " needs " + expected + " bytes but its data_offsets [" + start + ", " + end
+                    + "] cover " + (end - start) + (end > data.length ? " (past the end of the file)" : ""));
+        }
+        ByteBuffer b = ByteBuffer.wrap(data, (int) start, (int) (end - start)).order(ByteOrder.LITTLE_ENDIAN);
+        Tensor flat = switch (type) {
+            case FLOAT32 -> {
+                float[] v = new float[n];
+                b.asFloatBuffer().get(v);
+                yield Tensor.fromArray(v);
+            }
+            case FLOAT64 -> {
+                double[] v = new double[n];
+                b.asDoubleBuffer().get(v);
+                yield Tensor.fromArray(v);
+            }
+            case INT64 -> {
+                long[] v = new long[n];
+                b.asLongBuffer().get(v);
+                yield Tensor.fromArray(v);
+            }
+            case BOOL -> {
+                boolean[] v = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = b.get() != 0;
+                }
+                yield Tensor.fromArray(v);
+            }
+        };
+        return flat.reshape(shape);
+    }
+
+    private static byte[] bytes(Tensor t) {
+        int n = t.numel();
+        ByteBuffer b;
+        switch (t.dtype()) {
+            case FLOAT32 -> {
+                b = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(t.toFloatArray());
+            }
+            case FLOAT64 -> {
+                b = ByteBuffer.allocate(n * 8).order(ByteOrder.LITTLE_ENDIAN);
+                b.asDoubleBuffer().put(t.toDoubleArray());
+            }
+            case INT64 -> {
+                b = ByteBuffer.allocate(n * 8).order(ByteOrder.LITTLE_ENDIAN);
+                b.asLongBuffer().put(t.toLongArray());
+            }
+            default -> {
+                b = ByteBuffer.allocate(n);
+                for (boolean v : t.toBooleanArray()) {
+                    b.put((byte) (v ? 1 : 0));
+                }
+            }
+        }
+        return b.array();
+    }
+}
