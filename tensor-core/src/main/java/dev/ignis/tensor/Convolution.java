@@ -93,6 +93,92 @@ public final class Convolution {
                 });
     }
 
+    /**
+     * Transposed convolution (the adjoint of conv2d, torch.nn.functional.conv_transpose2d):
+     * x [N, Cin, H, W], weight [Cin, Cout/groups, kh, kw] → [N, Cout, OH, OW] with
+     * OH = (H − 1)·s − 2p + d(kh − 1) + output_padding + 1. Forward is GEMM + col2im; backward:
+     * dx = conv2d(g, weight), dW = x·im2col(g)ᵀ per group, db = Σ g.
+     */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                         int[] outputPadding, int groups, int[] dilation) {
+        if (x.dim() == 3) {
+            return convTranspose2d(x.unsqueeze(0), weight, bias, stride, padding, outputPadding, groups, dilation)
+                    .squeeze(0);
+        }
+        if (x.dim() != 4 || weight.dim() != 4) {
+            throw new IllegalArgumentException("conv_transpose2d: expected 4-D input [N, Cin, H, W] and 4-D weight [Cin,"
+                    + " Cout/groups, kH, kW], got input " + Shape.format(x.shape()) + " and weight "
+                    + Shape.format(weight.shape()));
+        }
+        int n = x.size(0);
+        int cin = x.size(1);
+        if (groups <= 0 || cin != weight.size(0) || cin % groups != 0) {
+            throw new IllegalArgumentException("conv_transpose2d: Given transposed=1, weight of size "
+                    + Shape.format(weight.shape()) + ", expected input" + Shape.format(x.shape()) + " to have "
+                    + weight.size(0) + " channels (divisible by groups=" + groups + "), but got " + cin + " channels");
+        }
+        for (int i = 0; i < 2; i++) {
+            if (outputPadding[i] >= Math.max(stride[i], dilation[i])) {
+                throw new IllegalArgumentException("conv_transpose2d: output padding must be smaller than either stride"
+                        + " or dilation, got output_padding=" + Shape.format(outputPadding));
+            }
+        }
+        int coutG = weight.size(1);
+        int cout = coutG * groups;
+        int kh = weight.size(2);
+        int kw = weight.size(3);
+        int h = x.size(2);
+        int w = x.size(3);
+        int oh = (h - 1) * stride[0] - 2 * padding[0] + dilation[0] * (kh - 1) + outputPadding[0] + 1;
+        int ow = (w - 1) * stride[1] - 2 * padding[1] + dilation[1] * (kw - 1) + outputPadding[1] + 1;
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != cout)) {
+            throw new IllegalArgumentException("conv_transpose2d: bias must have shape [" + cout + "], got "
+                    + Shape.format(bias.shape()));
+        }
+        // The forward conv this op is the adjoint of maps [N, Cout, OH, OW] to [N, Cin, H, W].
+        Windows win = new Windows(n, cout, oh, ow, kh, kw, stride[0], stride[1], padding[0], padding[1],
+                dilation[0], dilation[1]);
+        if (oh <= 0 || ow <= 0 || win.outH() != h || win.outW() != w) {
+            throw new IllegalArgumentException("conv_transpose2d: input " + Shape.format(x.shape())
+                    + " gives an invalid output size " + oh + "x" + ow);
+        }
+        int cinG = cin / groups;
+        int ckk = coutG * kh * kw;
+        int l = h * w;
+        Tensor out;
+        try (var ignored = GradMode.noGrad()) {
+            Tensor w3 = weight.contiguous().view(groups, cinG, ckk);
+            Tensor x4 = x.contiguous().view(n, groups, cinG, l);
+            Tensor[] cols = new Tensor[groups];
+            for (int g = 0; g < groups; g++) {
+                cols[g] = w3.select(0, g).t().unsqueeze(0).expand(n, ckk, cinG).bmm(x4.select(1, g));
+            }
+            Tensor all = groups == 1 ? cols[0] : Tensor.stack(java.util.List.of(cols), 1);
+            out = win.fold(all.reshape(n, cout, kh, kw, h, w));
+            if (bias != null) {
+                out = out.add(bias.view(1, cout, 1, 1));
+            }
+        }
+        return Autograd.record("ConvolutionBackward0", out, Autograd.of(x, weight, bias), Autograd.of(x, weight),
+                (grad, ctx) -> {
+                    Tensor in = ctx.saved(0);
+                    Tensor wt = ctx.saved(1);
+                    Tensor gx = ctx.needsGrad(0) ? conv2d(grad, wt, null, stride, padding, dilation, groups) : null;
+                    Tensor gw = null;
+                    if (ctx.needsGrad(1)) {
+                        Tensor gcols = columns(grad, win, groups, ckk, l);
+                        Tensor x4 = in.contiguous().view(n, groups, cinG, l);
+                        Tensor[] parts = new Tensor[groups];
+                        for (int g = 0; g < groups; g++) {
+                            parts[g] = x4.select(1, g).bmm(gcols.select(1, g).transpose(1, 2)).sum(0, false);
+                        }
+                        gw = Tensor.stack(java.util.List.of(parts), 0).reshape(wt.shape());
+                    }
+                    Tensor gb = ctx.needsGrad(2) ? grad.sum(new int[] {0, 2, 3}, false) : null;
+                    return new Tensor[] {gx, gw, gb};
+                });
+    }
+
     /** im2col: {@code [N, groups, C/groups·kh·kw, OH·OW]}, contiguous. */
     private static Tensor columns(Tensor x, Windows win, int groups, int cgkk, int l) {
         Tensor xp = win.pad(x.contiguous(), 0.0);

@@ -66,6 +66,10 @@ class NnParityTest {
             case "conv2d_stride_groups_dilation" -> new Conv2d(4, 6, new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0},
                     new int[] {1, 2}, 2, true, g);
             case "conv2d_same" -> Conv2d.same(2, 3, new int[] {3, 3}, new int[] {1, 1}, 1, false, g);
+            case "conv_transpose2d" -> new dev.ignis.nn.ConvTranspose2d(3, 2, new int[] {3, 3}, new int[] {2, 2},
+                    new int[] {1, 1}, new int[] {1, 1}, 1, true, new int[] {1, 1}, g);
+            case "conv_transpose2d_groups_dilation" -> new dev.ignis.nn.ConvTranspose2d(4, 6, new int[] {2, 3},
+                    new int[] {1, 2}, new int[] {0, 1}, new int[] {0, 0}, 2, false, new int[] {2, 1}, g);
             case "maxpool1d" -> new MaxPool1d(3, 2, 1, 1);
             case "maxpool2d" -> new MaxPool2d(2);
             case "avgpool2d" -> new AvgPool2d(new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1});
