@@ -88,6 +88,15 @@ public interface Backend {
     void gather(Tensor x, int dim, Tensor index, Tensor out);
 
     /**
+     * out.select(dim, k) = x.select(dim, index[k]) for every k: whole slices, {@code out} contiguous
+     * with x's shape except {@code size(dim) = index.length}; indices already bounds-checked.
+     */
+    void indexSelect(Tensor x, int dim, long[] index, Tensor out);
+
+    /** In place: target.select(dim, index[k]) += src.select(dim, k) for every k (repeated indices add up). */
+    void indexAdd(Tensor target, int dim, long[] index, Tensor src);
+
+    /**
      * In place: {@code target[... index[p] ...] += src[p]} for every position p of {@code index}
      * (which has {@code src}'s shape), {@code index} replacing coordinate {@code dim}.
      */

@@ -1,5 +1,6 @@
 package dev.ignis.tensor;
 
+import dev.ignis.backend.BinaryOp;
 import dev.ignis.backend.UnaryOp;
 
 /** Activation functions, softmax and dropout, each op's forward next to its backward. */
@@ -18,7 +19,7 @@ final class Activations {
     static Tensor relu(Tensor x) {
         Tensor out = Pointwise.unaryKernel(UnaryOp.RELU, x, 0, 0);
         return Autograd.record("ReluBackward0", out, Autograd.of(x), Autograd.of(out),
-                (g, ctx) -> new Tensor[] {g.mul(ctx.saved(0).gt(0.0).to(g.dtype()))});
+                (g, ctx) -> new Tensor[] {Pointwise.binaryKernel("relu_backward", BinaryOp.MASK_POSITIVE, g, ctx.saved(0))});
     }
 
     /** x if x > 0 else slope·x; d/dx = 1 or slope. */

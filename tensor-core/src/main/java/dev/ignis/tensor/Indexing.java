@@ -198,14 +198,18 @@ final class Indexing {
                     + Shape.format(index.shape()));
         }
         int d = Shape.normalizeDim("index_select", dim, x.dim());
-        Tensor idx = index.reshape(-1);
+        checkIndices("index_select", index, x.size(d));
+        long[] idx = index.toLongArray();
         int[] outShape = x.shape();
-        outShape[d] = idx.size(0);
-        int[] along = new int[x.dim()];
-        java.util.Arrays.fill(along, 1);
-        along[d] = idx.size(0);
-        checkIndices("index_select", idx, x.size(d));
-        return gather(x, d, Views.expandRaw(idx.reshape(along), outShape).contiguous());
+        outShape[d] = idx.length;
+        Tensor out = Tensor.zeros(x.dtype(), x.device(), outShape);
+        x.backend().indexSelect(x, d, idx, out);
+        int[] in = x.shape();
+        return Autograd.record("IndexSelectBackward0", out, x, (g, ctx) -> {
+            Tensor full = Tensor.zeros(g.dtype(), g.device(), in);
+            full.backend().indexAdd(full, d, idx, g);
+            return new Tensor[] {full};
+        });
     }
 
     /** Rows of {@code weight} ([num, dim]) at {@code indices} (any shape, int64): shape indices + [dim]. */

@@ -96,6 +96,16 @@ public final class UnavailableTestBackend implements Backend {
     }
 
     @Override
+    public void indexSelect(Tensor x, int dim, long[] index, Tensor out) {
+        throw never();
+    }
+
+    @Override
+    public void indexAdd(Tensor target, int dim, long[] index, Tensor src) {
+        throw never();
+    }
+
+    @Override
     public void scatterAdd(Tensor target, int dim, Tensor index, Tensor src) {
         throw never();
     }

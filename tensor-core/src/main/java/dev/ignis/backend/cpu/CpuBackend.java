@@ -362,6 +362,11 @@ public final class CpuBackend implements Backend {
                     y[o + j] = a[ia + j] / b[ib + j];
                 }
             }
+            case MASK_POSITIVE -> {
+                for (int j = 0; j < n; j++) {
+                    y[o + j] = b[ib + j] > 0 ? a[ia + j] : 0f;
+                }
+            }
             default -> {
                 return false;
             }
@@ -555,6 +560,55 @@ public final class CpuBackend implements Backend {
         CpuStorage st = cpu(target);
         CpuStorage ss = cpu(src);
         forEachIndexed(target, dim, index, src, (to, so) -> st.set(to, st.get(to) + ss.get(so)));
+    }
+
+    @Override
+    public void indexSelect(Tensor x, int dim, long[] index, Tensor out) {
+        moveSlices(x.detach().contiguous(), dim, index, out, false);
+    }
+
+    @Override
+    public void indexAdd(Tensor target, int dim, long[] index, Tensor src) {
+        moveSlices(src.detach().contiguous(), dim, index, target, true);
+    }
+
+    /**
+     * Copies (or, with {@code add}, accumulates) whole slices along {@code dim} between a
+     * contiguous {@code source} and a contiguous {@code dest}: for select, dest slice k ← source
+     * slice index[k]; for add, dest slice index[k] += source slice k.
+     */
+    private void moveSlices(Tensor source, int dim, long[] index, Tensor dest, boolean add) {
+        int[] shape = source.shape();
+        int outer = 1;
+        for (int d = 0; d < dim; d++) {
+            outer *= shape[d];
+        }
+        int inner = 1;
+        for (int d = dim + 1; d < shape.length; d++) {
+            inner *= shape[d];
+        }
+        int srcDim = shape[dim];
+        int dstDim = dest.size(dim);
+        CpuStorage s = cpu(source);
+        CpuStorage d = cpu(dest);
+        boolean f32 = s.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
+        for (int o = 0; o < outer; o++) {
+            for (int k = 0; k < index.length; k++) {
+                int from = source.offset() + (o * srcDim + (add ? k : (int) index[k])) * inner;
+                int to = dest.offset() + (o * dstDim + (add ? (int) index[k] : k)) * inner;
+                if (!add && s.dtype() == d.dtype()) {
+                    System.arraycopy(s.array(), from, d.array(), to, inner);
+                } else if (f32) {
+                    for (int j = 0; j < inner; j++) {
+                        d.f32[to + j] += s.f32[from + j];
+                    }
+                } else {
+                    for (int j = 0; j < inner; j++) {
+                        d.set(to + j, (add ? d.get(to + j) : 0) + s.get(from + j));
+                    }
+                }
+            }
+        }
     }
 
     /** Receives, for one position of an index tensor, the offsets it addresses in both operands. */

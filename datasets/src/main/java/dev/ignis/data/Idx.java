@@ -1,0 +1,88 @@
+package dev.ignis.data;
+
+import dev.ignis.tensor.Tensor;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads IDX files (the MNIST / Fashion-MNIST format), gzipped or not, through Hadoop's
+ * FileSystem: a magic number 0x0000TTNN (TT the element type, 0x08 = unsigned byte; NN the number
+ * of dimensions), NN big-endian int32 sizes, then the data row-major.
+ */
+public final class Idx {
+    private Idx() {
+    }
+
+    /** The file's unsigned bytes as an int64 tensor of the file's shape (labels). */
+    public static Tensor readLongs(String uri) {
+        Raw raw = read(uri);
+        long[] v = new long[raw.data.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = raw.data[i] & 0xff;
+        }
+        return Tensor.fromArray(v, raw.shape);
+    }
+
+    /**
+     * The file's unsigned bytes as float32 values {@code (b/255 − mean)/std} (images, normalised as
+     * torchvision's ToTensor + Normalize would).
+     */
+    public static Tensor readFloats(String uri, float mean, float std) {
+        Raw raw = read(uri);
+        float[] v = new float[raw.data.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = ((raw.data[i] & 0xff) / 255f - mean) / std;
+        }
+        return Tensor.fromArray(v, raw.shape);
+    }
+
+    private record Raw(int[] shape, byte[] data) {
+    }
+
+    private static Raw read(String uri) {
+        Path path = new Path(URI.create(uri));
+        try {
+            FileSystem fs = path.getFileSystem(new Configuration());
+            try (InputStream file = new BufferedInputStream(fs.open(path))) {
+                file.mark(2);
+                int b0 = file.read();
+                int b1 = file.read();
+                file.reset();
+                InputStream in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(file, 1 << 16) : file;
+                DataInputStream data = new DataInputStream(in);
+                int magic = data.readInt();
+                int type = (magic >> 8) & 0xff;
+                int dims = magic & 0xff;
+                if ((magic >>> 16) != 0 || type != 0x08 || dims < 1 || dims > 4) {
+                    throw new IllegalArgumentException(uri + ": not an unsigned-byte IDX file (magic number 0x"
+                            + Integer.toHexString(magic) + ", expected 0x000008NN)");
+                }
+                int[] shape = new int[dims];
+                long count = 1;
+                for (int d = 0; d < dims; d++) {
+                    shape[d] = data.readInt();
+                    count *= shape[d];
+                }
+                byte[] values = new byte[Math.toIntExact(count)];
+                try {
+                    data.readFully(values);
+                } catch (EOFException e) {
+                    throw new IllegalArgumentException(uri + ": truncated IDX file: the header promises "
+                            + java.util.Arrays.toString(shape) + " = " + count + " bytes of data", e);
+                }
+                return new Raw(shape, values);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading IDX file " + uri + " failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.ignis.examples;
+
+import dev.ignis.autograd.GradMode;
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.nn.F;
+import dev.ignis.nn.Module;
+import dev.ignis.optim.SGD;
+import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Generator;
+import dev.ignis.tensor.Tensor;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ignis train} / {@code ignis bench train}: the models of shared/bench/torch_fashion.py on
+ * Fashion-MNIST with SGD(lr 0.05, momentum 0.9), shuffled every epoch; prints progress, then one
+ * line with {@code train_samples_per_s=}, {@code test_acc=} and the heap figures.
+ */
+@Command(name = "train", description = "Train the MLP or CNN of shared/bench/torch_fashion.py on Fashion-MNIST.")
+final class TrainCommand implements Runnable {
+    @Option(names = "--model", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--epochs", defaultValue = "1", description = "epochs (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--threads", defaultValue = "2", description = "intra-op threads (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--data", description = "directory of the four Fashion-MNIST IDX files (default: "
+            + FashionMnist.SYSTEM_DIR + " if installed, else the subset in " + FashionMnist.SUBSET_DIR + ")")
+    String data;
+
+    @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Override
+    public void run() {
+        IntraOpPool.setThreads(threads);
+        String dir = data != null ? data : FashionMnist.defaultDir(System.getProperty("ignis.home", "."));
+        FashionMnist ds = FashionMnist.load(dir);
+        int n = ds.trainX().size(0);
+        System.out.printf("data: %s (%d train, %d test images); model %s; batch %d; %d thread(s)%n", dir, n,
+                ds.testX().size(0), model, batch, threads);
+        Generator gen = new Generator(seed);
+        Generator.getDefault().manualSeed(seed);
+        Module net = FashionModels.create(model);
+        SGD opt = new SGD(net.parameters(), new SGD.Options().lr(0.05).momentum(0.9));
+        long seen = 0;
+        long start = System.nanoTime();
+        long peakHeap = 0;
+        long heapAfterFirstSteps = -1;
+        int stepsPerEpoch = n / batch;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            net.train();
+            int[] perm = permutation(n, gen);
+            double lossSum = 0;
+            for (int step = 0; step < stepsPerEpoch; step++) {
+                Tensor idx = Tensor.fromArray(slice(perm, step * batch, batch));
+                Tensor x = ds.trainX().indexSelect(0, idx);
+                Tensor y = ds.trainY().indexSelect(0, idx);
+                opt.zeroGrad();
+                Tensor loss = F.crossEntropy(net.call(x), y);
+                loss.backward();
+                opt.step();
+                lossSum += loss.item();
+                seen += batch;
+                peakHeap = Math.max(peakHeap, usedHeap());
+                if (step == 20) {
+                    heapAfterFirstSteps = usedHeap();
+                }
+                if ((step + 1) % 100 == 0 || step + 1 == stepsPerEpoch) {
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    double rate = seen / secs;
+                    long left = (long) ((long) epochs * stepsPerEpoch * batch - seen);
+                    System.out.printf("epoch %d/%d step %d/%d loss %.4f  %.0f samples/s  ETA %.0f s%n", epoch, epochs,
+                            step + 1, stepsPerEpoch, lossSum / (step + 1), rate, left / rate);
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double accuracy = accuracy(net, ds);
+        System.out.printf("ignis %s epochs=%d batch=%d threads=%d train_samples_per_s=%.0f test_acc=%.4f"
+                        + " peak_heap_mb=%d heap_after_20_steps_mb=%d heap_at_end_mb=%d%n", model, epochs, batch, threads,
+                seen / seconds, accuracy, peakHeap >> 20, heapAfterFirstSteps >> 20, usedHeap() >> 20);
+    }
+
+    static double accuracy(Module net, FashionMnist ds) {
+        net.eval();
+        long correct = 0;
+        int m = ds.testX().size(0);
+        try (var ignored = GradMode.noGrad()) {
+            for (int i = 0; i < m; i += 1000) {
+                int len = Math.min(1000, m - i);
+                Tensor pred = net.call(ds.testX().narrow(0, i, len)).argmax(1, false);
+                correct += (long) pred.eq(ds.testY().narrow(0, i, len)).to(DType.FLOAT32).sum().item();
+            }
+        }
+        return (double) correct / m;
+    }
+
+    static int[] permutation(int n, Generator gen) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = (int) gen.nextLong(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private static long[] slice(int[] perm, int from, int length) {
+        long[] out = new long[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = perm[from + i];
+        }
+        return out;
+    }
+
+    /** Heap in use (all heap pools), sampled without forcing a collection. */
+    static long usedHeap() {
+        long used = 0;
+        List<MemoryPoolMXBean> pools = new ArrayList<>(ManagementFactory.getMemoryPoolMXBeans());
+        for (MemoryPoolMXBean p : pools) {
+            if (p.getType() == MemoryType.HEAP) {
+                used += p.getUsage().getUsed();
+            }
+        }
+        return used;
+    }
+}
