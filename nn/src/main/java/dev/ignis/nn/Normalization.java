@@ -1,26 +1,17 @@
 package dev.ignis.nn;
 
 import dev.ignis.autograd.GradMode;
+import dev.ignis.tensor.BatchNormalization;
 import dev.ignis.tensor.Shape;
 import dev.ignis.tensor.Tensor;
 
 /**
- * Batch, layer, group and instance normalisation, written with recorded tensor ops so their
- * gradients follow: y = (x − μ)/√(σ² + eps)·γ + β with the biased variance over the normalised
- * dimensions.
+ * Batch, layer, group and instance normalisation: y = (x − μ)/√(σ² + eps)·γ + β with the biased
+ * variance over the normalised dimensions. Batch norm's training pass is tensor-core's fused op;
+ * the others are written with recorded tensor ops so their gradients follow.
  */
 final class Normalization {
     private Normalization() {
-    }
-
-    /** Dimensions other than 1 (the channel dimension), for batch statistics. */
-    private static int[] allButChannel(int rank) {
-        int[] dims = new int[rank - 1];
-        dims[0] = 0;
-        for (int d = 2; d < rank; d++) {
-            dims[d - 1] = d;
-        }
-        return dims;
     }
 
     /** Shape [1, C, 1, ...] for broadcasting per-channel values against {@code x}. */
@@ -40,15 +31,12 @@ final class Normalization {
                             boolean training, double momentum, double eps, Tensor numBatchesTracked) {
         int[] shape = channelShape(x);
         if (training) {
-            int[] dims = allButChannel(x.dim());
             int count = x.numel() / x.size(1);
             if (count <= 1) {
                 throw new IllegalArgumentException("Expected more than 1 value per channel when training, got input size "
                         + Shape.format(x.shape()));
             }
-            Tensor mean = x.mean(dims, true);
-            Tensor centered = x.sub(mean);
-            Tensor var = centered.mul(centered).mean(dims, true);
+            BatchNormalization.Result r = BatchNormalization.train(x, weight, bias, eps);
             if (runningMean != null) {
                 try (var ignored = GradMode.noGrad()) {
                     double f = momentum;
@@ -58,11 +46,11 @@ final class Normalization {
                             f = 1.0 / numBatchesTracked.item();
                         }
                     }
-                    runningMean.mul_(1 - f).add_(mean.reshape(-1), f);
-                    runningVar.mul_(1 - f).add_(var.reshape(-1).mul((double) count / (count - 1)), f);
+                    runningMean.mul_(1 - f).add_(r.mean(), f);
+                    runningVar.mul_(1 - f).add_(r.var().mul((double) count / (count - 1)), f);
                 }
             }
-            return affine(centered.div(var.add(eps).sqrt()), weight, bias, shape);
+            return r.output();
         }
         Tensor normalized = x.sub(runningMean.reshape(shape)).div(runningVar.reshape(shape).add(eps).sqrt());
         return affine(normalized, weight, bias, shape);

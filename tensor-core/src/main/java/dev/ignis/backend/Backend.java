@@ -96,6 +96,46 @@ public interface Backend {
     /** In place: target.select(dim, index[k]) += src.select(dim, k) for every k (repeated indices add up). */
     void indexAdd(Tensor target, int dim, long[] index, Tensor src);
 
+    // ---------------------------------------------------------------- optional fused kernels
+    // Each has a reference composed from the primitives above (used when these return false), so a
+    // backend overrides only what it speeds up.
+
+    /**
+     * Max pooling of a contiguous {@code x} [N, C, H, W] into contiguous {@code out} [N, C, OH, OW],
+     * with {@code indices} (int64, out's shape) receiving each maximum's flat position h·W + w in its
+     * input plane. Geometry: {kh, kw, sh, sw, ph, pw, dh, dw}; padding counts as −∞.
+     *
+     * @return false when this backend has no such kernel for these operands
+     */
+    default boolean maxPool2d(Tensor x, int[] geometry, Tensor out, Tensor indices) {
+        return false;
+    }
+
+    /** In place: gradInput[n, c, indices[n, c, i]] += grad[n, c, i] (max pooling's backward); false if unsupported. */
+    default boolean maxPool2dBackward(Tensor grad, Tensor indices, Tensor gradInput) {
+        return false;
+    }
+
+    /**
+     * Batch-norm statistics and normalisation over every dim but 1 of a contiguous {@code x}
+     * [N, C, *]: mean[c], invstd[c] = 1/√(biased var[c] + eps), out = (x − mean)·invstd·w + b
+     * (w, b may be null). False if unsupported.
+     */
+    default boolean batchNormForward(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean,
+                                     Tensor invstd) {
+        return false;
+    }
+
+    /**
+     * Batch norm's backward from the saved statistics: with x̂ = (x − mean)·invstd, M = N·Π*,
+     * dx = w·invstd/M·(M·g − Σg − x̂·Σ(g·x̂)), dw = Σ(g·x̂), db = Σg (sums per channel). Any of
+     * gradInput, gradWeight, gradBias may be null. False if unsupported.
+     */
+    default boolean batchNormBackward(Tensor grad, Tensor x, Tensor weight, Tensor mean, Tensor invstd,
+                                      Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+        return false;
+    }
+
     /**
      * In place: {@code target[... index[p] ...] += src[p]} for every position p of {@code index}
      * (which has {@code src}'s shape), {@code index} replacing coordinate {@code dim}.

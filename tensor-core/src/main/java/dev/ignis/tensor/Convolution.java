@@ -204,6 +204,33 @@ public final class Convolution {
             return maxPool2d(x.unsqueeze(0), kernel, stride, padding, dilation).squeeze(0);
         }
         Windows win = poolWindows("max_pool2d", x, kernel, stride, padding, dilation);
+        Tensor fused = fusedMaxPool2d(x, win);
+        return fused != null ? fused : composedMaxPool2d(x, win);
+    }
+
+    /** The backend's max-pooling kernel (flat arg-max per input plane), or null where it has none. */
+    private static Tensor fusedMaxPool2d(Tensor x, Windows win) {
+        Tensor xc = x.contiguous().detach();
+        Tensor out = Tensor.zeros(x.dtype(), x.device(), win.n(), win.c(), win.outH(), win.outW());
+        Tensor argmax = Tensor.zeros(DType.INT64, x.device(), win.n(), win.c(), win.outH(), win.outW());
+        int[] geometry = {win.kh(), win.kw(), win.sh(), win.sw(), win.ph(), win.pw(), win.dh(), win.dw()};
+        if (!x.backend().maxPool2d(xc, geometry, out, argmax)) {
+            return null;
+        }
+        int[] in = x.shape();
+        return Autograd.record("MaxPool2DWithIndicesBackward0", out, Autograd.of(x), Autograd.of(argmax), (g, ctx) -> {
+            Tensor gi = Tensor.zeros(g.dtype(), g.device(), in);
+            Tensor gc = g.contiguous();
+            if (!gi.backend().maxPool2dBackward(gc, ctx.saved(0), gi)) {
+                int planes = in[0] * in[1];
+                gi.backend().scatterAdd(gi.view(planes, -1), 1, ctx.saved(0).view(planes, -1), gc.view(planes, -1));
+            }
+            return new Tensor[] {gi};
+        });
+    }
+
+    /** The reference: windows as a strided view, max per row, gradients routed back by col2im. */
+    private static Tensor composedMaxPool2d(Tensor x, Windows win) {
         int rows = win.n() * win.c() * win.outH() * win.outW();
         int k = win.kh() * win.kw();
         Tensor out;

@@ -563,6 +563,28 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean maxPool2d(Tensor x, int[] geometry, Tensor out, Tensor indices) {
+        return FusedKernels.maxPool2d(x, geometry, out, indices);
+    }
+
+    @Override
+    public boolean maxPool2dBackward(Tensor grad, Tensor indices, Tensor gradInput) {
+        return FusedKernels.maxPool2dBackward(grad, indices, gradInput);
+    }
+
+    @Override
+    public boolean batchNormForward(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean,
+                                    Tensor invstd) {
+        return FusedKernels.batchNormForward(x, weight, bias, eps, out, mean, invstd);
+    }
+
+    @Override
+    public boolean batchNormBackward(Tensor grad, Tensor x, Tensor weight, Tensor mean, Tensor invstd,
+                                     Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+        return FusedKernels.batchNormBackward(grad, x, weight, mean, invstd, gradInput, gradWeight, gradBias);
+    }
+
+    @Override
     public void indexSelect(Tensor x, int dim, long[] index, Tensor out) {
         moveSlices(x.detach().contiguous(), dim, index, out, false);
     }

@@ -1,0 +1,222 @@
+package dev.ignis.backend.cpu;
+
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Tensor;
+
+/**
+ * The CPU's fused kernels for float32 contiguous NCHW data: max pooling with arg-max, and batch
+ * normalisation forward/backward in one or two passes per channel. Other dtypes and layouts use
+ * the composed reference (the Backend methods return false).
+ */
+final class FusedKernels {
+    private FusedKernels() {
+    }
+
+    private static boolean f32Contiguous(Tensor... ts) {
+        for (Tensor t : ts) {
+            if (t != null && (t.dtype() != DType.FLOAT32 || !t.isContiguous())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static float[] data(Tensor t) {
+        return ((CpuStorage) t.storage()).f32;
+    }
+
+    static boolean maxPool2d(Tensor x, int[] g, Tensor out, Tensor indices) {
+        if (!f32Contiguous(x, out) || x.dim() != 4) {
+            return false;
+        }
+        int planes = x.size(0) * x.size(1);
+        int h = x.size(2);
+        int w = x.size(3);
+        int oh = out.size(2);
+        int ow = out.size(3);
+        int kh = g[0];
+        int kw = g[1];
+        int sh = g[2];
+        int sw = g[3];
+        int ph = g[4];
+        int pw = g[5];
+        int dh = g[6];
+        int dw = g[7];
+        float[] in = data(x);
+        float[] o = data(out);
+        long[] idx = ((CpuStorage) indices.storage()).i64;
+        int xOff = x.offset();
+        int oOff = out.offset();
+        int iOff = indices.offset();
+        IntraOpPool.parallelFor(planes, Math.max(1, 4096 / Math.max(1, oh * ow)), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int base = xOff + p * h * w;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        float best = Float.NEGATIVE_INFINITY;
+                        int arg = -1;
+                        for (int a = 0; a < kh; a++) {
+                            int r = i * sh - ph + a * dh;
+                            if (r < 0 || r >= h) {
+                                continue;
+                            }
+                            for (int b = 0; b < kw; b++) {
+                                int c = j * sw - pw + b * dw;
+                                if (c < 0 || c >= w) {
+                                    continue;
+                                }
+                                float v = in[base + r * w + c];
+                                if (v > best || arg < 0 || v != v) {
+                                    best = v;
+                                    arg = r * w + c;
+                                    if (v != v) {
+                                        a = kh;
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                        int at = p * oh * ow + i * ow + j;
+                        o[oOff + at] = best;
+                        idx[iOff + at] = arg;
+                    }
+                }
+            }
+        });
+        return true;
+    }
+
+    static boolean maxPool2dBackward(Tensor grad, Tensor indices, Tensor gradInput) {
+        if (!f32Contiguous(grad, gradInput) || !indices.isContiguous()) {
+            return false;
+        }
+        int planes = gradInput.size(0) * gradInput.size(1);
+        int plane = gradInput.size(2) * gradInput.size(3);
+        int outPlane = grad.size(2) * grad.size(3);
+        float[] g = data(grad);
+        float[] gi = data(gradInput);
+        long[] idx = ((CpuStorage) indices.storage()).i64;
+        int gOff = grad.offset();
+        int giOff = gradInput.offset();
+        int iOff = indices.offset();
+        IntraOpPool.parallelFor(planes, Math.max(1, 4096 / Math.max(1, outPlane)), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                for (int k = 0; k < outPlane; k++) {
+                    int at = p * outPlane + k;
+                    gi[giOff + p * plane + (int) idx[iOff + at]] += g[gOff + at];
+                }
+            }
+        });
+        return true;
+    }
+
+    /** Per channel c: the elements of x are planes n·C + c, each {@code inner} long. */
+    static boolean batchNormForward(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean,
+                                    Tensor invstd) {
+        if (!f32Contiguous(x, weight, bias, out, mean, invstd) || x.dim() < 2) {
+            return false;
+        }
+        int n = x.size(0);
+        int channels = x.size(1);
+        int inner = x.numel() / (n * channels);
+        float[] in = data(x);
+        float[] o = data(out);
+        float[] m = data(mean);
+        float[] is = data(invstd);
+        float[] w = weight == null ? null : data(weight);
+        float[] b = bias == null ? null : data(bias);
+        int xOff = x.offset();
+        int oOff = out.offset();
+        double count = (double) n * inner;
+        IntraOpPool.parallelFor(channels, 1, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                double sum = 0;
+                for (int s = 0; s < n; s++) {
+                    int base = xOff + (s * channels + c) * inner;
+                    for (int j = 0; j < inner; j++) {
+                        sum += in[base + j];
+                    }
+                }
+                double mu = sum / count;
+                double sq = 0;
+                for (int s = 0; s < n; s++) {
+                    int base = xOff + (s * channels + c) * inner;
+                    for (int j = 0; j < inner; j++) {
+                        double d = in[base + j] - mu;
+                        sq += d * d;
+                    }
+                }
+                float inv = (float) (1.0 / Math.sqrt(sq / count + eps));
+                float muF = (float) mu;
+                m[mean.offset() + c] = muF;
+                is[invstd.offset() + c] = inv;
+                float scale = w == null ? inv : inv * w[weight.offset() + c];
+                float shift = b == null ? 0f : b[bias.offset() + c];
+                for (int s = 0; s < n; s++) {
+                    int from = xOff + (s * channels + c) * inner;
+                    int to = oOff + (s * channels + c) * inner;
+                    for (int j = 0; j < inner; j++) {
+                        o[to + j] = (in[from + j] - muF) * scale + shift;
+                    }
+                }
+            }
+        });
+        return true;
+    }
+
+    static boolean batchNormBackward(Tensor grad, Tensor x, Tensor weight, Tensor mean, Tensor invstd,
+                                     Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+        if (!f32Contiguous(grad, x, weight, mean, invstd, gradInput, gradWeight, gradBias) || x.dim() < 2) {
+            return false;
+        }
+        int n = x.size(0);
+        int channels = x.size(1);
+        int inner = x.numel() / (n * channels);
+        float[] g = data(grad);
+        float[] in = data(x);
+        float[] m = data(mean);
+        float[] is = data(invstd);
+        float[] w = weight == null ? null : data(weight);
+        double count = (double) n * inner;
+        IntraOpPool.parallelFor(channels, 1, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                float mu = m[mean.offset() + c];
+                float inv = is[invstd.offset() + c];
+                double sumG = 0;
+                double sumGXhat = 0;
+                for (int s = 0; s < n; s++) {
+                    int gb = grad.offset() + (s * channels + c) * inner;
+                    int xb = x.offset() + (s * channels + c) * inner;
+                    for (int j = 0; j < inner; j++) {
+                        float gv = g[gb + j];
+                        sumG += gv;
+                        sumGXhat += gv * ((in[xb + j] - mu) * inv);
+                    }
+                }
+                if (gradWeight != null) {
+                    data(gradWeight)[gradWeight.offset() + c] = (float) sumGXhat;
+                }
+                if (gradBias != null) {
+                    data(gradBias)[gradBias.offset() + c] = (float) sumG;
+                }
+                if (gradInput != null) {
+                    float[] gi = data(gradInput);
+                    float scale = (w == null ? 1f : w[weight.offset() + c]) * inv;
+                    float meanG = (float) (sumG / count);
+                    float meanGXhat = (float) (sumGXhat / count);
+                    for (int s = 0; s < n; s++) {
+                        int gb = grad.offset() + (s * channels + c) * inner;
+                        int xb = x.offset() + (s * channels + c) * inner;
+                        int ib = gradInput.offset() + (s * channels + c) * inner;
+                        for (int j = 0; j < inner; j++) {
+                            float xhat = (in[xb + j] - mu) * inv;
+                            gi[ib + j] = scale * (g[gb + j] - meanG - xhat * meanGXhat);
+                        }
+                    }
+                }
+            }
+        });
+        return true;
+    }
+}
