@@ -111,6 +111,15 @@ public interface Backend {
         return false;
     }
 
+    /**
+     * im2col: contiguous {@code cols} [N, C, kh, kw, OH, OW] from a contiguous, already padded
+     * {@code xp} [N, C, Hp, Wp], cols[n, c, a, b, i, j] = xp[n, c, i·sh + a·dh, j·sw + b·dw];
+     * geometry as for {@link #maxPool2d}. False if unsupported.
+     */
+    default boolean unfold2d(Tensor xp, int[] geometry, Tensor cols) {
+        return false;
+    }
+
     /** In place: gradInput[n, c, indices[n, c, i]] += grad[n, c, i] (max pooling's backward); false if unsupported. */
     default boolean maxPool2dBackward(Tensor grad, Tensor indices, Tensor gradInput) {
         return false;

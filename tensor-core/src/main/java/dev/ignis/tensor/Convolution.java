@@ -181,8 +181,12 @@ public final class Convolution {
 
     /** im2col: {@code [N, groups, C/groups·kh·kw, OH·OW]}, contiguous. */
     private static Tensor columns(Tensor x, Windows win, int groups, int cgkk, int l) {
-        Tensor xp = win.pad(x.contiguous(), 0.0);
-        return win.unfold(xp).contiguous().view(win.n(), groups, cgkk, l);
+        Tensor xp = win.pad(x.contiguous(), 0.0).detach();
+        Tensor cols = Tensor.zeros(x.dtype(), x.device(), win.n(), win.c(), win.kh(), win.kw(), win.outH(), win.outW());
+        if (!x.backend().unfold2d(xp, win.geometry(), cols)) {
+            cols = win.unfold(xp).contiguous();
+        }
+        return cols.view(win.n(), groups, cgkk, l);
     }
 
     /** conv2d on {@code [N, C, L]} with weight {@code [O, C/groups, k]}. */
@@ -213,8 +217,7 @@ public final class Convolution {
         Tensor xc = x.contiguous().detach();
         Tensor out = Tensor.zeros(x.dtype(), x.device(), win.n(), win.c(), win.outH(), win.outW());
         Tensor argmax = Tensor.zeros(DType.INT64, x.device(), win.n(), win.c(), win.outH(), win.outW());
-        int[] geometry = {win.kh(), win.kw(), win.sh(), win.sw(), win.ph(), win.pw(), win.dh(), win.dw()};
-        if (!x.backend().maxPool2d(xc, geometry, out, argmax)) {
+        if (!x.backend().maxPool2d(xc, win.geometry(), out, argmax)) {
             return null;
         }
         int[] in = x.shape();

@@ -27,6 +27,11 @@ record Windows(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int p
         return w + 2 * pw;
     }
 
+    /** {kh, kw, sh, sw, ph, pw, dh, dw}, the layout the backends' window kernels take. */
+    int[] geometry() {
+        return new int[] {kh, kw, sh, sw, ph, pw, dh, dw};
+    }
+
     /** Fails naming the op when the window does not fit. */
     void check(String op) {
         if (kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0 || dh <= 0 || dw <= 0 || ph < 0 || pw < 0) {

@@ -568,6 +568,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean unfold2d(Tensor xp, int[] geometry, Tensor cols) {
+        return FusedKernels.unfold2d(xp, geometry, cols);
+    }
+
+    @Override
     public boolean maxPool2dBackward(Tensor grad, Tensor indices, Tensor gradInput) {
         return FusedKernels.maxPool2dBackward(grad, indices, gradInput);
     }

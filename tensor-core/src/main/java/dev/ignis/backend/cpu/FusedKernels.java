@@ -49,9 +49,14 @@ final class FusedKernels {
         int xOff = x.offset();
         int oOff = out.offset();
         int iOff = indices.offset();
+        boolean simple = ph == 0 && pw == 0 && dh == 1 && dw == 1;
         IntraOpPool.parallelFor(planes, Math.max(1, 4096 / Math.max(1, oh * ow)), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int base = xOff + p * h * w;
+                if (simple) {
+                    maxPlaneUnpadded(in, base, w, kh, kw, sh, sw, o, idx, oOff + p * oh * ow, iOff + p * oh * ow, oh, ow);
+                    continue;
+                }
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j++) {
                         float best = Float.NEGATIVE_INFINITY;
@@ -80,6 +85,80 @@ final class FusedKernels {
                         int at = p * oh * ow + i * ow + j;
                         o[oOff + at] = best;
                         idx[iOff + at] = arg;
+                    }
+                }
+            }
+        });
+        return true;
+    }
+
+    /** One input plane, no padding or dilation: every window lies inside, so no bounds checks. */
+    private static void maxPlaneUnpadded(float[] in, int base, int w, int kh, int kw, int sh, int sw,
+                                         float[] o, long[] idx, int oBase, int iBase, int oh, int ow) {
+        for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+                int first = i * sh * w + j * sw;
+                float best = in[base + first];
+                int arg = first;
+                for (int a = 0; a < kh && best == best; a++) {
+                    int row = (i * sh + a) * w + j * sw;
+                    for (int b = 0; b < kw; b++) {
+                        float v = in[base + row + b];
+                        if (v > best || v != v) {
+                            best = v;
+                            arg = row + b;
+                            if (v != v) {
+                                break;
+                            }
+                        }
+                    }
+                }
+                o[oBase + i * ow + j] = best;
+                idx[iBase + i * ow + j] = arg;
+            }
+        }
+    }
+
+    /**
+     * im2col of a contiguous padded input [N, C, Hp, Wp] into contiguous cols [N, C, kh, kw, OH, OW]:
+     * cols[n, c, a, b, i, j] = x[n, c, i·sh + a·dh, j·sw + b·dw]. Unit column stride copies whole rows.
+     */
+    static boolean unfold2d(Tensor xp, int[] g, Tensor cols) {
+        if (!f32Contiguous(xp, cols) || xp.dim() != 4) {
+            return false;
+        }
+        int planes = xp.size(0) * xp.size(1);
+        int hp = xp.size(2);
+        int wp = xp.size(3);
+        int kh = g[0];
+        int kw = g[1];
+        int sh = g[2];
+        int sw = g[3];
+        int dh = g[6];
+        int dw = g[7];
+        int oh = cols.size(4);
+        int ow = cols.size(5);
+        float[] in = data(xp);
+        float[] out = data(cols);
+        int xOff = xp.offset();
+        int cOff = cols.offset();
+        IntraOpPool.parallelFor(planes, Math.max(1, 4096 / Math.max(1, kh * kw * oh * ow)), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int src = xOff + p * hp * wp;
+                int dst = cOff + p * kh * kw * oh * ow;
+                for (int a = 0; a < kh; a++) {
+                    for (int b = 0; b < kw; b++) {
+                        for (int i = 0; i < oh; i++) {
+                            int from = src + (i * sh + a * dh) * wp + b * dw;
+                            if (sw == 1) {
+                                System.arraycopy(in, from, out, dst, ow);
+                            } else {
+                                for (int j = 0; j < ow; j++) {
+                                    out[dst + j] = in[from + j * sw];
+                                }
+                            }
+                            dst += ow;
+                        }
                     }
                 }
             }
