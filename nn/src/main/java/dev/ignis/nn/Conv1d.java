@@ -39,11 +39,7 @@ public final class Conv1d extends Module {
         this.groups = groups;
         this.weight = registerParameter("weight", Init.empty(outChannels, inChannels / groups, kernel));
         this.bias = registerParameter("bias", bias ? Init.empty(outChannels) : null);
-        Init.kaimingUniform_(weight, Math.sqrt(5), "fan_in", "leaky_relu", gen);
-        if (this.bias != null) {
-            double bound = 1 / Math.sqrt(Init.fans(weight)[0]);
-            Init.uniform_(this.bias, -bound, bound, gen);
-        }
+        Init.defaultLayerInit(weight, this.bias, gen);
     }
 
     @Override

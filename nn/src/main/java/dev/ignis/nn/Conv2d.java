@@ -73,11 +73,7 @@ public final class Conv2d extends Module {
     }
 
     public void resetParameters(Generator gen) {
-        Init.kaimingUniform_(weight, Math.sqrt(5), "fan_in", "leaky_relu", gen);
-        if (bias != null) {
-            double bound = 1 / Math.sqrt(Init.fans(weight)[0]);
-            Init.uniform_(bias, -bound, bound, gen);
-        }
+        Init.defaultLayerInit(weight, bias, gen);
     }
 
     public Tensor weight() {

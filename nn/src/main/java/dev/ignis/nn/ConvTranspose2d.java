@@ -44,11 +44,7 @@ public final class ConvTranspose2d extends Module {
         this.dilation = dilation.clone();
         this.weight = registerParameter("weight", Init.empty(inChannels, outChannels / groups, kernel[0], kernel[1]));
         this.bias = registerParameter("bias", bias ? Init.empty(outChannels) : null);
-        Init.kaimingUniform_(weight, Math.sqrt(5), "fan_in", "leaky_relu", gen);
-        if (this.bias != null) {
-            double bound = 1 / Math.sqrt(Init.fans(weight)[0]);
-            Init.uniform_(this.bias, -bound, bound, gen);
-        }
+        Init.defaultLayerInit(weight, this.bias, gen);
     }
 
     @Override

@@ -28,11 +28,7 @@ public final class Linear extends Module {
     }
 
     public void resetParameters(Generator gen) {
-        Init.kaimingUniform_(weight, Math.sqrt(5), "fan_in", "leaky_relu", gen);
-        if (bias != null) {
-            double bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
-            Init.uniform_(bias, -bound, bound, gen);
-        }
+        Init.defaultLayerInit(weight, bias, gen);
     }
 
     public Tensor weight() {

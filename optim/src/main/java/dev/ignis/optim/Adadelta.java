@@ -69,10 +69,7 @@ public final class Adadelta extends Optimizer {
         double rho = group.getDouble("rho");
         double eps = group.getDouble("eps");
         Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        double weightDecay = group.getDouble("weight_decay");
-        if (weightDecay != 0) {
-            g = g.clone().add_(param, weightDecay);
-        }
+        g = withWeightDecay(g, param, group.getDouble("weight_decay"));
         Tensor squareAvg = (Tensor) state.get("square_avg");
         Tensor accDelta = (Tensor) state.get("acc_delta");
         squareAvg.mul_(rho).addcmul_(g, g, 1 - rho);

@@ -75,10 +75,7 @@ public final class Adagrad extends Optimizer {
     protected void update(ParamGroup group, Tensor param, Tensor grad, Map<String, Object> state) {
         double step = increment((Tensor) state.get("step"));
         Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        double weightDecay = group.getDouble("weight_decay");
-        if (weightDecay != 0) {
-            g = g.clone().add_(param, weightDecay);
-        }
+        g = withWeightDecay(g, param, group.getDouble("weight_decay"));
         double clr = group.getDouble("lr") / (1 + (step - 1) * group.getDouble("lr_decay"));
         Tensor sum = (Tensor) state.get("sum");
         sum.addcmul_(g, g, 1.0);

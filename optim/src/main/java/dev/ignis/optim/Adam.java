@@ -78,8 +78,8 @@ public class Adam extends Optimizer {
         double step = increment((Tensor) state.get("step"));
         if (decoupledWeightDecay()) {
             param.mul_(1 - lr * weightDecay);
-        } else if (weightDecay != 0) {
-            g = g.clone().add_(param, weightDecay);
+        } else {
+            g = withWeightDecay(g, param, weightDecay);
         }
         Tensor expAvg = (Tensor) state.get("exp_avg");
         Tensor expAvgSq = (Tensor) state.get("exp_avg_sq");

@@ -47,10 +47,7 @@ public final class Adamax extends Optimizer {
         double[] betas = group.getPair("betas");
         Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
         double step = increment((Tensor) state.get("step"));
-        double weightDecay = group.getDouble("weight_decay");
-        if (weightDecay != 0) {
-            g = g.clone().add_(param, weightDecay);
-        }
+        g = withWeightDecay(g, param, group.getDouble("weight_decay"));
         Tensor expAvg = (Tensor) state.get("exp_avg");
         Tensor expInf = (Tensor) state.get("exp_inf");
         expAvg.mul_(betas[0]).add_(g, 1 - betas[0]);

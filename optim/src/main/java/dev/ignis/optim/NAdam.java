@@ -60,10 +60,7 @@ public final class NAdam extends Optimizer {
         double step = increment((Tensor) state.get("step"));
         double biasCorrection2 = 1 - Math.pow(betas[1], step);
         Tensor g = grad;
-        double weightDecay = group.getDouble("weight_decay");
-        if (weightDecay != 0) {
-            g = g.clone().add_(param, weightDecay);
-        }
+        g = withWeightDecay(g, param, group.getDouble("weight_decay"));
         double mu = betas[0] * (1.0 - 0.5 * Math.pow(0.96, step * decay));
         double muNext = betas[0] * (1.0 - 0.5 * Math.pow(0.96, (step + 1) * decay));
         Tensor muProduct = (Tensor) state.get("mu_product");

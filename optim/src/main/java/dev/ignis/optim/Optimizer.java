@@ -268,6 +268,11 @@ public abstract class Optimizer {
         }
     }
 
+    /** g + wd·θ as a new tensor (L2 weight decay folded into the gradient), or g itself when wd is 0. */
+    protected static Tensor withWeightDecay(Tensor grad, Tensor param, double weightDecay) {
+        return weightDecay == 0 ? grad : grad.clone().add_(param, weightDecay);
+    }
+
     /** A 0-dim float32 step counter, as PyTorch keeps {@code state['step']} for Adam-like optimizers. */
     protected static Tensor newStepCounter() {
         return Tensor.scalar(0.0, dev.ignis.tensor.DType.FLOAT32);

@@ -47,10 +47,7 @@ public final class RAdam extends Optimizer {
         double biasCorrection1 = 1 - Math.pow(betas[0], step);
         double biasCorrection2 = 1 - Math.pow(betas[1], step);
         Tensor g = grad;
-        double weightDecay = group.getDouble("weight_decay");
-        if (weightDecay != 0) {
-            g = g.clone().add_(param, weightDecay);
-        }
+        g = withWeightDecay(g, param, group.getDouble("weight_decay"));
         Tensor expAvg = (Tensor) state.get("exp_avg");
         Tensor expAvgSq = (Tensor) state.get("exp_avg_sq");
         expAvg.mul_(betas[0]).add_(g, 1 - betas[0]);

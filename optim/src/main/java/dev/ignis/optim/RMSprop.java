@@ -84,10 +84,7 @@ public final class RMSprop extends Optimizer {
         }
         state.put("step", (Long) state.get("step") + 1);
         Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        double weightDecay = group.getDouble("weight_decay");
-        if (weightDecay != 0) {
-            g = g.clone().add_(param, weightDecay);
-        }
+        g = withWeightDecay(g, param, group.getDouble("weight_decay"));
         Tensor squareAvg = (Tensor) state.get("square_avg");
         squareAvg.mul_(alpha).addcmul_(g, g, 1 - alpha);
         Tensor avg;

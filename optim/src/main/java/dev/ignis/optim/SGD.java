@@ -67,11 +67,8 @@ public final class SGD extends Optimizer {
     protected void update(ParamGroup group, Tensor param, Tensor grad, Map<String, Object> state) {
         double lr = group.getDouble("lr");
         double momentum = group.getDouble("momentum");
-        double weightDecay = group.getDouble("weight_decay");
-        Tensor d = group.getBoolean("maximize") ? grad.neg() : grad;
-        if (weightDecay != 0) {
-            d = d.clone().add_(param, weightDecay);
-        }
+        Tensor d = withWeightDecay(group.getBoolean("maximize") ? grad.neg() : grad, param,
+                group.getDouble("weight_decay"));
         if (momentum != 0) {
             Tensor buf = (Tensor) state.get("momentum_buffer");
             if (buf == null) {

@@ -78,15 +78,7 @@ public final class Node {
 
     /** The output gradient after this node's hooks; each non-null hook result replaces it. */
     Tensor applyGradHooks(Tensor grad) {
-        if (gradHooks == null) {
-            return grad;
-        }
-        Tensor g = grad;
-        for (java.util.function.UnaryOperator<Tensor> h : java.util.List.copyOf(gradHooks)) {
-            Tensor replaced = h.apply(g);
-            g = replaced == null ? g : replaced;
-        }
-        return g;
+        return GradHooks.apply(gradHooks, grad);
     }
 
     Tensor retainedOutput() {

@@ -352,15 +352,7 @@ public final class Tensor {
 
     /** Applies this leaf's hooks to an incoming gradient (for the autograd engine). */
     public Tensor applyLeafHooks(Tensor grad) {
-        if (leafHooks == null) {
-            return grad;
-        }
-        Tensor g = grad;
-        for (java.util.function.UnaryOperator<Tensor> h : java.util.List.copyOf(leafHooks)) {
-            Tensor replaced = h.apply(g);
-            g = replaced == null ? g : replaced;
-        }
-        return g;
+        return dev.ignis.autograd.GradHooks.apply(leafHooks, grad);
     }
 
     /** Keeps this non-leaf tensor's gradient in {@link #grad()} during backward. */

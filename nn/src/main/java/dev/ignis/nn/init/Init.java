@@ -172,6 +172,19 @@ public final class Init {
         return fill(t, v);
     }
 
+    /**
+     * The default initialisation of PyTorch's Linear and convolution layers: weight ~
+     * kaiming_uniform(a = √5), i.e. U(±1/√fan_in), and bias (if any) ~ U(±1/√fan_in).
+     */
+    public static void defaultLayerInit(Tensor weight, Tensor bias, Generator gen) {
+        kaimingUniform_(weight, Math.sqrt(5), "fan_in", "leaky_relu", gen);
+        if (bias != null) {
+            int fanIn = fans(weight)[0];
+            double bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+            uniform_(bias, -bound, bound, gen);
+        }
+    }
+
     /** A float32 tensor of {@code shape} for a new parameter (filled by the layer's resetParameters). */
     public static Tensor empty(int... shape) {
         return Tensor.zeros(DType.FLOAT32, dev.ignis.tensor.Device.CPU, shape);
