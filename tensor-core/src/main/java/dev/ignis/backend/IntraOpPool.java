@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -62,20 +64,24 @@ public final class IntraOpPool {
         threads = n;
     }
 
+    /**
+     * A pool with at least {@code size} threads. A larger pool replaces a smaller one; the old one
+     * is not shut down (a caller may still be submitting to it) — its idle threads time out.
+     */
     private static synchronized ExecutorService executor(int size) {
         if (executor == null || executorSize < size) {
-            if (executor != null) {
-                executor.shutdown();
-            }
             AtomicInteger id = new AtomicInteger();
-            executor = Executors.newFixedThreadPool(size, r -> {
-                Thread t = new Thread(() -> {
-                    IN_POOL.set(true);
-                    r.run();
-                }, "ignis-intra-op-" + id.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(() -> {
+                            IN_POOL.set(true);
+                            r.run();
+                        }, "ignis-intra-op-" + id.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+            executor = pool;
             executorSize = size;
         }
         return executor;
