@@ -84,7 +84,7 @@ public final class CpuBackend implements Backend {
         }
         boolean f32 = s.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
         boolean ints = !s.dtype().isFloatingPoint() && !d.dtype().isFloatingPoint();
-        forEachBlock(shape, new int[][] {src.strides(), dStrides}, new int[] {src.offset(), dOff}, w -> {
+        StridedWalk.forEachBlock(shape, new int[][] {src.strides(), dStrides}, new int[] {src.offset(), dOff}, w -> {
             int n = w.inner();
             int is = w.innerStride(0);
             int os = w.innerStride(1);
@@ -113,7 +113,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void fill(Tensor dst, double value) {
         CpuStorage d = cpu(dst);
-        forEachBlock(dst.shape(), new int[][] {dst.strides()}, new int[] {dst.offset()}, w -> {
+        StridedWalk.forEachBlock(dst.shape(), new int[][] {dst.strides()}, new int[] {dst.offset()}, w -> {
             int n = w.inner();
             int os = w.innerStride(0);
             do {
@@ -130,7 +130,7 @@ public final class CpuBackend implements Backend {
         CpuStorage s = cpu(x);
         CpuStorage d = cpu(out);
         boolean f32 = s.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
-        forEachBlock(out.shape(), new int[][] {x.strides(), out.strides()}, new int[] {x.offset(), out.offset()}, w -> {
+        StridedWalk.forEachBlock(out.shape(), new int[][] {x.strides(), out.strides()}, new int[] {x.offset(), out.offset()}, w -> {
             int n = w.inner();
             int is = w.innerStride(0);
             int os = w.innerStride(1);
@@ -138,7 +138,7 @@ public final class CpuBackend implements Backend {
                 int i = w.offset(0);
                 int o = w.offset(1);
                 if (f32) {
-                    unaryF32(op, p, q, s.f32, i, is, d.f32, o, os, n);
+                    ElementwiseLoops.unaryF32(op, p, q, s.f32, i, is, d.f32, o, os, n);
                 } else {
                     for (int j = 0; j < n; j++) {
                         d.set(o + j * os, op.apply(s.get(i + j * is), p, q));
@@ -148,87 +148,6 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    private static void unaryF32(UnaryOp op, double p, double q, float[] x, int i, int is, float[] y, int o, int os, int n) {
-        if (is == 1 && os == 1) {
-            unaryF32Contiguous(op, p, q, x, i, y, o, n);
-            return;
-        }
-        switch (op) {
-            case ADD_SCALAR -> {
-                float fp = (float) p;
-                for (int j = 0; j < n; j++) {
-                    y[o + j * os] = x[i + j * is] + fp;
-                }
-            }
-            case MUL_SCALAR -> {
-                float fp = (float) p;
-                for (int j = 0; j < n; j++) {
-                    y[o + j * os] = x[i + j * is] * fp;
-                }
-            }
-            case RELU -> {
-                for (int j = 0; j < n; j++) {
-                    float v = x[i + j * is];
-                    y[o + j * os] = v > 0 || v != v ? v : 0f;
-                }
-            }
-            case NEG -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j * os] = -x[i + j * is];
-                }
-            }
-            default -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j * os] = (float) op.apply(x[i + j * is], p, q);
-                }
-            }
-        }
-    }
-
-    /** Unit-stride loops: the index is {@code j + invariant}, the form HotSpot's superword pass vectorises. */
-    private static void unaryF32Contiguous(UnaryOp op, double p, double q, float[] x, int i, float[] y, int o, int n) {
-        switch (op) {
-            case ADD_SCALAR -> {
-                float fp = (float) p;
-                for (int j = 0; j < n; j++) {
-                    y[o + j] = x[i + j] + fp;
-                }
-            }
-            case MUL_SCALAR -> {
-                float fp = (float) p;
-                for (int j = 0; j < n; j++) {
-                    y[o + j] = x[i + j] * fp;
-                }
-            }
-            case RELU -> {
-                for (int j = 0; j < n; j++) {
-                    float v = x[i + j];
-                    y[o + j] = v > 0 || v != v ? v : 0f;
-                }
-            }
-            case NEG -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j] = -x[i + j];
-                }
-            }
-            case SQRT -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j] = (float) Math.sqrt(x[i + j]);
-                }
-            }
-            case ABS -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j] = Math.abs(x[i + j]);
-                }
-            }
-            default -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j] = (float) op.apply(x[i + j], p, q);
-                }
-            }
-        }
-    }
-
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         CpuStorage sa = cpu(a);
@@ -236,7 +155,7 @@ public final class CpuBackend implements Backend {
         CpuStorage d = cpu(out);
         boolean f32 = sa.dtype() == DType.FLOAT32 && sb.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
         boolean i64 = sa.dtype() == DType.INT64 && sb.dtype() == DType.INT64 && d.dtype() == DType.INT64;
-        forEachBlock(out.shape(), new int[][] {a.strides(), b.strides(), out.strides()},
+        StridedWalk.forEachBlock(out.shape(), new int[][] {a.strides(), b.strides(), out.strides()},
                 new int[] {a.offset(), b.offset(), out.offset()}, w -> {
                     int n = w.inner();
                     int as = w.innerStride(0);
@@ -247,10 +166,10 @@ public final class CpuBackend implements Backend {
                         int ib = w.offset(1);
                         int o = w.offset(2);
                         if (f32) {
-                            binaryF32(op, sa.f32, ia, as, sb.f32, ib, bs, d.f32, o, os, n);
+                            ElementwiseLoops.binaryF32(op, sa.f32, ia, as, sb.f32, ib, bs, d.f32, o, os, n);
                         } else if (i64 && op != BinaryOp.DIV && op != BinaryOp.POW) {
                             for (int j = 0; j < n; j++) {
-                                d.i64[o + j * os] = binaryLong(op, sa.i64[ia + j * as], sb.i64[ib + j * bs]);
+                                d.i64[o + j * os] = ElementwiseLoops.binaryLong(op, sa.i64[ia + j * as], sb.i64[ib + j * bs]);
                             }
                         } else {
                             for (int j = 0; j < n; j++) {
@@ -261,126 +180,13 @@ public final class CpuBackend implements Backend {
                 });
     }
 
-    private static long binaryLong(BinaryOp op, long a, long b) {
-        return switch (op) {
-            case ADD -> a + b;
-            case SUB -> a - b;
-            case MUL -> a * b;
-            case MAXIMUM -> Math.max(a, b);
-            case MINIMUM -> Math.min(a, b);
-            default -> (long) op.apply(a, b);
-        };
-    }
-
-    private static void binaryF32(BinaryOp op, float[] a, int ia, int as, float[] b, int ib, int bs,
-                                  float[] y, int o, int os, int n) {
-        if (os == 1 && as == 1 && (bs == 1 || bs == 0) && binaryF32Contiguous(op, a, ia, b, ib, bs == 0, y, o, n)) {
-            return;
-        }
-        switch (op) {
-            case ADD -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j * os] = a[ia + j * as] + b[ib + j * bs];
-                }
-            }
-            case SUB -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j * os] = a[ia + j * as] - b[ib + j * bs];
-                }
-            }
-            case MUL -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j * os] = a[ia + j * as] * b[ib + j * bs];
-                }
-            }
-            case DIV -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j * os] = a[ia + j * as] / b[ib + j * bs];
-                }
-            }
-            default -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j * os] = (float) op.apply(a[ia + j * as], b[ib + j * bs]);
-                }
-            }
-        }
-    }
-
-    /**
-     * Unit-stride loops for the four arithmetic ops, with {@code b} either a row or one broadcast
-     * value; false when {@code op} has no such loop.
-     */
-    private static boolean binaryF32Contiguous(BinaryOp op, float[] a, int ia, float[] b, int ib, boolean scalarB,
-                                               float[] y, int o, int n) {
-        if (scalarB) {
-            float bv = b[ib];
-            switch (op) {
-                case ADD -> {
-                    for (int j = 0; j < n; j++) {
-                        y[o + j] = a[ia + j] + bv;
-                    }
-                }
-                case SUB -> {
-                    for (int j = 0; j < n; j++) {
-                        y[o + j] = a[ia + j] - bv;
-                    }
-                }
-                case MUL -> {
-                    for (int j = 0; j < n; j++) {
-                        y[o + j] = a[ia + j] * bv;
-                    }
-                }
-                case DIV -> {
-                    for (int j = 0; j < n; j++) {
-                        y[o + j] = a[ia + j] / bv;
-                    }
-                }
-                default -> {
-                    return false;
-                }
-            }
-            return true;
-        }
-        switch (op) {
-            case ADD -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j] = a[ia + j] + b[ib + j];
-                }
-            }
-            case SUB -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j] = a[ia + j] - b[ib + j];
-                }
-            }
-            case MUL -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j] = a[ia + j] * b[ib + j];
-                }
-            }
-            case DIV -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j] = a[ia + j] / b[ib + j];
-                }
-            }
-            case MASK_POSITIVE -> {
-                for (int j = 0; j < n; j++) {
-                    y[o + j] = b[ib + j] > 0 ? a[ia + j] : 0f;
-                }
-            }
-            default -> {
-                return false;
-            }
-        }
-        return true;
-    }
-
     @Override
     public void axpy(double alpha, Tensor x, Tensor y) {
         CpuStorage sx = cpu(x);
         CpuStorage sy = cpu(y);
         boolean f32 = sx.dtype() == DType.FLOAT32 && sy.dtype() == DType.FLOAT32;
         double a = sy.dtype() == DType.FLOAT32 ? (float) alpha : alpha;
-        forEachBlock(y.shape(), new int[][] {x.strides(), y.strides()}, new int[] {x.offset(), y.offset()}, w -> {
+        StridedWalk.forEachBlock(y.shape(), new int[][] {x.strides(), y.strides()}, new int[] {x.offset(), y.offset()}, w -> {
             int n = w.inner();
             int xs = w.innerStride(0);
             int ys = w.innerStride(1);
@@ -415,7 +221,7 @@ public final class CpuBackend implements Backend {
         CpuStorage sa = cpu(a);
         CpuStorage sb = cpu(b);
         CpuStorage d = cpu(out);
-        forEachBlock(out.shape(), new int[][] {cond.strides(), a.strides(), b.strides(), out.strides()},
+        StridedWalk.forEachBlock(out.shape(), new int[][] {cond.strides(), a.strides(), b.strides(), out.strides()},
                 new int[] {cond.offset(), a.offset(), b.offset(), out.offset()}, w -> {
                     int n = w.inner();
                     do {
@@ -673,85 +479,5 @@ public final class CpuBackend implements Backend {
             }
             coord[d] = 0;
         }
-    }
-
-    /** Elements per parallel chunk of an elementwise kernel: below this, threads cost more than they save. */
-    private static final int PARALLEL_GRAIN = 1 << 17;
-
-    /**
-     * Runs {@code body} over the index space {@code shape} (with each operand's strides and offset),
-     * after merging dimensions that are contiguous in every operand. Large spaces are split along
-     * their outermost merged dimension across the intra-op pool; each chunk gets its own walk.
-     */
-    private static void forEachBlock(int[] shape, int[][] strides, int[] offsets, java.util.function.Consumer<StridedWalk> body) {
-        int[][] mergedStrides = new int[strides.length][];
-        int[] merged = merge(shape, strides, mergedStrides);
-        int numel = 1;
-        for (int size : merged) {
-            numel *= size;
-        }
-        if (numel == 0) {
-            return;
-        }
-        if (merged.length == 0 || numel < 2 * PARALLEL_GRAIN || IntraOpPool.threads() == 1) {
-            body.accept(new StridedWalk(merged, mergedStrides, offsets));
-            return;
-        }
-        int outer = merged[0];
-        int perOuter = numel / outer;
-        IntraOpPool.parallelFor(outer, Math.max(1, PARALLEL_GRAIN / perOuter), (start, end) -> {
-            int[] part = merged.clone();
-            part[0] = end - start;
-            int[] partOffsets = offsets.clone();
-            for (int k = 0; k < partOffsets.length; k++) {
-                partOffsets[k] += start * mergedStrides[k][0];
-            }
-            body.accept(new StridedWalk(part, mergedStrides, partOffsets));
-        });
-    }
-
-    /**
-     * Merges adjacent dimensions that are contiguous with each other in every operand (and drops
-     * size-1 dimensions); returns the merged shape and fills {@code mergedStrides}.
-     */
-    private static int[] merge(int[] shape, int[][] strides, int[][] mergedStrides) {
-        int rank = shape.length;
-        int[] outShape = new int[rank];
-        int[][] outStrides = new int[strides.length][rank];
-        int r = -1;
-        for (int d = 0; d < rank; d++) {
-            if (shape[d] == 1 && rank > 1) {
-                continue;
-            }
-            boolean mergeable = r >= 0 && shape[d] != 0 && outShape[r] != 0;
-            for (int k = 0; k < strides.length && mergeable; k++) {
-                mergeable = outStrides[k][r] == strides[k][d] * shape[d];
-            }
-            if (mergeable) {
-                outShape[r] *= shape[d];
-                for (int k = 0; k < strides.length; k++) {
-                    outStrides[k][r] = strides[k][d];
-                }
-            } else {
-                r++;
-                outShape[r] = shape[d];
-                for (int k = 0; k < strides.length; k++) {
-                    outStrides[k][r] = strides[k][d];
-                }
-            }
-        }
-        int n = r + 1;
-        if (n == 0 && rank > 0) {
-            // all dimensions were 1: one element
-            n = 1;
-            outShape[0] = 1;
-            for (int k = 0; k < strides.length; k++) {
-                outStrides[k][0] = 0;
-            }
-        }
-        for (int k = 0; k < strides.length; k++) {
-            mergedStrides[k] = java.util.Arrays.copyOf(outStrides[k], n);
-        }
-        return java.util.Arrays.copyOf(outShape, n);
     }
 }

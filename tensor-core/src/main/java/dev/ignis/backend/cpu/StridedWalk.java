@@ -1,5 +1,7 @@
 package dev.ignis.backend.cpu;
 
+import dev.ignis.backend.IntraOpPool;
+
 /**
  * Walks the rows of an n-dimensional index space for several operands at once: every position
  * of all dimensions but the last, keeping each operand's element offset. Kernels run their inner
@@ -53,5 +55,85 @@ final class StridedWalk {
             }
         }
         return false;
+    }
+
+    /** Elements per parallel chunk of an elementwise kernel: below this, threads cost more than they save. */
+    private static final int PARALLEL_GRAIN = 1 << 17;
+
+    /**
+     * Runs {@code body} over the index space {@code shape} (with each operand's strides and offset),
+     * after merging dimensions that are contiguous in every operand. Large spaces are split along
+     * their outermost merged dimension across the intra-op pool; each chunk gets its own walk.
+     */
+    static void forEachBlock(int[] shape, int[][] strides, int[] offsets, java.util.function.Consumer<StridedWalk> body) {
+        int[][] mergedStrides = new int[strides.length][];
+        int[] merged = merge(shape, strides, mergedStrides);
+        int numel = 1;
+        for (int size : merged) {
+            numel *= size;
+        }
+        if (numel == 0) {
+            return;
+        }
+        if (merged.length == 0 || numel < 2 * PARALLEL_GRAIN || IntraOpPool.threads() == 1) {
+            body.accept(new StridedWalk(merged, mergedStrides, offsets));
+            return;
+        }
+        int outer = merged[0];
+        int perOuter = numel / outer;
+        IntraOpPool.parallelFor(outer, Math.max(1, PARALLEL_GRAIN / perOuter), (start, end) -> {
+            int[] part = merged.clone();
+            part[0] = end - start;
+            int[] partOffsets = offsets.clone();
+            for (int k = 0; k < partOffsets.length; k++) {
+                partOffsets[k] += start * mergedStrides[k][0];
+            }
+            body.accept(new StridedWalk(part, mergedStrides, partOffsets));
+        });
+    }
+
+    /**
+     * Merges adjacent dimensions that are contiguous with each other in every operand (and drops
+     * size-1 dimensions); returns the merged shape and fills {@code mergedStrides}.
+     */
+    private static int[] merge(int[] shape, int[][] strides, int[][] mergedStrides) {
+        int rank = shape.length;
+        int[] outShape = new int[rank];
+        int[][] outStrides = new int[strides.length][rank];
+        int r = -1;
+        for (int d = 0; d < rank; d++) {
+            if (shape[d] == 1 && rank > 1) {
+                continue;
+            }
+            boolean mergeable = r >= 0 && shape[d] != 0 && outShape[r] != 0;
+            for (int k = 0; k < strides.length && mergeable; k++) {
+                mergeable = outStrides[k][r] == strides[k][d] * shape[d];
+            }
+            if (mergeable) {
+                outShape[r] *= shape[d];
+                for (int k = 0; k < strides.length; k++) {
+                    outStrides[k][r] = strides[k][d];
+                }
+            } else {
+                r++;
+                outShape[r] = shape[d];
+                for (int k = 0; k < strides.length; k++) {
+                    outStrides[k][r] = strides[k][d];
+                }
+            }
+        }
+        int n = r + 1;
+        if (n == 0 && rank > 0) {
+            // all dimensions were 1: one element
+            n = 1;
+            outShape[0] = 1;
+            for (int k = 0; k < strides.length; k++) {
+                outStrides[k][0] = 0;
+            }
+        }
+        for (int k = 0; k < strides.length; k++) {
+            mergedStrides[k] = java.util.Arrays.copyOf(outStrides[k], n);
+        }
+        return java.util.Arrays.copyOf(outShape, n);
     }
 }
