@@ -75,7 +75,7 @@ public final class SGD extends Optimizer {
                 buf = d.clone();
                 state.put("momentum_buffer", buf);
             } else {
-                buf.mul_(momentum).add_(d, 1 - group.getDouble("dampening"));
+                buf.mulAdd_(momentum, d, 1 - group.getDouble("dampening"));
             }
             d = group.getBoolean("nesterov") ? d.clone().add_(buf, momentum) : buf;
         }

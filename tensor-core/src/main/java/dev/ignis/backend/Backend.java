@@ -64,6 +64,12 @@ public interface Backend {
      */
     void axpy(double alpha, Tensor x, Tensor y);
 
+    /** In place: {@code y[i] = beta·y[i] + alpha·x[i]} (x expanded to y's shape), one pass (momentum buffers). */
+    default void axpby(double alpha, Tensor x, double beta, Tensor y) {
+        unary(UnaryOp.MUL_SCALAR, y, beta, 0, y);
+        axpy(alpha, x, y);
+    }
+
     /** out[i] = cond[i] ? a[i] : b[i], all expanded to {@code out}'s shape. */
     void where(Tensor cond, Tensor a, Tensor b, Tensor out);
 

@@ -61,7 +61,7 @@ public final class Convolution {
             }
             out = (groups == 1 ? perGroup[0] : Tensor.cat(java.util.List.of(perGroup), 1)).view(n, o, win.outH(), win.outW());
             if (bias != null) {
-                out = out.add(bias.view(1, o, 1, 1));
+                out.add_(bias.view(1, o, 1, 1));   // out is this op's fresh result: no second buffer
             }
         }
         return Autograd.record("ConvolutionBackward0", out, Autograd.of(x, weight, bias), Autograd.of(x, weight),
@@ -156,7 +156,7 @@ public final class Convolution {
             Tensor all = groups == 1 ? cols[0] : Tensor.stack(java.util.List.of(cols), 1);
             out = win.fold(all.reshape(n, cout, kh, kw, h, w));
             if (bias != null) {
-                out = out.add(bias.view(1, cout, 1, 1));
+                out.add_(bias.view(1, cout, 1, 1));
             }
         }
         return Autograd.record("ConvolutionBackward0", out, Autograd.of(x, weight, bias), Autograd.of(x, weight),

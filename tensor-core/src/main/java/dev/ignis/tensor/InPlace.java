@@ -58,6 +58,15 @@ final class InPlace {
         return self;
     }
 
+    /** self ← beta·self + alpha·other in one pass. */
+    static Tensor axpby(String op, Tensor self, double beta, Tensor other, double alpha) {
+        checkWritable(op, self, other);
+        Tensor o = broadcastTo(op, self, other);
+        self.backend().axpby(alpha, o, beta, self);
+        self.storage().bumpVersion();
+        return self;
+    }
+
     static Tensor unary(String op, UnaryOp kernel, Tensor self, double p, double q) {
         checkWritable(op, self, null);
         self.backend().unary(kernel, self, p, q, self);

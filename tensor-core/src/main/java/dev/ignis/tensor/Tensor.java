@@ -899,6 +899,11 @@ public final class Tensor {
         return InPlace.axpy("add_", this, o, alpha);
     }
 
+    /** this ← beta·this + alpha·o in one pass (equal to {@code mul_(beta).add_(o, alpha)}). */
+    public Tensor mulAdd_(double beta, Tensor o, double alpha) {
+        return InPlace.axpby("mulAdd_", this, beta, o, alpha);
+    }
+
     public Tensor add_(double s) {
         return InPlace.binary("add_", dev.ignis.backend.BinaryOp.ADD, this, Pointwise.scalarLike(s, this));
     }

@@ -216,6 +216,32 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void axpby(double alpha, Tensor x, double beta, Tensor y) {
+        if (x.dtype() != DType.FLOAT32 || y.dtype() != DType.FLOAT32) {
+            Backend.super.axpby(alpha, x, beta, y);
+            return;
+        }
+        float[] xv = ((CpuStorage) x.storage()).f32;
+        float[] yv = ((CpuStorage) y.storage()).f32;
+        float a = (float) alpha;
+        float b = (float) beta;
+        StridedWalk.forEachBlock(y.shape(), new int[][] {x.strides(), y.strides()}, new int[] {x.offset(), y.offset()},
+                w -> {
+                    int n = w.inner();
+                    int xs = w.innerStride(0);
+                    int ys = w.innerStride(1);
+                    do {
+                        int i = w.offset(0);
+                        int o = w.offset(1);
+                        // (b·y) rounded, then a·x added with one rounding: as mul_(beta) followed by add_(x, alpha)
+                        for (int j = 0; j < n; j++) {
+                            yv[o + j * ys] = Math.fma(a, xv[i + j * xs], yv[o + j * ys] * b);
+                        }
+                    } while (w.next());
+                });
+    }
+
+    @Override
     public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
         CpuStorage sc = cpu(cond);
         CpuStorage sa = cpu(a);
