@@ -234,8 +234,14 @@ public final class CpuBackend implements Backend {
                         int i = w.offset(0);
                         int o = w.offset(1);
                         // (b·y) rounded, then a·x added with one rounding: as mul_(beta) followed by add_(x, alpha)
-                        for (int j = 0; j < n; j++) {
-                            yv[o + j * ys] = Math.fma(a, xv[i + j * xs], yv[o + j * ys] * b);
+                        if (xs == 1 && ys == 1) {
+                            for (int j = 0; j < n; j++) {
+                                yv[o + j] = Math.fma(a, xv[i + j], yv[o + j] * b);
+                            }
+                        } else {
+                            for (int j = 0; j < n; j++) {
+                                yv[o + j * ys] = Math.fma(a, xv[i + j * xs], yv[o + j * ys] * b);
+                            }
                         }
                     } while (w.next());
                 });
