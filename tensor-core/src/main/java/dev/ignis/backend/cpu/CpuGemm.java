@@ -16,11 +16,6 @@ public final class CpuGemm {
         return NativeBlas.available() ? NativeBlas.status() : "pure Java (" + NativeBlas.status() + ")";
     }
 
-    /** True when float32 GEMM runs through OpenBLAS. */
-    public static boolean nativeAvailable() {
-        return NativeBlas.available();
-    }
-
     static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float[] c, int cOff, int ldc, boolean forceJava) {
@@ -38,11 +33,6 @@ public final class CpuGemm {
         } else {
             JavaGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         }
-    }
-
-    /** Public float32 entry for benchmarks: contiguous row-major operands. */
-    public static void sgemm(int m, int n, int k, float[] a, float[] b, float[] c, boolean forceJava) {
-        sgemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, forceJava);
     }
 
     static void dgemm(boolean transA, boolean transB, int m, int n, int k,

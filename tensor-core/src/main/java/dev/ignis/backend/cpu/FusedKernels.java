@@ -92,7 +92,11 @@ final class FusedKernels {
         return true;
     }
 
-    /** One input plane, no padding or dilation: every window lies inside, so no bounds checks. */
+    /**
+     * One input plane, no padding or dilation: every window lies inside, so no bounds checks. The
+     * comparisons are written as selects, which compile to conditional moves: a branch on random
+     * data mispredicts half the time. A window holding NaN is redone with the NaN-aware loop.
+     */
     private static void maxPlaneUnpadded(float[] in, int base, int w, int kh, int kw, int sh, int sw,
                                          float[] o, long[] idx, int oBase, int iBase, int oh, int ow) {
         for (int i = 0; i < oh; i++) {
@@ -100,14 +104,25 @@ final class FusedKernels {
                 int first = i * sh * w + j * sw;
                 float best = in[base + first];
                 int arg = first;
-                for (int a = 0; a < kh && best == best; a++) {
+                boolean nan = best != best;
+                for (int a = 0; a < kh; a++) {
                     int row = (i * sh + a) * w + j * sw;
                     for (int b = 0; b < kw; b++) {
                         float v = in[base + row + b];
-                        if (v > best || v != v) {
-                            best = v;
-                            arg = row + b;
-                            if (v != v) {
+                        boolean greater = v > best;
+                        best = greater ? v : best;
+                        arg = greater ? row + b : arg;
+                        nan |= v != v;
+                    }
+                }
+                if (nan) {
+                    best = Float.NaN;
+                    for (int a = 0; a < kh && arg >= 0; a++) {
+                        int row = (i * sh + a) * w + j * sw;
+                        for (int b = 0; b < kw; b++) {
+                            if (in[base + row + b] != in[base + row + b]) {
+                                arg = row + b;
+                                a = kh;
                                 break;
                             }
                         }
