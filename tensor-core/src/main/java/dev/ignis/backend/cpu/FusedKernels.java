@@ -109,9 +109,8 @@ final class FusedKernels {
                     int row = (i * sh + a) * w + j * sw;
                     for (int b = 0; b < kw; b++) {
                         float v = in[base + row + b];
-                        boolean greater = v > best;
-                        best = greater ? v : best;
-                        arg = greater ? row + b : arg;
+                        arg = v > best ? row + b : arg;   // an int select: a conditional move
+                        best = Math.max(v, best);         // maxss, no branch
                         nan |= v != v;
                     }
                 }
