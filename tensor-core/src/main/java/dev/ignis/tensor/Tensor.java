@@ -1,12 +1,18 @@
 package dev.ignis.tensor;
 
 import dev.ignis.autograd.Engine;
+import dev.ignis.autograd.GradHooks;
 import dev.ignis.autograd.GradMode;
 import dev.ignis.autograd.Node;
+import dev.ignis.autograd.RemovableHandle;
 import dev.ignis.backend.Backend;
 import dev.ignis.backend.Backends;
+import dev.ignis.backend.BinaryOp;
+import dev.ignis.backend.UnaryOp;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * An n-dimensional array with autograd: a strided view (shape, strides, offset) over a
@@ -26,7 +32,7 @@ public final class Tensor {
     private int[] shape;
     private int[] strides;
     private int offset;
-    private java.util.List<java.util.function.UnaryOperator<Tensor>> leafHooks;
+    private List<UnaryOperator<Tensor>> leafHooks;
     private boolean leafRequiresGrad;
     private Node gradFn;
     private Tensor grad;
@@ -336,7 +342,7 @@ public final class Tensor {
      * Calls {@code hook} with this tensor's gradient each time one is computed in backward; a
      * non-null return value replaces the gradient (torch.Tensor.register_hook).
      */
-    public dev.ignis.autograd.RemovableHandle registerHook(java.util.function.UnaryOperator<Tensor> hook) {
+    public RemovableHandle registerHook(UnaryOperator<Tensor> hook) {
         if (!requiresGrad()) {
             throw new IllegalStateException("cannot register a hook on a tensor that doesn't require gradient");
         }
@@ -344,7 +350,7 @@ public final class Tensor {
             return gradFn.addGradHook(hook);
         }
         if (leafHooks == null) {
-            leafHooks = new java.util.ArrayList<>();
+            leafHooks = new ArrayList<>();
         }
         leafHooks.add(hook);
         return () -> leafHooks.remove(hook);
@@ -352,7 +358,7 @@ public final class Tensor {
 
     /** Applies this leaf's hooks to an incoming gradient (for the autograd engine). */
     public Tensor applyLeafHooks(Tensor grad) {
-        return dev.ignis.autograd.GradHooks.apply(leafHooks, grad);
+        return GradHooks.apply(leafHooks, grad);
     }
 
     /** Keeps this non-leaf tensor's gradient in {@link #grad()} during backward. */
@@ -653,7 +659,7 @@ public final class Tensor {
     // ---------------------------------------------------------------- comparisons and logic (BOOL results)
 
     public Tensor eq(Tensor o) {
-        return Pointwise.compare(dev.ignis.backend.BinaryOp.EQ, this, o);
+        return Pointwise.compare(BinaryOp.EQ, this, o);
     }
 
     public Tensor eq(double s) {
@@ -661,11 +667,11 @@ public final class Tensor {
     }
 
     public Tensor ne(Tensor o) {
-        return Pointwise.compare(dev.ignis.backend.BinaryOp.NE, this, o);
+        return Pointwise.compare(BinaryOp.NE, this, o);
     }
 
     public Tensor lt(Tensor o) {
-        return Pointwise.compare(dev.ignis.backend.BinaryOp.LT, this, o);
+        return Pointwise.compare(BinaryOp.LT, this, o);
     }
 
     public Tensor lt(double s) {
@@ -673,11 +679,11 @@ public final class Tensor {
     }
 
     public Tensor le(Tensor o) {
-        return Pointwise.compare(dev.ignis.backend.BinaryOp.LE, this, o);
+        return Pointwise.compare(BinaryOp.LE, this, o);
     }
 
     public Tensor gt(Tensor o) {
-        return Pointwise.compare(dev.ignis.backend.BinaryOp.GT, this, o);
+        return Pointwise.compare(BinaryOp.GT, this, o);
     }
 
     public Tensor gt(double s) {
@@ -685,7 +691,7 @@ public final class Tensor {
     }
 
     public Tensor ge(Tensor o) {
-        return Pointwise.compare(dev.ignis.backend.BinaryOp.GE, this, o);
+        return Pointwise.compare(BinaryOp.GE, this, o);
     }
 
     public Tensor ge(double s) {
@@ -693,15 +699,15 @@ public final class Tensor {
     }
 
     public Tensor logicalAnd(Tensor o) {
-        return Pointwise.compare(dev.ignis.backend.BinaryOp.LOGICAL_AND, this, o);
+        return Pointwise.compare(BinaryOp.LOGICAL_AND, this, o);
     }
 
     public Tensor logicalOr(Tensor o) {
-        return Pointwise.compare(dev.ignis.backend.BinaryOp.LOGICAL_OR, this, o);
+        return Pointwise.compare(BinaryOp.LOGICAL_OR, this, o);
     }
 
     public Tensor logicalXor(Tensor o) {
-        return Pointwise.compare(dev.ignis.backend.BinaryOp.LOGICAL_XOR, this, o);
+        return Pointwise.compare(BinaryOp.LOGICAL_XOR, this, o);
     }
 
     public Tensor logicalNot() {
@@ -891,7 +897,7 @@ public final class Tensor {
     // ---------------------------------------------------------------- in place
 
     public Tensor add_(Tensor o) {
-        return InPlace.binary("add_", dev.ignis.backend.BinaryOp.ADD, this, o);
+        return InPlace.binary("add_", BinaryOp.ADD, this, o);
     }
 
     /** this += alpha·o, rounded once (as PyTorch's fused kernel). */
@@ -905,27 +911,27 @@ public final class Tensor {
     }
 
     public Tensor add_(double s) {
-        return InPlace.binary("add_", dev.ignis.backend.BinaryOp.ADD, this, Pointwise.scalarLike(s, this));
+        return InPlace.binary("add_", BinaryOp.ADD, this, Pointwise.scalarLike(s, this));
     }
 
     public Tensor sub_(Tensor o) {
-        return InPlace.binary("sub_", dev.ignis.backend.BinaryOp.SUB, this, o);
+        return InPlace.binary("sub_", BinaryOp.SUB, this, o);
     }
 
     public Tensor mul_(Tensor o) {
-        return InPlace.binary("mul_", dev.ignis.backend.BinaryOp.MUL, this, o);
+        return InPlace.binary("mul_", BinaryOp.MUL, this, o);
     }
 
     public Tensor mul_(double s) {
-        return InPlace.binary("mul_", dev.ignis.backend.BinaryOp.MUL, this, Pointwise.scalarLike(s, this));
+        return InPlace.binary("mul_", BinaryOp.MUL, this, Pointwise.scalarLike(s, this));
     }
 
     public Tensor div_(Tensor o) {
-        return InPlace.binary("div_", dev.ignis.backend.BinaryOp.DIV, this, o);
+        return InPlace.binary("div_", BinaryOp.DIV, this, o);
     }
 
     public Tensor div_(double s) {
-        return InPlace.binary("div_", dev.ignis.backend.BinaryOp.DIV, this, Pointwise.scalarLike(s, this));
+        return InPlace.binary("div_", BinaryOp.DIV, this, Pointwise.scalarLike(s, this));
     }
 
     /** this += value · t1 · t2, evaluated as ((value·t1)·t2) like PyTorch's kernel. */
@@ -969,11 +975,11 @@ public final class Tensor {
     }
 
     public Tensor clamp_(double min, double max) {
-        return InPlace.unary("clamp_", dev.ignis.backend.UnaryOp.CLAMP, this, min, max);
+        return InPlace.unary("clamp_", UnaryOp.CLAMP, this, min, max);
     }
 
     public Tensor sqrt_() {
-        return InPlace.unary("sqrt_", dev.ignis.backend.UnaryOp.SQRT, this, 0, 0);
+        return InPlace.unary("sqrt_", UnaryOp.SQRT, this, 0, 0);
     }
 
     // ---------------------------------------------------------------- comparison helpers
