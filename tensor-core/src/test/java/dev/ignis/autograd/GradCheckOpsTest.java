@@ -130,6 +130,8 @@ class GradCheckOpsTest {
                 op("conv_transpose2d(groups, dilation)", x -> Convolution.convTranspose2d(x[0], x[1], null,
                         new int[] {1, 2}, new int[] {1, 1}, new int[] {0, 1}, 2, new int[] {2, 1}), leaf(104, 1, 4, 4, 3),
                         leaf(105, 4, 1, 2, 3)),
+                op("batch_norm (training, composed reference)", x -> dev.ignis.tensor.BatchNormalization.train(x[0], x[1],
+                        x[2], 1e-5).output(), leaf(106, 3, 2, 2, 2), leaf(107, 2), leaf(108, 2)),
                 op("max_pool2d", x -> Convolution.maxPool2d(x[0], new int[] {2, 2}, null, new int[] {1, 0},
                         new int[] {1, 1}), leaf(95, 1, 2, 5, 4)),
                 op("avg_pool2d", x -> Convolution.avgPool2d(x[0], new int[] {3, 2}, new int[] {2, 2}, new int[] {1, 1}),
