@@ -84,7 +84,7 @@ final class TrainCommand implements Runnable {
                 if ((step + 1) % 100 == 0 || step + 1 == stepsPerEpoch) {
                     double secs = (System.nanoTime() - start) / 1e9;
                     double rate = seen / secs;
-                    long left = (long) ((long) epochs * stepsPerEpoch * batch - seen);
+                    long left = (long) epochs * stepsPerEpoch * batch - seen;
                     System.out.printf("epoch %d/%d step %d/%d loss %.4f  %.0f samples/s  ETA %.0f s%n", epoch, epochs,
                             step + 1, stepsPerEpoch, lossSum / (step + 1), rate, left / rate);
                 }
