@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * PyTorch's default_collate: tensors are stacked along a new first dimension (equal shapes);
  * floating numbers become a float64 tensor, integers an int64 tensor, booleans a bool tensor;
- * strings stay a list; Tensor[] samples, lists and maps are collated field by field.
+ * strings stay a list; Tensor[] and Object[] samples (tuples), lists and maps are collated field by
+ * field into the same kind of container.
  */
 public final class Collate {
     private Collate() {
@@ -60,6 +61,12 @@ public final class Collate {
                 out[f] = (Tensor) defaultCollate(field(samples, f, fields.length));
             }
             return out;
+        } else if (first instanceof Object[] fields) {
+            Object[] out = new Object[fields.length];
+            for (int f = 0; f < fields.length; f++) {
+                out[f] = defaultCollate(field(samples, f, fields.length));
+            }
+            return out;
         } else if (first instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
             for (int f = 0; f < list.size(); f++) {
@@ -78,7 +85,7 @@ public final class Collate {
             return out;
         }
         throw new IllegalArgumentException("default_collate: batch must contain tensors, numbers, strings, maps, lists or"
-                + " Tensor[]; found " + first.getClass().getName());
+                + " arrays; found " + first.getClass().getName());
     }
 
     private static List<Object> field(List<?> samples, int f, int arity) {

@@ -1,0 +1,228 @@
+package dev.ignis.data.vision;
+
+import dev.ignis.data.Dataset;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * torchvision's ImageFolder on any Hadoop path (file://, hdfs://, s3a://): classes are the
+ * sub-folders of {@code root} sorted by code point, {@code classToIdx} follows that order, files are
+ * found recursively and sorted within each class, and either an extension list (lower-cased match)
+ * or an {@code isValidFile} predicate selects them. Samples are (transform(image), class index).
+ *
+ * <p>A file that cannot be decoded raises an error naming its full path and class folder, unless
+ * {@code skipBadFiles} is set: then it is skipped (the next readable file of the listing is returned
+ * in its place) and counted in {@link #badFiles()}.
+ */
+public final class ImageFolder implements Dataset<Object[]> {
+    /** torchvision's IMG_EXTENSIONS that javax.imageio reads. */
+    public static final Set<String> IMG_EXTENSIONS =
+            Set.of(".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp", ".gif");
+
+    /** One file and its class index. */
+    public record Sample(String path, int target) {
+    }
+
+    private final String root;
+    private final List<String> classes;
+    private final Map<String, Integer> classToIdx;
+    private final List<Sample> samples;
+    private final Function<Image, Object> transform;
+    private final String mode;
+    private final boolean skipBadFiles;
+    private final Configuration conf;
+    private final AtomicLong badFiles = new AtomicLong();
+
+    /** Options with torchvision's defaults (extensions = IMG_EXTENSIONS, RGB, no transform). */
+    public static final class Options {
+        Set<String> extensions = IMG_EXTENSIONS;
+        Predicate<String> isValidFile;
+        boolean allowEmpty;
+        Function<Image, Object> transform = img -> img;
+        String mode = "RGB";
+        boolean skipBadFiles;
+        Configuration conf = new Configuration();
+
+        public Options extensions(Set<String> v) {
+            extensions = v;
+            return this;
+        }
+
+        public Options isValidFile(Predicate<String> v) {
+            isValidFile = v;
+            return this;
+        }
+
+        public Options allowEmpty(boolean v) {
+            allowEmpty = v;
+            return this;
+        }
+
+        @SuppressWarnings("unchecked")
+        public Options transform(Function<Image, ?> v) {
+            transform = (Function<Image, Object>) v;
+            return this;
+        }
+
+        /** "RGB" (default) or "L". */
+        public Options mode(String v) {
+            mode = v;
+            return this;
+        }
+
+        public Options skipBadFiles(boolean v) {
+            skipBadFiles = v;
+            return this;
+        }
+
+        public Options conf(Configuration v) {
+            conf = v;
+            return this;
+        }
+    }
+
+    public ImageFolder(String root, Options o) {
+        if (o.isValidFile != null && o.extensions != null && o.extensions != IMG_EXTENSIONS) {
+            throw new IllegalArgumentException("Both extensions and is_valid_file cannot be passed at the same time");
+        }
+        this.root = root;
+        this.transform = o.transform;
+        this.mode = o.mode;
+        this.skipBadFiles = o.skipBadFiles;
+        this.conf = o.conf;
+        Predicate<String> valid = o.isValidFile != null ? o.isValidFile : name -> hasExtension(name, o.extensions);
+        try {
+            Path rootPath = new Path(URI.create(root));
+            FileSystem fs = rootPath.getFileSystem(conf);
+            if (!fs.exists(rootPath)) {
+                throw new FileNotFoundException("Couldn't find any class folder in " + root + " (it does not exist)");
+            }
+            List<String> names = new ArrayList<>();
+            for (FileStatus st : fs.listStatus(rootPath)) {
+                if (st.isDirectory()) {
+                    names.add(st.getPath().getName());
+                }
+            }
+            Collections.sort(names);
+            if (names.isEmpty()) {
+                throw new FileNotFoundException("Couldn't find any class folder in " + root + ".");
+            }
+            this.classes = List.copyOf(names);
+            Map<String, Integer> idx = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                idx.put(names.get(i), i);
+            }
+            this.classToIdx = Collections.unmodifiableMap(idx);
+            List<Sample> found = new ArrayList<>();
+            List<String> emptyClasses = new ArrayList<>();
+            for (String cls : names) {
+                List<String> files = new ArrayList<>();
+                collect(fs, new Path(rootPath, cls), valid, files);
+                Collections.sort(files);
+                if (files.isEmpty()) {
+                    emptyClasses.add(cls);
+                }
+                for (String f : files) {
+                    found.add(new Sample(f, idx.get(cls)));
+                }
+            }
+            if (!emptyClasses.isEmpty() && !o.allowEmpty) {
+                throw new FileNotFoundException("Found no valid file for the classes " + String.join(", ", emptyClasses)
+                        + " in " + root + ". Supported extensions are: " + String.join(", ",
+                        new java.util.TreeSet<>(o.extensions == null ? Set.of() : o.extensions)));
+            }
+            this.samples = List.copyOf(found);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasExtension(String name, Set<String> extensions) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (String ext : extensions) {
+            if (lower.endsWith(ext)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void collect(FileSystem fs, Path dir, Predicate<String> valid, List<String> out) throws IOException {
+        for (FileStatus st : fs.listStatus(dir)) {
+            if (st.isDirectory()) {
+                collect(fs, st.getPath(), valid, out);
+            } else if (valid.test(st.getPath().toString())) {
+                out.add(st.getPath().toString());
+            }
+        }
+    }
+
+    public List<String> classes() {
+        return classes;
+    }
+
+    public Map<String, Integer> classToIdx() {
+        return classToIdx;
+    }
+
+    public List<Sample> samples() {
+        return samples;
+    }
+
+    public List<Integer> targets() {
+        return samples.stream().map(Sample::target).toList();
+    }
+
+    /** Files skipped because they could not be decoded (with skipBadFiles). */
+    public long badFiles() {
+        return badFiles.get();
+    }
+
+    @Override
+    public long size() {
+        return samples.size();
+    }
+
+    /** {transform(image), class index (a Long, which default collate turns into an int64 tensor)}. */
+    @Override
+    public Object[] get(long index) {
+        for (long i = index; i < index + samples.size(); i++) {
+            Sample s = samples.get((int) (i % samples.size()));
+            try {
+                Image img = load(s.path());
+                return new Object[] {transform.apply(img), (long) s.target()};
+            } catch (IOException | RuntimeException e) {
+                String where = s.path() + " (class folder '" + classes.get(s.target()) + "')";
+                if (!skipBadFiles) {
+                    throw new IllegalStateException("cannot read image " + where + ": " + e.getMessage(), e);
+                }
+                badFiles.incrementAndGet();
+            }
+        }
+        throw new IllegalStateException("no readable image in " + root);
+    }
+
+    private Image load(String path) throws IOException {
+        Path p = new Path(URI.create(path));
+        try (InputStream in = p.getFileSystem(conf).open(p)) {
+            return ImageDecoder.decode(new java.io.BufferedInputStream(in), mode);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.ignis.data.vision;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ignis.data.DataLoader;
+import dev.ignis.tensor.Tensor;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ImageFolder against the local filesystem and a real in-process HDFS (MiniDFSCluster): the same
+ * folder tree is written to both and must read back identically (torchvision ImageFolder's
+ * documented class and file ordering).
+ */
+class ImageFolderTest {
+    private static MiniDFSCluster cluster;
+    @TempDir
+    static Path hdfsBase;
+
+    @BeforeAll
+    static void startHdfs() throws IOException {
+        Configuration conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, hdfsBase.toString());
+        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        cluster.waitActive();
+    }
+
+    @AfterAll
+    static void stopHdfs() {
+        if (cluster != null) {
+            cluster.shutdown();
+        }
+    }
+
+    /** A w×h PNG whose pixels are all (value, value/2, 255 − value). */
+    private static byte[] png(int w, int h, int value) throws IOException {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.setRGB(x, y, (value << 16) | ((value / 2) << 8) | (255 - value));
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    /** Relative path → bytes of the test tree: classes "b" and "a" (listed out of order), a nested file, noise. */
+    private static Map<String, byte[]> tree() throws IOException {
+        return Map.of(
+                "b/z.png", png(4, 3, 200),
+                "b/sub/y.PNG", png(4, 3, 100),
+                "a/x.png", png(4, 3, 10),
+                "a/notes.txt", "not an image".getBytes(),
+                "a/broken.png", "not a png".getBytes());
+    }
+
+    private static void writeLocal(Path root, Map<String, byte[]> files) throws IOException {
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            Path p = root.resolve(e.getKey());
+            Files.createDirectories(p.getParent());
+            Files.write(p, e.getValue());
+        }
+    }
+
+    private static String writeHdfs(String dir, Map<String, byte[]> files) throws IOException {
+        FileSystem fs = cluster.getFileSystem();
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(dir + "/" + e.getKey()))) {
+                out.write(e.getValue());
+            }
+        }
+        return fs.getUri() + dir;
+    }
+
+    private static void checkTree(String root, Configuration conf) {
+        ImageFolder ds = new ImageFolder(root, new ImageFolder.Options().conf(conf).transform(Transforms.toTensor()));
+        assertEquals(List.of("a", "b"), ds.classes(), "sorted class folders");
+        assertEquals(Map.of("a", 0, "b", 1), ds.classToIdx());
+        assertEquals(List.of(0, 0, 1, 1), ds.targets(), "broken.png is listed (decoded lazily), notes.txt is not");
+        assertTrue(ds.samples().get(0).path().endsWith("a/broken.png"));
+        assertTrue(ds.samples().get(2).path().endsWith("b/sub/y.PNG"), "recursive, case-insensitive extension");
+        Object[] sample = ds.get(1);
+        Tensor image = (Tensor) sample[0];
+        assertArrayEquals(new int[] {3, 3, 4}, image.shape());
+        assertEquals(10 / 255.0, image.get(0, 0, 0), 1e-6);
+        assertEquals(245 / 255.0, image.get(2, 1, 1), 1e-6);
+        assertEquals(0L, sample[1]);
+        IllegalStateException bad = assertThrows(IllegalStateException.class, () -> ds.get(0));
+        assertTrue(bad.getMessage().contains("a/broken.png") && bad.getMessage().contains("class folder 'a'"),
+                bad.getMessage());
+        ImageFolder skipping = new ImageFolder(root, new ImageFolder.Options().conf(conf).skipBadFiles(true)
+                .transform(Transforms.toTensor()));
+        try (DataLoader<Object> loader = DataLoader.of(skipping).batchSize(4).numWorkers(2).build()) {
+            Object[] batch = (Object[]) loader.iterator().next();
+            assertArrayEquals(new int[] {4, 3, 3, 4}, ((Tensor) batch[0]).shape());
+            assertArrayEquals(new long[] {0, 0, 1, 1}, ((Tensor) batch[1]).toLongArray());
+        }
+        assertEquals(1, skipping.badFiles());
+    }
+
+    @Test
+    void readsALocalFolderTree(@TempDir Path dir) throws IOException {
+        writeLocal(dir, tree());
+        checkTree(dir.toUri().toString(), new Configuration());
+    }
+
+    @Test
+    void readsTheSameTreeFromHdfs() throws IOException {
+        String root = writeHdfs("/images", tree());
+        assertTrue(root.startsWith("hdfs://"), root);
+        checkTree(root, cluster.getFileSystem().getConf());
+    }
+
+    @Test
+    void missingClassesAndEmptyClassesFailLikeTorchvision(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("empty-root"));
+        UncheckedIOException none = assertThrows(UncheckedIOException.class,
+                () -> new ImageFolder(dir.resolve("empty-root").toUri().toString(), new ImageFolder.Options()));
+        assertTrue(none.getMessage().startsWith("Couldn't find any class folder in"), none.getMessage());
+        writeLocal(dir.resolve("r"), Map.of("cat/a.png", png(2, 2, 1), "dog/readme.txt", "x".getBytes()));
+        UncheckedIOException empty = assertThrows(UncheckedIOException.class,
+                () -> new ImageFolder(dir.resolve("r").toUri().toString(), new ImageFolder.Options()));
+        assertTrue(empty.getMessage().contains("Found no valid file for the classes dog"), empty.getMessage());
+        ImageFolder allowed = new ImageFolder(dir.resolve("r").toUri().toString(), new ImageFolder.Options().allowEmpty(true));
+        assertEquals(List.of("cat", "dog"), allowed.classes());
+        assertEquals(1, allowed.size());
+    }
+
+    @Test
+    void grayscaleAndTransforms(@TempDir Path dir) throws IOException {
+        writeLocal(dir, Map.of("c/a.png", png(5, 4, 100)));
+        ImageFolder gray = new ImageFolder(dir.toUri().toString(), new ImageFolder.Options().mode("L")
+                .transform(Transforms.toTensor().andThen(Transforms.normalize(new double[] {0.5}, new double[] {0.5}))));
+        Tensor t = (Tensor) gray.get(0)[0];
+        assertArrayEquals(new int[] {1, 4, 5}, t.shape());
+        double luma = Math.floor((100 * 299 + 50 * 587 + 155 * 114) / 1000.0 + 0.5);
+        assertEquals((luma / 255 - 0.5) / 0.5, t.get(0, 0, 0), 1e-5);
+        Tensor cropped = Transforms.centerCrop(2, 3).apply(t);
+        assertArrayEquals(new int[] {1, 2, 3}, cropped.shape());
+        assertThrows(IllegalArgumentException.class, () -> Transforms.normalize(new double[] {0}, new double[] {0}));
+    }
+}
