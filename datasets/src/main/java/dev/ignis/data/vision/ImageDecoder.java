@@ -8,6 +8,12 @@ import javax.imageio.ImageIO;
 
 /** Decodes PNG, JPEG, BMP and GIF (javax.imageio) into RGB or grayscale {@link Image}s. */
 public final class ImageDecoder {
+    static {
+        // ImageIO otherwise buffers every stream through a temporary file, which serialises
+        // DataLoader workers on the disk
+        ImageIO.setUseCache(false);
+    }
+
     private ImageDecoder() {
     }
 

@@ -47,8 +47,9 @@ public final class ImageFolder implements Dataset<Object[]> {
     private final Function<Image, Object> transform;
     private final String mode;
     private final boolean skipBadFiles;
-    private final Configuration conf;
     private final AtomicLong badFiles = new AtomicLong();
+    /** Resolved once: FileSystem.get goes through Hadoop's user lookup, which serialises threads. */
+    private final FileSystem fileSystem;
 
     /** Options with torchvision's defaults (extensions = IMG_EXTENSIONS, RGB, no transform). */
     public static final class Options {
@@ -106,11 +107,11 @@ public final class ImageFolder implements Dataset<Object[]> {
         this.transform = o.transform;
         this.mode = o.mode;
         this.skipBadFiles = o.skipBadFiles;
-        this.conf = o.conf;
         Predicate<String> valid = o.isValidFile != null ? o.isValidFile : name -> hasExtension(name, o.extensions);
         try {
             Path rootPath = new Path(URI.create(root));
-            FileSystem fs = rootPath.getFileSystem(conf);
+            FileSystem fs = rootPath.getFileSystem(o.conf);
+            this.fileSystem = fs;
             if (!fs.exists(rootPath)) {
                 throw new FileNotFoundException("Couldn't find any class folder in " + root + " (it does not exist)");
             }
@@ -221,7 +222,7 @@ public final class ImageFolder implements Dataset<Object[]> {
 
     private Image load(String path) throws IOException {
         Path p = new Path(URI.create(path));
-        try (InputStream in = p.getFileSystem(conf).open(p)) {
+        try (InputStream in = fileSystem.open(p)) {
             return ImageDecoder.decode(new java.io.BufferedInputStream(in), mode);
         }
     }

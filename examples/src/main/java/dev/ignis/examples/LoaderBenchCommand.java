@@ -1,0 +1,95 @@
+package dev.ignis.examples;
+
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.data.DataLoader;
+import dev.ignis.data.Idx;
+import dev.ignis.data.vision.ImageFolder;
+import dev.ignis.data.vision.Transforms;
+import dev.ignis.tensor.Generator;
+import dev.ignis.tensor.Tensor;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ignis bench loader}: images/s of a shuffled DataLoader over an ImageFolder of PNGs
+ * (grayscale, ToTensor + Normalize). {@code --make N} first writes the first N Fashion-MNIST
+ * training images as PNGs into {@code --data}, one folder per class.
+ */
+@Command(name = "loader", description = "DataLoader throughput over an image folder of PNG files.")
+final class LoaderBenchCommand implements Runnable {
+    @Option(names = "--data", required = true, description = "image folder (class sub-folders)")
+    String data;
+
+    @Option(names = "--workers", defaultValue = "0", description = "DataLoader worker threads (default ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--make", defaultValue = "0",
+            description = "first write this many Fashion-MNIST training images into --data as PNGs")
+    int make;
+
+    @Option(names = "--passes", defaultValue = "2", description = "timed passes over the folder (default ${DEFAULT-VALUE})")
+    int passes;
+
+    @Override
+    public void run() {
+        IntraOpPool.setThreads(1);
+        if (make > 0) {
+            writePngs(new File(data), make);
+        }
+        ImageFolder folder = new ImageFolder(new File(data).toURI().toString(), new ImageFolder.Options().mode("L")
+                .transform(Transforms.toTensor().andThen(Transforms.normalize(new double[] {0.2860},
+                        new double[] {0.3530}))));
+        try (DataLoader<Object> loader = DataLoader.of(folder).batchSize(batch).shuffle(true)
+                .generator(new Generator(0)).numWorkers(workers).build()) {
+            count(loader);   // warm-up pass: JIT, file system caches
+            long images = 0;
+            long start = System.nanoTime();
+            for (int p = 0; p < passes; p++) {
+                images += count(loader);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("ignis loader images=%d workers=%d batch=%d images_per_s=%.0f%n", folder.size(), workers,
+                    batch, images / seconds);
+        }
+    }
+
+    private static long count(DataLoader<Object> loader) {
+        long n = 0;
+        for (Object b : loader) {
+            n += ((Tensor) ((Object[]) b)[0]).size(0);
+        }
+        return n;
+    }
+
+    private static void writePngs(File dir, int n) {
+        String src = FashionMnist.defaultDir(System.getProperty("ignis.home", "."));
+        Tensor images = Idx.readLongs(src + "/train-images-idx3-ubyte.gz");
+        long[] labels = Idx.readLongs(src + "/train-labels-idx1-ubyte.gz").toLongArray();
+        long[] pixels = images.toLongArray();
+        int count = Math.min(n, labels.length);
+        try {
+            for (int i = 0; i < count; i++) {
+                File classDir = new File(dir, "class" + labels[i]);
+                classDir.mkdirs();
+                BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+                for (int y = 0; y < 28; y++) {
+                    for (int x = 0; x < 28; x++) {
+                        img.getRaster().setSample(x, y, 0, (int) pixels[i * 784 + y * 28 + x]);
+                    }
+                }
+                ImageIO.write(img, "png", new File(classDir, String.format("%05d.png", i)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        System.out.printf("wrote %d PNGs into %s%n", count, dir);
+    }
+}
