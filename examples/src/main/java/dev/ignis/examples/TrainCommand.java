@@ -2,6 +2,7 @@ package dev.ignis.examples;
 
 import dev.ignis.autograd.GradMode;
 import dev.ignis.backend.IntraOpPool;
+import dev.ignis.data.RandomSampler;
 import dev.ignis.nn.F;
 import dev.ignis.nn.Module;
 import dev.ignis.optim.SGD;
@@ -12,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,10 +65,10 @@ final class TrainCommand implements Runnable {
         int stepsPerEpoch = n / batch;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             net.train();
-            int[] perm = permutation(n, gen);
+            long[] perm = RandomSampler.permutation(n, gen);
             double lossSum = 0;
             for (int step = 0; step < stepsPerEpoch; step++) {
-                Tensor idx = Tensor.fromArray(slice(perm, step * batch, batch));
+                Tensor idx = Tensor.fromArray(Arrays.copyOfRange(perm, step * batch, (step + 1) * batch));
                 Tensor x = ds.trainX().indexSelect(0, idx);
                 Tensor y = ds.trainY().indexSelect(0, idx);
                 opt.zeroGrad();
@@ -110,28 +112,6 @@ final class TrainCommand implements Runnable {
             }
         }
         return (double) correct / m;
-    }
-
-    static int[] permutation(int n, Generator gen) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = (int) gen.nextLong(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
-
-    private static long[] slice(int[] perm, int from, int length) {
-        long[] out = new long[length];
-        for (int i = 0; i < length; i++) {
-            out[i] = perm[from + i];
-        }
-        return out;
     }
 
     /** Heap still reachable: used heap right after a full collection (for "does the heap grow?"). */
