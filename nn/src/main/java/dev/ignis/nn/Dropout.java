@@ -17,10 +17,7 @@ public final class Dropout extends Module {
     }
 
     public Dropout(double p, Generator gen) {
-        if (p < 0 || p > 1) {
-            throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
-        }
-        this.p = p;
+        this.p = F.checkDropoutProbability(p);
         this.gen = gen;
     }
 

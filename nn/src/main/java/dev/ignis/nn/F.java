@@ -100,9 +100,7 @@ public final class F {
 
     /** Zeroes whole channels ([N, C, ...] → one Bernoulli draw per (n, c)) with probability p, scaling the rest. */
     public static Tensor dropout2d(Tensor x, double p, boolean training, Generator gen) {
-        if (p < 0 || p > 1) {
-            throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
-        }
+        checkDropoutProbability(p);
         if (!training || p == 0) {
             return x;
         }
@@ -112,6 +110,14 @@ public final class F {
         maskShape[1] = x.size(1);
         Tensor keep = Tensor.rand(gen, maskShape).lt(1 - p).to(x.dtype());
         return p == 1 ? x.mul(0.0) : x.mul(keep.div(1 - p));
+    }
+
+    /** PyTorch's check of a dropout probability, shared by the dropout layers and functions. */
+    static double checkDropoutProbability(double p) {
+        if (p < 0 || p > 1) {
+            throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
+        }
+        return p;
     }
 
     /** Rows of {@code weight} at {@code indices}; the row at paddingIdx (if ≥ 0) gets no gradient. */
