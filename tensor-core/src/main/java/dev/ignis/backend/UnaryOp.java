@@ -16,10 +16,6 @@ public enum UnaryOp {
     RSQRT { public double apply(double x, double p, double q) { return 1.0 / Math.sqrt(x); } },
     /** x^p for a scalar exponent p. */
     POW_SCALAR { public double apply(double x, double p, double q) { return Math.pow(x, p); } },
-    /** p^x for a scalar base p. */
-    SCALAR_POW { public double apply(double x, double p, double q) { return Math.pow(p, x); } },
-    /** x + p. */
-    ADD_SCALAR { public double apply(double x, double p, double q) { return x + p; } },
     /** x * p. */
     MUL_SCALAR { public double apply(double x, double p, double q) { return x * p; } },
     /** min(max(x, p), q); NaN bounds mean "no bound". NaN inputs stay NaN. */

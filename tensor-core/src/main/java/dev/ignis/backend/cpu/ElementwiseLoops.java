@@ -19,12 +19,6 @@ final class ElementwiseLoops {
             return;
         }
         switch (op) {
-            case ADD_SCALAR -> {
-                float fp = (float) p;
-                for (int j = 0; j < n; j++) {
-                    y[o + j * os] = x[i + j * is] + fp;
-                }
-            }
             case MUL_SCALAR -> {
                 float fp = (float) p;
                 for (int j = 0; j < n; j++) {
@@ -53,12 +47,6 @@ final class ElementwiseLoops {
     /** Unit-stride loops: the index is {@code j + invariant}, the form HotSpot's superword pass vectorises. */
     private static void unaryF32Contiguous(UnaryOp op, double p, double q, float[] x, int i, float[] y, int o, int n) {
         switch (op) {
-            case ADD_SCALAR -> {
-                float fp = (float) p;
-                for (int j = 0; j < n; j++) {
-                    y[o + j] = x[i + j] + fp;
-                }
-            }
             case MUL_SCALAR -> {
                 float fp = (float) p;
                 for (int j = 0; j < n; j++) {
