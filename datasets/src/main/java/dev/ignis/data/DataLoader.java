@@ -18,15 +18,21 @@ import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
- * Batches of a map-style dataset in sampler order (torch.utils.data.DataLoader). With
- * {@code numWorkers > 0}, worker threads load and collate batches ahead (up to prefetchFactor per
- * worker) while results are still returned in sampler order; an exception in a worker surfaces in
- * the caller naming the sample index. Close the loader (try-with-resources) to stop its workers.
+ * Batches of a dataset (torch.utils.data.DataLoader). For a map-style {@link Dataset}, batches
+ * come in sampler order; with {@code numWorkers > 0}, worker threads load and collate batches
+ * ahead (up to prefetchFactor per worker) while results are still returned in sampler order. For
+ * an {@link IterableDataset}, each worker runs its own iterator (see {@link IterableBatches}).
+ * Worker threads see their {@link WorkerInfo}; an exception in a worker surfaces in the caller
+ * naming the sample. Close the loader (try-with-resources) to stop its workers.
  *
  * @param <B> the batch type the collate function produces
  */
 public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     private final Dataset<?> dataset;
+    private final IterableDataset<?> iterable;
+    private final int batchSize;
+    private final boolean dropLast;
+    private final Generator generator;
     private final Iterable<long[]> batches;
     private final long length;
     private final Function<List<Object>, B> collate;
@@ -36,10 +42,12 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     private final boolean persistentWorkers;
     private final IntConsumer workerInit;
     private ExecutorService workers;
+    private IterableBatches<B> iterablePass;
 
     /** Options with PyTorch's names and defaults; {@link #build()} checks their combinations. */
     public static final class Builder<T, B> {
         private final Dataset<T> dataset;
+        private final IterableDataset<T> iterable;
         private int batchSize = 1;
         private boolean batchSizeSet;
         private boolean shuffle;
@@ -55,8 +63,9 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         private IntConsumer workerInit = id -> { };
         private Function<List<T>, B> collate;
 
-        private Builder(Dataset<T> dataset, Function<List<T>, B> collate) {
+        private Builder(Dataset<T> dataset, IterableDataset<T> iterable, Function<List<T>, B> collate) {
             this.dataset = dataset;
+            this.iterable = iterable;
             this.collate = collate;
         }
 
@@ -120,7 +129,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         }
 
         public <C> Builder<T, C> collate(Function<List<T>, C> fn) {
-            Builder<T, C> b = new Builder<>(dataset, fn);
+            Builder<T, C> b = new Builder<>(dataset, iterable, fn);
             b.batchSize = batchSize;
             b.batchSizeSet = batchSizeSet;
             b.shuffle = shuffle;
@@ -152,6 +161,9 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             if (persistentWorkers && numWorkers == 0) {
                 throw new IllegalArgumentException("persistent_workers option needs num_workers > 0");
             }
+            if (iterable != null) {
+                return buildIterable();
+            }
             if (sampler != null && shuffle) {
                 throw new IllegalArgumentException("sampler option is mutually exclusive with shuffle");
             }
@@ -171,34 +183,68 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                 batches = bs;
                 length = bs.size();
             }
-            @SuppressWarnings("unchecked")
-            Function<List<Object>, B> c = (Function<List<Object>, B>) (Function<?, B>) collate;
-            return new DataLoader<>(dataset, batches, length, c, numWorkers, prefetchFactor == null ? 2 : prefetchFactor,
-                    (long) (timeout * 1000), persistentWorkers, workerInit);
+            Function<List<Object>, B> c = collateFunction();
+            return new DataLoader<>(this, null, batches, length, c);
+        }
+
+        /** PyTorch refuses ordering options for an iterable dataset, whose order is its own. */
+        private DataLoader<B> buildIterable() {
+            String refused = shuffle ? "shuffle option, but got shuffle=True"
+                    : sampler != null ? "sampler option, but got sampler=" + sampler
+                    : batchSampler != null ? "batch_sampler option, but got batch_sampler=" + batchSampler : null;
+            if (refused != null) {
+                throw new IllegalArgumentException("DataLoader with IterableDataset: expected unspecified " + refused);
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch_size should be a positive integer value, but got batch_size="
+                        + batchSize);
+            }
+            return new DataLoader<>(this, iterable, null, -1, collateFunction());
+        }
+
+        @SuppressWarnings("unchecked")
+        private Function<List<Object>, B> collateFunction() {
+            return (Function<List<Object>, B>) (Function<?, B>) collate;
         }
     }
 
-    /** A builder whose batches are made by {@link Collate#defaultCollate}. */
+    /** A builder over a map-style dataset whose batches are made by {@link Collate#defaultCollate}. */
     public static <T> Builder<T, Object> of(Dataset<T> dataset) {
-        return new Builder<>(dataset, Collate::defaultCollate);
+        return new Builder<>(dataset, null, Collate::defaultCollate);
     }
 
-    private DataLoader(Dataset<?> dataset, Iterable<long[]> batches, long length, Function<List<Object>, B> collate,
-                       int numWorkers, int prefetchFactor, long timeoutMs, boolean persistentWorkers,
-                       IntConsumer workerInit) {
-        this.dataset = dataset;
+    /** A builder over an iterable dataset whose batches are made by {@link Collate#defaultCollate}. */
+    public static <T> Builder<T, Object> of(IterableDataset<T> dataset) {
+        return new Builder<>(null, dataset, Collate::defaultCollate);
+    }
+
+    private DataLoader(Builder<?, ?> options, IterableDataset<?> iterable, Iterable<long[]> batches, long length,
+                       Function<List<Object>, B> collate) {
+        this.dataset = options.dataset;
+        this.iterable = iterable;
+        this.batchSize = options.batchSize;
+        this.dropLast = options.dropLast;
+        this.generator = options.generator;
         this.batches = batches;
         this.length = length;
         this.collate = collate;
-        this.numWorkers = numWorkers;
-        this.prefetchFactor = prefetchFactor;
-        this.timeoutMs = timeoutMs;
-        this.persistentWorkers = persistentWorkers;
-        this.workerInit = workerInit;
+        this.numWorkers = options.numWorkers;
+        this.prefetchFactor = options.prefetchFactor == null ? 2 : options.prefetchFactor;
+        this.timeoutMs = (long) (options.timeout * 1000);
+        this.persistentWorkers = options.persistentWorkers;
+        this.workerInit = options.workerInit;
     }
 
-    /** Number of batches per pass (len(loader)). */
+    /**
+     * Number of batches per pass (len(loader)).
+     *
+     * @throws UnsupportedOperationException for an iterable dataset, which has no length
+     */
     public long size() {
+        if (iterable != null) {
+            throw new UnsupportedOperationException("object of type '" + iterable.getClass().getSimpleName()
+                    + "' has no len()");
+        }
         return length;
     }
 
@@ -217,9 +263,11 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     private synchronized ExecutorService workers() {
         if (workers == null) {
             AtomicInteger id = new AtomicInteger();
+            long baseSeed = generator.nextLong();
             workers = Executors.newFixedThreadPool(numWorkers, r -> {
                 int workerId = id.getAndIncrement();
                 Thread t = new Thread(() -> {
+                    WorkerInfo.set(new WorkerInfo(workerId, numWorkers, baseSeed + workerId));
                     workerInit.accept(workerId);
                     r.run();
                 }, "ignis-dataloader-" + workerId);
@@ -232,6 +280,16 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
 
     @Override
     public Iterator<B> iterator() {
+        if (iterable != null) {
+            close();
+            long baseSeed = numWorkers > 0 ? generator.nextLong() : 0;
+            IterableBatches<B> pass = new IterableBatches<>(iterable, batchSize, dropLast, collate, numWorkers,
+                    prefetchFactor, timeoutMs, workerInit, baseSeed);
+            synchronized (this) {
+                iterablePass = pass;
+            }
+            return pass;
+        }
         Iterator<long[]> order = batches.iterator();
         if (numWorkers == 0) {
             return new Iterator<>() {
@@ -296,6 +354,10 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         if (workers != null) {
             workers.shutdownNow();
             workers = null;
+        }
+        if (iterablePass != null) {
+            iterablePass.close();
+            iterablePass = null;
         }
     }
 }
