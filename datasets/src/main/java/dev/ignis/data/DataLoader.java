@@ -248,6 +248,10 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         return length;
     }
 
+    private B load(long[] indices, Generator random) {
+        return LoaderRandom.with(random, () -> load(indices));
+    }
+
     private B load(long[] indices) {
         List<Object> samples = new ArrayList<>(indices.length);
         for (long i : indices) {
@@ -282,7 +286,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     public Iterator<B> iterator() {
         if (iterable != null) {
             close();
-            long baseSeed = numWorkers > 0 ? generator.nextLong() : 0;
+            long baseSeed = generator.nextLong();
             IterableBatches<B> pass = new IterableBatches<>(iterable, batchSize, dropLast, collate, numWorkers,
                     prefetchFactor, timeoutMs, workerInit, baseSeed);
             synchronized (this) {
@@ -291,8 +295,11 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             return pass;
         }
         Iterator<long[]> order = batches.iterator();
+        long baseSeed = generator.nextLong();
         if (numWorkers == 0) {
             return new Iterator<>() {
+                private long batchIndex;
+
                 @Override
                 public boolean hasNext() {
                     return order.hasNext();
@@ -300,17 +307,20 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
 
                 @Override
                 public B next() {
-                    return load(order.next());
+                    return load(order.next(), LoaderRandom.forBatch(baseSeed, batchIndex++));
                 }
             };
         }
         ExecutorService pool = workers();
         Deque<Future<B>> inFlight = new ArrayDeque<>();
         return new Iterator<>() {
+            private long batchIndex;
+
             private void fill() {
                 while (inFlight.size() < (long) prefetchFactor * numWorkers && order.hasNext()) {
                     long[] indices = order.next();
-                    inFlight.add(pool.submit(() -> load(indices)));
+                    Generator random = LoaderRandom.forBatch(baseSeed, batchIndex++);
+                    inFlight.add(pool.submit(() -> load(indices, random)));
                 }
             }
 

@@ -1,5 +1,6 @@
 package dev.ignis.data;
 
+import dev.ignis.tensor.Generator;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.function.IntConsumer;
  * reads the dataset and collates every {@code batchSize} samples. With workers, each worker thread
  * runs its own {@code iterator()} (with {@link WorkerInfo#current()} set, so the dataset can
  * shard itself) into a queue of {@code prefetchFactor} batches, and batches are taken from the
- * workers round-robin, skipping workers that have finished, as PyTorch's loader does.
+ * workers round-robin, skipping workers that have finished, as PyTorch's loader does. Random
+ * transforms draw from {@link LoaderRandom#current()}: a worker's generator is seeded with its
+ * {@link WorkerInfo#seed()}, the caller's (without workers) with the pass's base seed.
  */
 final class IterableBatches<B> implements Iterator<B>, AutoCloseable {
     private static final Object END = new Object();
@@ -29,6 +32,7 @@ final class IterableBatches<B> implements Iterator<B>, AutoCloseable {
     private final Function<List<Object>, B> collate;
     private final long timeoutMs;
     private final Iterator<?> serial;
+    private final Generator serialRandom;
     private final List<BlockingQueue<Object>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final boolean[] finished;
@@ -44,6 +48,7 @@ final class IterableBatches<B> implements Iterator<B>, AutoCloseable {
         this.timeoutMs = timeoutMs;
         this.finished = new boolean[numWorkers];
         this.serial = numWorkers == 0 ? dataset.iterator() : null;
+        this.serialRandom = new Generator(baseSeed);
         for (int w = 0; w < numWorkers; w++) {
             BlockingQueue<Object> queue = new ArrayBlockingQueue<>(prefetchFactor);
             WorkerInfo info = new WorkerInfo(w, numWorkers, baseSeed + w);
@@ -57,6 +62,14 @@ final class IterableBatches<B> implements Iterator<B>, AutoCloseable {
 
     private void produce(IterableDataset<?> dataset, WorkerInfo info, IntConsumer workerInit, BlockingQueue<Object> queue) {
         WorkerInfo.set(info);
+        LoaderRandom.with(new Generator(info.seed()), () -> {
+            produceBatches(dataset, info, workerInit, queue);
+            return null;
+        });
+    }
+
+    private void produceBatches(IterableDataset<?> dataset, WorkerInfo info, IntConsumer workerInit,
+                                BlockingQueue<Object> queue) {
         try {
             Object outcome;
             try {
@@ -107,7 +120,7 @@ final class IterableBatches<B> implements Iterator<B>, AutoCloseable {
         }
         if (serial != null) {
             long[] position = {serialPosition};
-            buffered = nextBatch(serial, position, "DataLoader");
+            buffered = LoaderRandom.with(serialRandom, () -> nextBatch(serial, position, "DataLoader"));
             serialPosition = position[0];
             return buffered != null;
         }
