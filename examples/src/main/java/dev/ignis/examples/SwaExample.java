@@ -1,0 +1,148 @@
+package dev.ignis.examples;
+
+import dev.ignis.autograd.GradMode;
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.data.RandomSampler;
+import dev.ignis.nn.F;
+import dev.ignis.nn.Module;
+import dev.ignis.optim.SGD;
+import dev.ignis.swa.AveragedModel;
+import dev.ignis.swa.BatchNormUpdate;
+import dev.ignis.swa.SWALR;
+import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Generator;
+import dev.ignis.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Stochastic weight averaging on Fashion-MNIST ({@code bin/ignis example swa}): the CNN of the nn
+ * benchmark trained with SGD(lr 0.05, momentum 0.9) for {@code --epochs}, then {@code --swa-epochs}
+ * more under SWALR (annealing to {@code --swa-lr} over the first {@code --anneal-steps} steps,
+ * stepped per batch) while an {@link AveragedModel} folds in the weights every
+ * {@code --average-every} steps; finally updateBn recomputes the average's BatchNorm statistics
+ * over the training set. Prints test accuracy and test loss of the last model and of the average.
+ */
+@Command(name = "swa", description = "Train the CNN with SGD, then with SWA; compare the last and the averaged model.")
+public final class SwaExample implements Runnable {
+    @Option(names = "--epochs", defaultValue = "2", description = "plain SGD epochs E (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--swa-epochs", defaultValue = "2", description = "SWA epochs S (default ${DEFAULT-VALUE})")
+    int swaEpochs;
+
+    @Option(names = "--swa-lr", defaultValue = "0.05", description = "SWALR's target lr (default ${DEFAULT-VALUE})")
+    double swaLr;
+
+    @Option(names = "--anneal-steps", defaultValue = "300", description = "SWALR annealing steps (default ${DEFAULT-VALUE})")
+    int annealSteps;
+
+    @Option(names = "--average-every", defaultValue = "200",
+            description = "steps between AveragedModel updates (default ${DEFAULT-VALUE})")
+    int averageEvery;
+
+    @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--threads", defaultValue = "2", description = "intra-op threads (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--data", description = "directory of the four Fashion-MNIST IDX files (default: "
+            + FashionMnist.SYSTEM_DIR + " if installed, else the subset in " + FashionMnist.SUBSET_DIR + ")")
+    String data;
+
+    @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Override
+    public void run() {
+        IntraOpPool.setThreads(threads);
+        String dir = data != null ? data : FashionMnist.defaultDir(System.getProperty("ignis.home", "."));
+        FashionMnist ds = FashionMnist.load(dir);
+        int n = ds.trainX().size(0);
+        System.out.printf("data: %s (%d train, %d test images); CNN; %d SGD epoch(s) + %d SWA epoch(s); batch %d%n", dir,
+                n, ds.testX().size(0), epochs, swaEpochs, batch);
+        Generator gen = new Generator(seed);
+        Generator.getDefault().manualSeed(seed);
+        Module net = FashionModels.create("cnn");
+        SGD opt = new SGD(net.parameters(), new SGD.Options().lr(0.05).momentum(0.9));
+        AveragedModel<Module> swa = new AveragedModel<>(net, () -> FashionModels.create("cnn"));
+        SWALR swaScheduler = null;
+        int stepsPerEpoch = n / batch;
+        for (int epoch = 1; epoch <= epochs + swaEpochs; epoch++) {
+            boolean averaging = epoch > epochs;
+            if (averaging && swaScheduler == null) {
+                swaScheduler = new SWALR(opt, new double[] {swaLr}, annealSteps, SWALR.Anneal.COS, -1);
+            }
+            net.train();
+            long[] perm = RandomSampler.permutation(n, gen);
+            double lossSum = 0;
+            long start = System.nanoTime();
+            for (int step = 0; step < stepsPerEpoch; step++) {
+                Tensor idx = Tensor.fromArray(Arrays.copyOfRange(perm, step * batch, (step + 1) * batch));
+                opt.zeroGrad();
+                Tensor loss = F.crossEntropy(net.call(ds.trainX().indexSelect(0, idx)), ds.trainY().indexSelect(0, idx));
+                loss.backward();
+                opt.step();
+                lossSum += loss.item();
+                if (averaging) {
+                    swaScheduler.step();
+                    if ((step + 1) % averageEvery == 0) {
+                        swa.update(net);
+                    }
+                }
+                if ((step + 1) % 200 == 0 || step + 1 == stepsPerEpoch) {
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    System.out.printf("%s epoch %d/%d step %d/%d loss %.4f lr %.4f %.0f samples/s ETA(epoch) %.0f s%n",
+                            averaging ? "swa" : "sgd", epoch, epochs + swaEpochs, step + 1, stepsPerEpoch,
+                            lossSum / (step + 1), opt.paramGroups().get(0).getDouble("lr"), (step + 1) * batch / secs,
+                            (stepsPerEpoch - step - 1) * secs / (step + 1));
+                }
+            }
+        }
+        if (swa.nAveraged() == 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "no model was averaged: give --swa-epochs >= 1"
+                    + " and --average-every <= " + stepsPerEpoch);
+        }
+        System.out.printf("updateBn over %d training batches (%d models averaged)%n", stepsPerEpoch, swa.nAveraged());
+        BatchNormUpdate.updateBn(trainBatches(ds, stepsPerEpoch), swa);
+        double[] last = evaluate(net, ds);
+        double[] averaged = evaluate(swa, ds);
+        System.out.printf("ignis swa epochs=%d swa_epochs=%d last_test_acc=%.4f last_test_loss=%.4f swa_test_acc=%.4f"
+                + " swa_test_loss=%.4f%n", epochs, swaEpochs, last[0], last[1], averaged[0], averaged[1]);
+    }
+
+    private List<Tensor> trainBatches(FashionMnist ds, int count) {
+        List<Tensor> batches = new ArrayList<>(count);
+        for (int b = 0; b < count; b++) {
+            batches.add(ds.trainX().narrow(0, b * batch, batch));
+        }
+        return batches;
+    }
+
+    /** {accuracy, mean cross-entropy} on the test set, in eval mode. */
+    static double[] evaluate(Module net, FashionMnist ds) {
+        net.eval();
+        long correct = 0;
+        double lossSum = 0;
+        int m = ds.testX().size(0);
+        try (var ignored = GradMode.noGrad()) {
+            for (int i = 0; i < m; i += 1000) {
+                int len = Math.min(1000, m - i);
+                Tensor logits = net.call(ds.testX().narrow(0, i, len));
+                Tensor y = ds.testY().narrow(0, i, len);
+                lossSum += F.crossEntropy(logits, y).item() * len;
+                correct += (long) logits.argmax(1, false).eq(y).to(DType.FLOAT32).sum().item();
+            }
+        }
+        return new double[] {(double) correct / m, lossSum / m};
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SwaExample()).execute(args));
+    }
+}
