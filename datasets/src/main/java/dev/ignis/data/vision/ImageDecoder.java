@@ -13,7 +13,8 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes PNG, JPEG, BMP and GIF (javax.imageio) into RGB or grayscale {@link Image}s.
+ * Decodes PNG, JPEG, BMP and GIF into RGB or grayscale {@link Image}s: common PNGs with
+ * {@link PngDecoder}, everything else with javax.imageio.
  *
  * <p>Loading is usually the bottleneck of a DataLoader, so this avoids what {@code ImageIO.read}
  * does per call: the format comes from the file's magic bytes and each thread keeps one reader per
@@ -45,6 +46,11 @@ public final class ImageDecoder {
         boolean gray = mode.equals("L");
         if (!gray && !mode.equals("RGB")) {
             throw new IllegalArgumentException("image mode must be RGB or L, got " + mode);
+        }
+        int[] dims = new int[2];
+        float[] fast = PngDecoder.decode(bytes, gray, dims);
+        if (fast != null) {
+            return new Image(Tensor.fromArray(fast, dims[0], dims[1], gray ? 1 : 3));
         }
         BufferedImage img = read(bytes);
         int h = img.getHeight();

@@ -2,6 +2,7 @@ package dev.ignis.data.vision;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.awt.image.BufferedImage;
@@ -14,11 +15,19 @@ import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
 
+    private static final int W = 37;
+    private static final int H = 23;
+
+    /** Smooth ramps plus noise, so the PNG writer's adaptive filtering uses every row filter. */
     private static BufferedImage pattern(int type) {
-        BufferedImage img = new BufferedImage(5, 4, type);
-        for (int y = 0; y < 4; y++) {
-            for (int x = 0; x < 5; x++) {
-                img.setRGB(x, y, 0xff000000 | (40 * x) << 16 | (60 * y) << 8 | (13 * (x + y)));
+        BufferedImage img = new BufferedImage(W, H, type);
+        java.util.Random noise = new java.util.Random(1);
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                int r = (6 * x + (y % 3 == 0 ? noise.nextInt(40) : 0)) & 0xff;
+                int g = (11 * y + (x % 4 == 0 ? noise.nextInt(60) : 0)) & 0xff;
+                int b = (3 * (x + y) + noise.nextInt(8)) & 0xff;
+                img.setRGB(x, y, 0xff000000 | r << 16 | g << 8 | b);
             }
         }
         return img;
@@ -27,10 +36,10 @@ class ImageDecoderTest {
     /** What the written file decodes to through ImageIO's own colour conversion. */
     private static float[] expected(byte[] file, boolean gray) throws IOException {
         BufferedImage back = ImageIO.read(new java.io.ByteArrayInputStream(file));
-        float[] v = new float[5 * 4 * (gray ? 1 : 3)];
-        for (int y = 0; y < 4; y++) {
-            for (int x = 0; x < 5; x++) {
-                int p = y * 5 + x;
+        float[] v = new float[W * H * (gray ? 1 : 3)];
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                int p = y * W + x;
                 if (back.getType() == BufferedImage.TYPE_BYTE_GRAY) {
                     int g = back.getRaster().getSample(x, y, 0);
                     if (gray) {
@@ -67,9 +76,12 @@ class ImageDecoderTest {
             throw new IllegalStateException("no writer for " + format + " type " + type);
         }
         byte[] file = out.toByteArray();
+        if (format.equals("png")) {
+            assertNotNull(PngDecoder.decode(file, false, new int[2]), "8-bit PNGs take the fast path");
+        }
         for (String mode : new String[] {"RGB", "L"}) {
             Image img = ImageDecoder.decode(file, mode);
-            assertArrayEquals(new int[] {4, 5, mode.equals("L") ? 1 : 3}, img.pixels().shape());
+            assertArrayEquals(new int[] {H, W, mode.equals("L") ? 1 : 3}, img.pixels().shape());
             assertArrayEquals(expected(file, mode.equals("L")), img.pixels().toFloatArray(), mode);
         }
     }
