@@ -2,7 +2,6 @@ package dev.ignis.examples;
 
 import dev.ignis.autograd.GradMode;
 import dev.ignis.backend.IntraOpPool;
-import dev.ignis.data.RandomSampler;
 import dev.ignis.nn.F;
 import dev.ignis.nn.Module;
 import dev.ignis.optim.SGD;
@@ -13,7 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +22,8 @@ import picocli.CommandLine.Option;
  * Fashion-MNIST with SGD(lr 0.05, momentum 0.9), shuffled every epoch; prints progress, then one
  * line with {@code train_samples_per_s=}, {@code test_acc=} and the heap figures: the peak of the
  * used heap, and the live heap (after a full GC) at step 20 and at the end, which show whether
- * anything accumulates from step to step.
+ * anything accumulates from step to step, and {@code data_wait_share}: the share of training time
+ * spent getting the next batch (indexing, or waiting on a DataLoader with {@code --workers}).
  */
 @Command(name = "train", description = "Train the MLP or CNN of shared/bench/torch_fashion.py on Fashion-MNIST.")
 final class TrainCommand implements Runnable {
@@ -46,6 +46,14 @@ final class TrainCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--workers", defaultValue = "-1", description = "feed training batches through a DataLoader with"
+            + " this many workers (default: index the tensors directly, as torch_fashion.py does)")
+    int workers;
+
+    @Option(names = "--images", description = "train from this image folder of PNGs (class sub-folders, e.g. written by"
+            + " 'bench loader --make') through a DataLoader instead of the IDX training images")
+    String images;
+
     @Override
     public void run() {
         IntraOpPool.setThreads(threads);
@@ -58,19 +66,25 @@ final class TrainCommand implements Runnable {
         Generator.getDefault().manualSeed(seed);
         Module net = FashionModels.create(model);
         SGD opt = new SGD(net.parameters(), new SGD.Options().lr(0.05).momentum(0.9));
+        TrainingBatches source = images != null ? TrainingBatches.imageFolder(images, batch, Math.max(workers, 0), gen)
+                : workers >= 0 ? TrainingBatches.loader(ds, batch, workers, gen) : TrainingBatches.direct(ds, batch, gen);
+        n = (int) source.samples();
         long seen = 0;
         long start = System.nanoTime();
         long peakHeap = 0;
         long heapAfterFirstSteps = -1;
         int stepsPerEpoch = n / batch;
+        long waitNanos = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             net.train();
-            long[] perm = RandomSampler.permutation(n, gen);
             double lossSum = 0;
+            Iterator<Tensor[]> batches = source.epoch();
             for (int step = 0; step < stepsPerEpoch; step++) {
-                Tensor idx = Tensor.fromArray(Arrays.copyOfRange(perm, step * batch, (step + 1) * batch));
-                Tensor x = ds.trainX().indexSelect(0, idx);
-                Tensor y = ds.trainY().indexSelect(0, idx);
+                long waitStart = System.nanoTime();
+                Tensor[] xy = batches.next();
+                waitNanos += System.nanoTime() - waitStart;
+                Tensor x = xy[0];
+                Tensor y = xy[1];
                 opt.zeroGrad();
                 Tensor loss = F.crossEntropy(net.call(x), y);
                 loss.backward();
@@ -93,11 +107,13 @@ final class TrainCommand implements Runnable {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        source.close();
         double accuracy = accuracy(net, ds);
         long liveAtEnd = liveHeap();
-        System.out.printf("ignis %s epochs=%d batch=%d threads=%d train_samples_per_s=%.0f test_acc=%.4f"
-                        + " peak_heap_mb=%d live_heap_step20_mb=%d live_heap_end_mb=%d%n", model, epochs, batch, threads,
-                seen / seconds, accuracy, peakHeap >> 20, heapAfterFirstSteps >> 20, liveAtEnd >> 20);
+        System.out.printf("ignis %s epochs=%d batch=%d threads=%d source=%s train_samples_per_s=%.0f test_acc=%.4f"
+                        + " data_wait_share=%.3f peak_heap_mb=%d live_heap_step20_mb=%d live_heap_end_mb=%d%n", model,
+                epochs, batch, threads, source.name(), seen / seconds, accuracy, waitNanos / 1e9 / seconds,
+                peakHeap >> 20, heapAfterFirstSteps >> 20, liveAtEnd >> 20);
     }
 
     static double accuracy(Module net, FashionMnist ds) {

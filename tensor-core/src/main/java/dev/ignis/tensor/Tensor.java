@@ -305,6 +305,21 @@ public final class Tensor {
         this.gradFn = node;
     }
 
+    /**
+     * Makes {@code node} the grad_fn of this freshly computed tensor: the hook through which
+     * {@link dev.ignis.autograd.Function} records user-defined ops. Built-in ops never need it.
+     *
+     * @throws IllegalStateException when this tensor already has a grad_fn or is a leaf that requires grad
+     */
+    public Tensor attachGradFn(Node node) {
+        if (gradFn != null || leafRequiresGrad) {
+            throw new IllegalStateException("attachGradFn: the tensor already takes part in autograd (grad_fn "
+                    + gradFn + ", requires_grad " + requiresGrad() + "); a Function must return new tensors");
+        }
+        this.gradFn = node;
+        return this;
+    }
+
     /** The accumulated gradient, or null. */
     public Tensor grad() {
         return grad;
