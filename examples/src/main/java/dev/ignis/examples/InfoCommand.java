@@ -2,6 +2,8 @@ package dev.ignis.examples;
 
 import dev.ignis.backend.Backends;
 import dev.ignis.backend.IntraOpPool;
+import dev.ignis.ops.OpDefinition;
+import dev.ignis.ops.OpRegistry;
 import picocli.CommandLine.Command;
 
 /** {@code ignis info}: the backends found, which one is used and why. */
@@ -20,5 +22,10 @@ final class InfoCommand implements Runnable {
         }
         Backends.Choice choice = Backends.choice();
         System.out.println("using: " + choice.backend().name() + " (" + choice.reason() + ")");
+        System.out.println("registered ops (dev.ignis.ops.OpLibrary services):");
+        for (OpDefinition op : OpRegistry.global().all()) {
+            System.out.printf("  %-38s kernels: %-12s %s%n", op.name(), String.join(",", op.deviceTypes()),
+                    op.backward() != null ? "differentiable" : "no autograd");
+        }
     }
 }
