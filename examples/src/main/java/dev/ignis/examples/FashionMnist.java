@@ -1,6 +1,10 @@
 package dev.ignis.examples;
 
+import dev.ignis.autograd.GradMode;
 import dev.ignis.data.Idx;
+import dev.ignis.nn.F;
+import dev.ignis.nn.Module;
+import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Tensor;
 import java.io.File;
 
@@ -20,5 +24,23 @@ record FashionMnist(Tensor trainX, Tensor trainY, Tensor testX, Tensor testY) {
         Tensor testX = Idx.readFloats(dir + "/t10k-images-idx3-ubyte.gz", 0.2860f, 0.3530f);
         return new FashionMnist(trainX.unsqueeze(1), Idx.readLongs(dir + "/train-labels-idx1-ubyte.gz"),
                 testX.unsqueeze(1), Idx.readLongs(dir + "/t10k-labels-idx1-ubyte.gz"));
+    }
+
+    /** {accuracy, mean cross-entropy} of {@code net} on the test set, in eval mode, without grad. */
+    double[] evaluate(Module net) {
+        net.eval();
+        long correct = 0;
+        double lossSum = 0;
+        int m = testX.size(0);
+        try (var ignored = GradMode.noGrad()) {
+            for (int i = 0; i < m; i += 1000) {
+                int len = Math.min(1000, m - i);
+                Tensor logits = net.call(testX.narrow(0, i, len));
+                Tensor y = testY.narrow(0, i, len);
+                lossSum += F.crossEntropy(logits, y).item() * len;
+                correct += (long) logits.argmax(1, false).eq(y).to(DType.FLOAT32).sum().item();
+            }
+        }
+        return new double[] {(double) correct / m, lossSum / m};
     }
 }

@@ -1,22 +1,20 @@
 package dev.ignis.examples;
 
-import dev.ignis.autograd.GradMode;
 import dev.ignis.backend.IntraOpPool;
-import dev.ignis.data.RandomSampler;
 import dev.ignis.nn.F;
 import dev.ignis.nn.Module;
 import dev.ignis.optim.SGD;
 import dev.ignis.swa.AveragedModel;
 import dev.ignis.swa.BatchNormUpdate;
 import dev.ignis.swa.SWALR;
-import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,32 +43,24 @@ public final class SwaExample implements Runnable {
             description = "steps between AveragedModel updates (default ${DEFAULT-VALUE})")
     int averageEvery;
 
-    @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
-    int batch;
-
-    @Option(names = "--threads", defaultValue = "2", description = "intra-op threads (default ${DEFAULT-VALUE})")
-    int threads;
-
-    @Option(names = "--data", description = "directory of the four Fashion-MNIST IDX files (default: "
-            + FashionMnist.SYSTEM_DIR + " if installed, else the subset in " + FashionMnist.SUBSET_DIR + ")")
-    String data;
-
-    @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    FashionOptions options;
 
     @Override
     public void run() {
-        IntraOpPool.setThreads(threads);
-        String dir = data != null ? data : FashionMnist.defaultDir(System.getProperty("ignis.home", "."));
+        int batch = options.batch;
+        IntraOpPool.setThreads(options.threads);
+        String dir = options.dataDir();
         FashionMnist ds = FashionMnist.load(dir);
         int n = ds.trainX().size(0);
         System.out.printf("data: %s (%d train, %d test images); CNN; %d SGD epoch(s) + %d SWA epoch(s); batch %d%n", dir,
                 n, ds.testX().size(0), epochs, swaEpochs, batch);
-        Generator gen = new Generator(seed);
-        Generator.getDefault().manualSeed(seed);
+        Generator gen = new Generator(options.seed);
+        Generator.getDefault().manualSeed(options.seed);
         Module net = FashionModels.create("cnn");
         SGD opt = new SGD(net.parameters(), new SGD.Options().lr(0.05).momentum(0.9));
         AveragedModel<Module> swa = new AveragedModel<>(net, () -> FashionModels.create("cnn"));
+        TrainingBatches source = TrainingBatches.direct(ds, batch, gen);
         SWALR swaScheduler = null;
         int stepsPerEpoch = n / batch;
         for (int epoch = 1; epoch <= epochs + swaEpochs; epoch++) {
@@ -79,13 +69,13 @@ public final class SwaExample implements Runnable {
                 swaScheduler = new SWALR(opt, new double[] {swaLr}, annealSteps, SWALR.Anneal.COS, -1);
             }
             net.train();
-            long[] perm = RandomSampler.permutation(n, gen);
+            Iterator<Tensor[]> batches = source.epoch();
             double lossSum = 0;
             long start = System.nanoTime();
             for (int step = 0; step < stepsPerEpoch; step++) {
-                Tensor idx = Tensor.fromArray(Arrays.copyOfRange(perm, step * batch, (step + 1) * batch));
+                Tensor[] xy = batches.next();
                 opt.zeroGrad();
-                Tensor loss = F.crossEntropy(net.call(ds.trainX().indexSelect(0, idx)), ds.trainY().indexSelect(0, idx));
+                Tensor loss = F.crossEntropy(net.call(xy[0]), xy[1]);
                 loss.backward();
                 opt.step();
                 lossSum += loss.item();
@@ -109,37 +99,19 @@ public final class SwaExample implements Runnable {
                     + " and --average-every <= " + stepsPerEpoch);
         }
         System.out.printf("updateBn over %d training batches (%d models averaged)%n", stepsPerEpoch, swa.nAveraged());
-        BatchNormUpdate.updateBn(trainBatches(ds, stepsPerEpoch), swa);
-        double[] last = evaluate(net, ds);
-        double[] averaged = evaluate(swa, ds);
+        BatchNormUpdate.updateBn(trainBatches(ds, stepsPerEpoch, batch), swa);
+        double[] last = ds.evaluate(net);
+        double[] averaged = ds.evaluate(swa);
         System.out.printf("ignis swa epochs=%d swa_epochs=%d last_test_acc=%.4f last_test_loss=%.4f swa_test_acc=%.4f"
                 + " swa_test_loss=%.4f%n", epochs, swaEpochs, last[0], last[1], averaged[0], averaged[1]);
     }
 
-    private List<Tensor> trainBatches(FashionMnist ds, int count) {
+    private static List<Tensor> trainBatches(FashionMnist ds, int count, int batch) {
         List<Tensor> batches = new ArrayList<>(count);
         for (int b = 0; b < count; b++) {
             batches.add(ds.trainX().narrow(0, b * batch, batch));
         }
         return batches;
-    }
-
-    /** {accuracy, mean cross-entropy} on the test set, in eval mode. */
-    static double[] evaluate(Module net, FashionMnist ds) {
-        net.eval();
-        long correct = 0;
-        double lossSum = 0;
-        int m = ds.testX().size(0);
-        try (var ignored = GradMode.noGrad()) {
-            for (int i = 0; i < m; i += 1000) {
-                int len = Math.min(1000, m - i);
-                Tensor logits = net.call(ds.testX().narrow(0, i, len));
-                Tensor y = ds.testY().narrow(0, i, len);
-                lossSum += F.crossEntropy(logits, y).item() * len;
-                correct += (long) logits.argmax(1, false).eq(y).to(DType.FLOAT32).sum().item();
-            }
-        }
-        return new double[] {(double) correct / m, lossSum / m};
     }
 
     public static void main(String[] args) {

@@ -1,11 +1,9 @@
 package dev.ignis.examples;
 
-import dev.ignis.autograd.GradMode;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.nn.F;
 import dev.ignis.nn.Module;
 import dev.ignis.optim.SGD;
-import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import java.lang.management.ManagementFactory;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,18 +32,8 @@ final class TrainCommand implements Runnable {
     @Option(names = "--epochs", defaultValue = "1", description = "epochs (default ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
-    int batch;
-
-    @Option(names = "--threads", defaultValue = "2", description = "intra-op threads (default ${DEFAULT-VALUE})")
-    int threads;
-
-    @Option(names = "--data", description = "directory of the four Fashion-MNIST IDX files (default: "
-            + FashionMnist.SYSTEM_DIR + " if installed, else the subset in " + FashionMnist.SUBSET_DIR + ")")
-    String data;
-
-    @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    FashionOptions options;
 
     @Option(names = "--workers", defaultValue = "-1", description = "feed training batches through a DataLoader with"
             + " this many workers (default: index the tensors directly, as torch_fashion.py does)")
@@ -56,8 +45,11 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
+        int batch = options.batch;
+        int threads = options.threads;
+        long seed = options.seed;
         IntraOpPool.setThreads(threads);
-        String dir = data != null ? data : FashionMnist.defaultDir(System.getProperty("ignis.home", "."));
+        String dir = options.dataDir();
         FashionMnist ds = FashionMnist.load(dir);
         int n = ds.trainX().size(0);
         System.out.printf("data: %s (%d train, %d test images); model %s; batch %d; %d thread(s)%n", dir, n,
@@ -108,26 +100,12 @@ final class TrainCommand implements Runnable {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         source.close();
-        double accuracy = accuracy(net, ds);
+        double accuracy = ds.evaluate(net)[0];
         long liveAtEnd = liveHeap();
         System.out.printf("ignis %s epochs=%d batch=%d threads=%d source=%s train_samples_per_s=%.0f test_acc=%.4f"
                         + " data_wait_share=%.3f peak_heap_mb=%d live_heap_step20_mb=%d live_heap_end_mb=%d%n", model,
                 epochs, batch, threads, source.name(), seen / seconds, accuracy, waitNanos / 1e9 / seconds,
                 peakHeap >> 20, heapAfterFirstSteps >> 20, liveAtEnd >> 20);
-    }
-
-    static double accuracy(Module net, FashionMnist ds) {
-        net.eval();
-        long correct = 0;
-        int m = ds.testX().size(0);
-        try (var ignored = GradMode.noGrad()) {
-            for (int i = 0; i < m; i += 1000) {
-                int len = Math.min(1000, m - i);
-                Tensor pred = net.call(ds.testX().narrow(0, i, len)).argmax(1, false);
-                correct += (long) pred.eq(ds.testY().narrow(0, i, len)).to(DType.FLOAT32).sum().item();
-            }
-        }
-        return (double) correct / m;
     }
 
     /** Heap still reachable: used heap right after a full collection (for "does the heap grow?"). */

@@ -95,22 +95,7 @@ public final class Conv2d extends Module {
 
     @Override
     protected String extraRepr() {
-        StringBuilder sb = new StringBuilder(inChannels + ", " + outChannels + ", kernel_size=" + Repr.pair(kernel)
-                + ", stride=" + Repr.pair(stride));
-        if (samePadding) {
-            sb.append(", padding=same");
-        } else if (padding[0] != 0 || padding[1] != 0) {
-            sb.append(", padding=").append(Repr.pair(padding));
-        }
-        if (dilation[0] != 1 || dilation[1] != 1) {
-            sb.append(", dilation=").append(Repr.pair(dilation));
-        }
-        if (groups != 1) {
-            sb.append(", groups=").append(groups);
-        }
-        if (bias == null) {
-            sb.append(", bias=False");
-        }
-        return sb.toString();
+        return Repr.conv2d(inChannels, outChannels, kernel, stride, samePadding ? "same" : Repr.padding(padding), dilation,
+                groups, bias != null);
     }
 }

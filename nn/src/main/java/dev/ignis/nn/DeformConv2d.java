@@ -91,20 +91,6 @@ public final class DeformConv2d extends Module {
 
     @Override
     protected String extraRepr() {
-        StringBuilder s = new StringBuilder().append(inChannels).append(", ").append(outChannels)
-                .append(", kernel_size=").append(Repr.pair(kernel)).append(", stride=").append(Repr.pair(stride));
-        if (padding[0] != 0 || padding[1] != 0) {
-            s.append(", padding=").append(Repr.pair(padding));
-        }
-        if (dilation[0] != 1 || dilation[1] != 1) {
-            s.append(", dilation=").append(Repr.pair(dilation));
-        }
-        if (groups != 1) {
-            s.append(", groups=").append(groups);
-        }
-        if (bias == null) {
-            s.append(", bias=False");
-        }
-        return s.toString();
+        return Repr.conv2d(inChannels, outChannels, kernel, stride, Repr.padding(padding), dilation, groups, bias != null);
     }
 }

@@ -17,21 +17,26 @@ final class DeformConv2dCpu {
     private DeformConv2dCpu() {
     }
 
+    /** The sizes and the values a sampling pass reads: input, offset and mask (null without one) as float64. */
+    private record Operands(DeformConvGeometry g, double[] x, double[] off, double[] m) {
+        static Operands of(Tensor input, Tensor weight, Tensor offset, Tensor mask, OpAttributes attrs) {
+            return new Operands(DeformConvGeometry.of(input, weight, offset, attrs), input.toDoubleArray(),
+                    offset.toDoubleArray(), mask == null ? null : mask.toDoubleArray());
+        }
+    }
+
     /** inputs: input, weight, offset, mask (or null), bias (or null) → {output}. */
     static Tensor[] forward(Tensor[] in, OpAttributes attrs) {
         Tensor input = in[0];
         Tensor weight = in[1];
         Tensor offset = in[2];
-        Tensor mask = in[3];
         Tensor bias = in[4];
-        DeformConvGeometry g = DeformConvGeometry.of(input, weight, offset, attrs);
-        double[] x = input.toDoubleArray();
-        double[] off = offset.toDoubleArray();
-        double[] m = mask == null ? null : mask.toDoubleArray();
+        Operands ops = Operands.of(input, weight, offset, in[3], attrs);
+        DeformConvGeometry g = ops.g();
         Tensor w = weightsByGroup(weight, g);
         Tensor[] outputs = new Tensor[g.batch()];
         for (int b = 0; b < g.batch(); b++) {
-            Tensor columns = Tensor.fromArray(columns(x, off, m, b, g)).reshape(g.groups(),
+            Tensor columns = Tensor.fromArray(columns(ops, b)).reshape(g.groups(),
                     g.channels() / g.groups() * g.kernelSize(), g.outPixels());
             outputs[b] = w.matmul(columns).reshape(g.outChannels(), g.outH(), g.outW());
         }
@@ -53,25 +58,23 @@ final class DeformConv2dCpu {
         Tensor offset = in[3];
         Tensor mask = in[4];
         Tensor bias = in[5];
-        DeformConvGeometry g = DeformConvGeometry.of(input, weight, offset, attrs);
-        double[] x = input.toDoubleArray();
-        double[] off = offset.toDoubleArray();
-        double[] m = mask == null ? null : mask.toDoubleArray();
+        Operands ops = Operands.of(input, weight, offset, mask, attrs);
+        DeformConvGeometry g = ops.g();
         int perGroupIn = g.channels() / g.groups() * g.kernelSize();
         int perGroupOut = g.outChannels() / g.groups();
         Tensor w = weightsByGroup(weight, g);                    // [groups, O/groups, C/groups·K]
         Tensor wT = w.transpose(1, 2);
         Tensor go = gradOut.to(DType.FLOAT64).reshape(g.batch(), g.groups(), perGroupOut, g.outPixels());
-        double[] gradInput = new double[x.length];
-        double[] gradOffset = new double[off.length];
-        double[] gradMask = m == null ? null : new double[m.length];
+        double[] gradInput = new double[ops.x().length];
+        double[] gradOffset = new double[ops.off().length];
+        double[] gradMask = ops.m() == null ? null : new double[ops.m().length];
         Tensor gradWeight = Tensor.zeros(DType.FLOAT64, weight.device(), g.groups(), perGroupOut, perGroupIn);
         for (int b = 0; b < g.batch(); b++) {
             Tensor gob = go.select(0, b);                                   // [groups, O/groups, L]
-            Tensor columns = Tensor.fromArray(columns(x, off, m, b, g)).reshape(g.groups(), perGroupIn, g.outPixels());
+            Tensor columns = Tensor.fromArray(columns(ops, b)).reshape(g.groups(), perGroupIn, g.outPixels());
             gradWeight = gradWeight.add(gob.matmul(columns.transpose(1, 2)));
             double[] gradColumns = wT.matmul(gob).contiguous().toDoubleArray();   // [C·K, L]
-            scatterColumns(gradColumns, x, off, m, b, g, gradInput, gradOffset, gradMask);
+            scatterColumns(gradColumns, ops, b, gradInput, gradOffset, gradMask);
         }
         DType dt = input.dtype();
         return new Tensor[] {
@@ -88,7 +91,11 @@ final class DeformConv2dCpu {
     }
 
     /** Sampled, masked values of image b: [C·K, Ho·Wo], row c·K + k. */
-    private static double[] columns(double[] x, double[] off, double[] m, int b, DeformConvGeometry g) {
+    private static double[] columns(Operands ops, int b) {
+        DeformConvGeometry g = ops.g();
+        double[] x = ops.x();
+        double[] off = ops.off();
+        double[] m = ops.m();
         int k2 = g.kernelSize();
         int pixels = g.outPixels();
         double[] cols = new double[g.channels() * k2 * pixels];
@@ -109,8 +116,12 @@ final class DeformConv2dCpu {
     }
 
     /** Spreads the column gradient of image b into the input, offset and mask gradients. */
-    private static void scatterColumns(double[] gradColumns, double[] x, double[] off, double[] m, int b,
-                                       DeformConvGeometry g, double[] gradInput, double[] gradOffset, double[] gradMask) {
+    private static void scatterColumns(double[] gradColumns, Operands ops, int b, double[] gradInput, double[] gradOffset,
+                                       double[] gradMask) {
+        DeformConvGeometry g = ops.g();
+        double[] x = ops.x();
+        double[] off = ops.off();
+        double[] m = ops.m();
         int k2 = g.kernelSize();
         int pixels = g.outPixels();
         int plane = g.height() * g.width();
