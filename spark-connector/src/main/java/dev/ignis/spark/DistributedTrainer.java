@@ -1,0 +1,370 @@
+package dev.ignis.spark;
+
+import dev.ignis.nn.Module;
+import dev.ignis.optim.Optimizer;
+import dev.ignis.optim.lr.LRScheduler;
+import dev.ignis.swa.AveragedModel;
+import dev.ignis.swa.SWALR;
+import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Data-parallel training on Spark with driver-side parameter averaging. The data's partitions are
+ * decoded once into arrays and cached; every round is one Spark job: the driver broadcasts the
+ * flat weights, optimizer state and lr, each task rebuilds a replica, trains {@code stepsPerRound}
+ * steps on its partition (each epoch in an order seeded by (seed, epoch, partition)), and returns
+ * its weights and optimizer state weighted by the samples it trained on; {@code treeAggregate}
+ * forms the sample-weighted average. num_batches_tracked grows by the sum of the replicas' steps.
+ * With one partition this is exactly the local training loop.
+ *
+ * <p>From {@code swaStartEpoch} on, every round's average also feeds an {@link AveragedModel}
+ * while {@link SWALR} drives the lr; at the end one more job recomputes the SWA model's BatchNorm
+ * statistics over all partitions. Checkpoints (every {@code checkpointEvery} rounds and at the
+ * end) go to any Hadoop path and a run with {@code resume} continues from the newest good one.
+ */
+public final class DistributedTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
+
+    private final Builder b;
+
+    private DistributedTrainer(Builder b) {
+        this.b = b;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options; model, loss, optimizer and sample shape are required. */
+    public static final class Builder {
+        private SerializableSupplier<Module> modelFactory;
+        private LossFunction loss;
+        private OptimizerFactory optimizerFactory;
+        private Function<Optimizer, LRScheduler> schedulerFactory;
+        private boolean schedulerPerRound;
+        private int batchSize = 64;
+        private int epochs = 1;
+        private int stepsPerRound;
+        private long seed;
+        private int[] sampleShape;
+        private String checkpointDir;
+        private int checkpointEvery;
+        private boolean resume;
+        private String outputDir;
+        private int swaStartEpoch = -1;
+        private double swaLr = Double.NaN;
+        private int swaAnnealEpochs = 1;
+        private TaskHook taskHook = (round, partition, attempt) -> { };
+        private StorageLevel storageLevel = StorageLevel.MEMORY_ONLY();
+        private boolean progress = true;
+
+        public Builder model(SerializableSupplier<Module> factory) {
+            modelFactory = factory;
+            return this;
+        }
+
+        public Builder loss(LossFunction fn) {
+            loss = fn;
+            return this;
+        }
+
+        public Builder optimizer(OptimizerFactory factory) {
+            optimizerFactory = factory;
+            return this;
+        }
+
+        /** An LR scheduler on the driver, stepped after every epoch (or every round); its lr travels with the round. */
+        public Builder scheduler(Function<Optimizer, LRScheduler> factory, boolean perRound) {
+            schedulerFactory = factory;
+            schedulerPerRound = perRound;
+            return this;
+        }
+
+        /** Samples per step on each partition. */
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        /** Local steps between averagings; 0 (the default) averages once per epoch. */
+        public Builder stepsPerRound(int v) {
+            stepsPerRound = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        /** The shape of one sample, e.g. {1, 28, 28}; the features of every sample must have its size. */
+        public Builder sampleShape(int... v) {
+            sampleShape = v.clone();
+            return this;
+        }
+
+        /** Checkpoint into {@code dir} (any Hadoop path) every {@code everyRounds} rounds (0: only at the end). */
+        public Builder checkpoint(String dir, int everyRounds) {
+            checkpointDir = dir;
+            checkpointEvery = everyRounds;
+            return this;
+        }
+
+        /** Continue from the newest good checkpoint in the checkpoint directory, if there is one. */
+        public Builder resume(boolean v) {
+            resume = v;
+            return this;
+        }
+
+        /** Where metrics.csv, metrics.json and curves.png go (any Hadoop path). */
+        public Builder outputDir(String dir) {
+            outputDir = dir;
+            return this;
+        }
+
+        /** SWA from {@code startEpoch} (0-based) on, with SWALR annealing to {@code swaLr} over {@code annealEpochs}. */
+        public Builder swa(int startEpoch, double swaLr, int annealEpochs) {
+            this.swaStartEpoch = startEpoch;
+            this.swaLr = swaLr;
+            this.swaAnnealEpochs = annealEpochs;
+            return this;
+        }
+
+        public Builder taskHook(TaskHook hook) {
+            taskHook = hook;
+            return this;
+        }
+
+        public Builder storageLevel(StorageLevel level) {
+            storageLevel = level;
+            return this;
+        }
+
+        public Builder progress(boolean v) {
+            progress = v;
+            return this;
+        }
+
+        public DistributedTrainer build() {
+            if (modelFactory == null || loss == null || optimizerFactory == null || sampleShape == null) {
+                throw new IllegalArgumentException("DistributedTrainer needs model, loss, optimizer and sampleShape");
+            }
+            if (batchSize < 1 || epochs < 1 || stepsPerRound < 0) {
+                throw new IllegalArgumentException("batchSize and epochs must be >= 1 and stepsPerRound >= 0, got "
+                        + batchSize + ", " + epochs + ", " + stepsPerRound);
+            }
+            return new DistributedTrainer(this);
+        }
+    }
+
+    /** Trains on {@code data} (its partitions are the replicas' shards) and returns the models and metrics. */
+    public TrainingResult fit(JavaRDD<Sample> data) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
+        Configuration hadoop = jsc.hadoopConfiguration();
+        ReplicaConfig cfg = new ReplicaConfig(b.modelFactory, b.optimizerFactory, b.loss, b.batchSize, b.seed,
+                b.sampleShape, b.taskHook);
+        int featureSize = 1;
+        for (int s : b.sampleShape) {
+            featureSize *= s;
+        }
+        int expected = featureSize;
+        JavaRDD<PartitionData> parts = data.mapPartitionsWithIndex((index, it) -> {
+            List<Sample> all = new ArrayList<>();
+            it.forEachRemaining(all::add);
+            PartitionData d = PartitionData.of(all, index);
+            if (d.size() > 0 && d.featureSize() != expected) {
+                throw new IllegalArgumentException("partition " + index + ": samples have " + d.featureSize()
+                        + " features, but the sample shape " + java.util.Arrays.toString(cfg.sampleShape()) + " needs "
+                        + expected);
+            }
+            return Collections.singletonList(d).iterator();
+        }, true).persist(b.storageLevel);
+        List<Integer> sizes = parts.map(PartitionData::size).collect();
+        int maxSteps = 0;
+        for (int n : sizes) {
+            maxSteps = Math.max(maxSteps, Replica.stepsPerEpoch(n, b.batchSize));
+        }
+        if (maxSteps == 0) {
+            throw new IllegalArgumentException("the training data is empty (" + sizes.size() + " partitions)");
+        }
+        int k = b.stepsPerRound == 0 ? maxSteps : Math.min(b.stepsPerRound, maxSteps);
+        int roundsPerEpoch = (maxSteps + k - 1) / k;
+        int totalRounds = b.epochs * roundsPerEpoch;
+        LOG.info("training on {} partitions (sizes {}), {} step(s) per round, {} round(s) per epoch", sizes.size(), sizes,
+                k, roundsPerEpoch);
+
+        Module driverModel = b.modelFactory.get();
+        Optimizer shadow = b.optimizerFactory.create(driverModel.parameters());
+        LRScheduler scheduler = b.schedulerFactory == null ? null : b.schedulerFactory.apply(shadow);
+        SWALR swaScheduler = null;
+        AveragedModel<Module> swa = null;
+        float[] weights = ModelVector.weights(driverModel);
+        long[] counters = ModelVector.counters(driverModel);
+        OptimizerVector optimizer = OptimizerVector.EMPTY;
+        List<RoundMetrics> metrics = new ArrayList<>();
+        int startRound = 0;
+        Checkpoints checkpoints = b.checkpointDir == null ? null : new Checkpoints(b.checkpointDir, hadoop);
+        if (checkpoints != null && b.resume) {
+            Checkpoint c = checkpoints.latest();
+            if (c != null) {
+                if (c.seed() != b.seed) {
+                    throw new IllegalArgumentException("checkpoint in " + b.checkpointDir + " was written with seed "
+                            + c.seed() + ", this run has seed " + b.seed);
+                }
+                startRound = c.nextRound();
+                weights = c.weights();
+                counters = c.counters();
+                optimizer = c.optimizer();
+                setLr(shadow, c.lr());
+                if (scheduler != null && c.schedulerState() != null) {
+                    scheduler.loadStateDict(c.schedulerState());
+                }
+                if (c.swaWeights() != null) {
+                    swa = restoreSwa(b.modelFactory, c);
+                    swaScheduler = new SWALR(shadow, new double[] {b.swaLr}, b.swaAnnealEpochs, SWALR.Anneal.COS, -1);
+                    swaScheduler.loadStateDict(c.swaSchedulerState());
+                    setLr(shadow, c.lr());
+                }
+                metrics.addAll(c.metrics());
+                LOG.info("resuming from checkpoint at round {} of {}", startRound, totalRounds);
+            }
+        }
+        long started = System.nanoTime();
+        long trainedSamples = 0;
+        for (int round = startRound; round < totalRounds; round++) {
+            int epoch = round / roundsPerEpoch;
+            int roundInEpoch = round % roundsPerEpoch;
+            boolean averaging = b.swaStartEpoch >= 0 && epoch >= b.swaStartEpoch;
+            if (averaging && swaScheduler == null) {
+                swaScheduler = new SWALR(shadow, new double[] {b.swaLr}, b.swaAnnealEpochs, SWALR.Anneal.COS, -1);
+            }
+            double lr = shadow.paramGroups().get(0).getDouble("lr");
+            RoundState state = new RoundState(weights, counters, optimizer, lr, epoch, roundInEpoch * k, k);
+            long roundStart = System.nanoTime();
+            Broadcast<RoundState> broadcast = jsc.broadcast(state);
+            int r = round;
+            RoundResult result = parts.mapPartitionsWithIndex((index, it) -> {
+                cfg.hook().beforeTask(r, index, TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
+                return Collections.singletonList(Replica.train(cfg, broadcast.value(), it.next(), index, r)).iterator();
+            }, true).treeAggregate(RoundResult.ZERO, RoundResult::plus, RoundResult::plus);
+            broadcast.destroy();
+            double seconds = (System.nanoTime() - roundStart) / 1e9;
+            weights = result.averageWeights();
+            for (int i = 0; i < counters.length; i++) {
+                counters[i] += result.counterDelta()[i];
+            }
+            optimizer = result.averageOptimizer();
+            trainedSamples += result.samples();
+            long bytes = (long) sizes.size() * (2L * weights.length * 4 + 2L * optimizer.values().length * 8);
+            RoundMetrics m = new RoundMetrics(round, epoch, lr, result.lossSum() / result.samples(),
+                    (double) result.correct() / result.samples(), result.samples(), seconds,
+                    Math.max(0, 1 - result.trainSeconds() / seconds), bytes);
+            metrics.add(m);
+            if (averaging) {
+                if (swa == null) {
+                    ModelVector.load(driverModel, weights, counters);
+                    swa = new AveragedModel<>(driverModel, b.modelFactory);
+                }
+                ModelVector.load(driverModel, weights, counters);
+                swa.update(driverModel);
+            }
+            boolean epochEnd = roundInEpoch == roundsPerEpoch - 1;
+            if (averaging && epochEnd) {
+                swaScheduler.step();
+            } else if (!averaging && scheduler != null && (b.schedulerPerRound || epochEnd)) {
+                scheduler.step();
+            }
+            if (b.progress) {
+                double elapsed = (System.nanoTime() - started) / 1e9;
+                double rate = trainedSamples / elapsed;
+                System.out.printf("round %d/%d epoch %d/%d loss %.4f acc %.4f lr %.4g %.0f samples/s overhead %.1f%% ETA %.0f s%n",
+                        round + 1, totalRounds, epoch + 1, b.epochs, m.loss(), m.accuracy(), lr, rate,
+                        100 * m.overhead(), elapsed / (round + 1 - startRound) * (totalRounds - round - 1));
+            }
+            if (b.outputDir != null) {
+                new MetricsLog(b.outputDir, hadoop).write(metrics);
+            }
+            boolean last = round == totalRounds - 1;
+            if (checkpoints != null && (last || (b.checkpointEvery > 0 && (round + 1) % b.checkpointEvery == 0))) {
+                checkpoints.write(checkpoint(round + 1, roundsPerEpoch, weights, counters, optimizer, shadow, scheduler,
+                        swa, swaScheduler, metrics));
+            }
+        }
+        ModelVector.load(driverModel, weights, counters);
+        Module swaModel = null;
+        if (swa != null) {
+            swaModel = swa.module();
+            recomputeBatchNorm(parts, cfg, swaModel);
+        }
+        parts.unpersist(false);
+        return new TrainingResult(driverModel, swaModel, List.copyOf(metrics));
+    }
+
+    /** The distributed updateBn: each partition's cumulative BN statistics, averaged weighted by its batches. */
+    private static void recomputeBatchNorm(JavaRDD<PartitionData> parts, ReplicaConfig cfg, Module swaModel) {
+        float[] w = ModelVector.weights(swaModel);
+        long[] c = ModelVector.counters(swaModel);
+        RoundResult r = parts.map(d -> Replica.batchNormPass(cfg, w, c, d))
+                .treeAggregate(RoundResult.ZERO, RoundResult::plus, RoundResult::plus);
+        if (r.samples() == 0) {
+            return;
+        }
+        Module stats = cfg.modelFactory().get();
+        ModelVector.load(stats, r.averageWeights(), c);
+        Map<String, Tensor> recomputed = new LinkedHashMap<>();
+        stats.namedBuffers().forEach((name, t) -> {
+            if (t != null && t.dtype() != DType.INT64) {
+                recomputed.put(name, t);
+            }
+        });
+        Map<String, Tensor> state = new LinkedHashMap<>(swaModel.stateDict());
+        state.putAll(recomputed);
+        swaModel.loadStateDict(state, true);
+    }
+
+    private Checkpoint checkpoint(int nextRound, int roundsPerEpoch, float[] weights, long[] counters,
+                                  OptimizerVector optimizer, Optimizer shadow, LRScheduler scheduler,
+                                  AveragedModel<Module> swa, SWALR swaScheduler, List<RoundMetrics> metrics) {
+        float[] swaWeights = swa == null ? null : ModelVector.weights(swa.module());
+        long[] swaCounters = swa == null ? null : ModelVector.counters(swa.module());
+        return new Checkpoint(nextRound, nextRound / roundsPerEpoch, nextRound % roundsPerEpoch, weights.clone(),
+                counters.clone(), optimizer, shadow.paramGroups().get(0).getDouble("lr"),
+                scheduler == null ? null : new LinkedHashMap<>(scheduler.stateDict()),
+                swaScheduler == null ? null : new LinkedHashMap<>(swaScheduler.stateDict()), swaWeights, swaCounters,
+                swa == null ? 0 : swa.nAveraged(), b.seed, List.copyOf(metrics));
+    }
+
+    private static AveragedModel<Module> restoreSwa(SerializableSupplier<Module> factory, Checkpoint c) {
+        Module averaged = factory.get();
+        ModelVector.load(averaged, c.swaWeights(), c.swaCounters());
+        AveragedModel<Module> swa = new AveragedModel<>(averaged, factory);
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        averaged.stateDict().forEach((name, t) -> state.put("module." + name, t));
+        state.put("n_averaged", Tensor.scalar(c.swaCount(), DType.INT64));
+        swa.loadStateDict(state, true);
+        return swa;
+    }
+
+    private static void setLr(Optimizer optimizer, double lr) {
+        optimizer.paramGroups().forEach(g -> g.set("lr", lr));
+    }
+}

@@ -1,0 +1,140 @@
+package dev.ignis.spark;
+
+import dev.ignis.autograd.GradMode;
+import dev.ignis.data.RandomSampler;
+import dev.ignis.nn.Module;
+import dev.ignis.nn.RunningStats;
+import dev.ignis.optim.Optimizer;
+import dev.ignis.optim.ParamGroup;
+import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Generator;
+import dev.ignis.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * The executor side of a round: rebuild the model and optimizer from the broadcast state, train
+ * this partition's share of the round's steps, and return the weighted contribution. A pure
+ * function of (broadcast state, partition data, partition index), so a retried task returns the
+ * same result.
+ */
+final class Replica {
+    private Replica() {
+    }
+
+    /**
+     * The order in which partition {@code partition} visits its {@code n} samples in {@code epoch}:
+     * a permutation from a generator seeded by (seed, epoch, partition). Batch s of the epoch is
+     * positions [s·B, min(n, (s+1)·B)) of it; the last batch may be short.
+     */
+    static long[] epochOrder(long seed, int epoch, int partition, int n) {
+        long mixed = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + partition * 0x94D049BB133111EBL;
+        return RandomSampler.permutation(n, new Generator(mixed));
+    }
+
+    /** Batches in one epoch of a partition of n samples. */
+    static int stepsPerEpoch(int n, int batchSize) {
+        return (n + batchSize - 1) / batchSize;
+    }
+
+    static RoundResult train(ReplicaConfig cfg, RoundState state, PartitionData data, int partition, int round) {
+        int steps = Math.min(state.firstStep() + state.steps(), stepsPerEpoch(data.size(), cfg.batchSize()))
+                - state.firstStep();
+        if (steps <= 0) {
+            return RoundResult.ZERO;
+        }
+        long started = System.nanoTime();
+        Module model = cfg.modelFactory().get();
+        ModelVector.load(model, state.weights(), state.counters());
+        model.train();
+        Optimizer optimizer = cfg.optimizerFactory().create(model.parameters());
+        for (ParamGroup g : optimizer.paramGroups()) {
+            g.set("lr", state.lr());
+        }
+        state.optimizer().loadInto(optimizer);
+        Tensor x = Tensor.fromArray(data.features()).reshape(shape(data.size(), cfg.sampleShape()));
+        Tensor y = Tensor.fromArray(data.labels());
+        long[] order = epochOrder(cfg.seed(), state.epoch(), partition, data.size());
+        long samples = 0;
+        double lossSum = 0;
+        long correct = 0;
+        for (int s = state.firstStep(); s < state.firstStep() + steps; s++) {
+            int from = s * cfg.batchSize();
+            int to = Math.min(data.size(), from + cfg.batchSize());
+            Tensor idx = Tensor.fromArray(Arrays.copyOfRange(order, from, to));
+            Tensor target = y.indexSelect(0, idx);
+            optimizer.zeroGrad();
+            Tensor out = model.call(x.indexSelect(0, idx));
+            Tensor loss = cfg.loss().apply(out, target);
+            double value = loss.item();
+            if (!Double.isFinite(value)) {
+                throw new IllegalStateException("non-finite loss " + value + " in round " + round + ", partition "
+                        + partition + ", epoch " + state.epoch() + ", step " + s);
+            }
+            loss.backward();
+            optimizer.step();
+            int n = to - from;
+            samples += n;
+            lossSum += value * n;
+            try (var ignored = GradMode.noGrad()) {
+                correct += (long) out.argmax(1, false).eq(target).to(DType.FLOAT32).sum().item();
+            }
+        }
+        float[] w = ModelVector.weights(model);
+        double[] weighted = new double[w.length];
+        for (int i = 0; i < w.length; i++) {
+            weighted[i] = (double) w[i] * samples;
+        }
+        long[] counters = ModelVector.counters(model);
+        for (int i = 0; i < counters.length; i++) {
+            counters[i] -= state.counters()[i];
+        }
+        OptimizerVector opt = OptimizerVector.of(optimizer);
+        double[] ov = opt.values().clone();
+        for (int i = 0; i < ov.length; i++) {
+            ov[i] *= samples;
+        }
+        return new RoundResult(weighted, counters, new OptimizerVector(opt.layout(), ov), samples, lossSum, correct,
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * Recomputes BatchNorm statistics on this partition for the given weights (updateBn's
+     * cumulative average over its batches, in order) and returns the weights times the number of
+     * batches, so that the batch-weighted average over partitions is updateBn over all batches.
+     */
+    static RoundResult batchNormPass(ReplicaConfig cfg, float[] weights, long[] counters, PartitionData data) {
+        int batches = stepsPerEpoch(data.size(), cfg.batchSize());
+        if (batches == 0) {
+            return RoundResult.ZERO;
+        }
+        Module model = cfg.modelFactory().get();
+        ModelVector.load(model, weights, counters);
+        model.train();
+        for (Module m : model.namedModules().values()) {
+            if (m instanceof RunningStats stats) {
+                stats.resetRunningStats();
+                stats.momentum(Double.NaN);
+            }
+        }
+        Tensor x = Tensor.fromArray(data.features()).reshape(shape(data.size(), cfg.sampleShape()));
+        try (var ignored = GradMode.noGrad()) {
+            for (int b = 0; b < batches; b++) {
+                int from = b * cfg.batchSize();
+                model.call(x.narrow(0, from, Math.min(data.size(), from + cfg.batchSize()) - from));
+            }
+        }
+        float[] w = ModelVector.weights(model);
+        double[] weighted = new double[w.length];
+        for (int i = 0; i < w.length; i++) {
+            weighted[i] = (double) w[i] * batches;
+        }
+        return new RoundResult(weighted, new long[counters.length], OptimizerVector.EMPTY, batches, 0, 0, 0);
+    }
+
+    private static int[] shape(int n, int[] sampleShape) {
+        int[] s = new int[sampleShape.length + 1];
+        s[0] = n;
+        System.arraycopy(sampleShape, 0, s, 1, sampleShape.length);
+        return s;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.ignis.spark;
+
+import java.io.Serializable;
+
+/** What every task needs to rebuild and train a replica; shipped once with the job closure. */
+record ReplicaConfig(SerializableSupplier<dev.ignis.nn.Module> modelFactory, OptimizerFactory optimizerFactory,
+                     LossFunction loss, int batchSize, long seed, int[] sampleShape, TaskHook hook)
+        implements Serializable {
+}

@@ -1,0 +1,175 @@
+package dev.ignis.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ignis.nn.BatchNorm1d;
+import dev.ignis.nn.F;
+import dev.ignis.nn.Linear;
+import dev.ignis.nn.Module;
+import dev.ignis.nn.ReLU;
+import dev.ignis.nn.Sequential;
+import dev.ignis.optim.Adam;
+import dev.ignis.optim.Optimizer;
+import dev.ignis.optim.SGD;
+import dev.ignis.swa.BatchNormUpdate;
+import dev.ignis.tensor.Generator;
+import dev.ignis.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** DistributedTrainer on a real local Spark (local[2], up to 4 attempts per task). */
+class DistributedTrainerTest {
+    static SparkSession spark;
+    static JavaSparkContext jsc;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSession.builder().master("local[2,4]").appName("ignis-test").config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1").getOrCreate();
+        jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    /** 3 classes in 6 features: class c shifts features 2c and 2c+1. */
+    static List<Sample> samples(int n) {
+        Generator g = new Generator(42);
+        List<Sample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int c = i % 3;
+            float[] f = new float[6];
+            for (int j = 0; j < 6; j++) {
+                f[j] = (float) (g.nextDouble() - 0.5 + (j / 2 == c ? 1.5 : 0));
+            }
+            out.add(new Sample(f, c));
+        }
+        return out;
+    }
+
+    static Module net() {
+        return new Sequential(new Linear(6, 8, true, new Generator(1)), new BatchNorm1d(8), new ReLU(),
+                new Linear(8, 3, true, new Generator(2)));
+    }
+
+    static DistributedTrainer.Builder trainer(OptimizerFactory opt) {
+        return DistributedTrainer.builder().model(DistributedTrainerTest::net).loss(F::crossEntropy).optimizer(opt)
+                .batchSize(16).epochs(2).stepsPerRound(3).seed(7).sampleShape(6).progress(false);
+    }
+
+    static final OptimizerFactory SGD_MOMENTUM = p -> new SGD(p, new SGD.Options().lr(0.1).momentum(0.9));
+    static final OptimizerFactory ADAM = p -> new Adam(p, new Adam.Options().lr(0.01));
+
+    /** The plain training loop over one partition, visiting samples in the trainer's order. */
+    static Module localLoop(List<Sample> data, OptimizerFactory factory, int epochs, int batch, long seed) {
+        Module model = net();
+        Optimizer opt = factory.create(model.parameters());
+        PartitionData d = PartitionData.of(data, 0);
+        Tensor x = Tensor.fromArray(d.features()).reshape(d.size(), 6);
+        Tensor y = Tensor.fromArray(d.labels());
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            long[] order = Replica.epochOrder(seed, epoch, 0, d.size());
+            for (int from = 0; from < d.size(); from += batch) {
+                Tensor idx = Tensor.fromArray(Arrays.copyOfRange(order, from, Math.min(d.size(), from + batch)));
+                opt.zeroGrad();
+                F.crossEntropy(model.call(x.indexSelect(0, idx)), y.indexSelect(0, idx)).backward();
+                opt.step();
+            }
+        }
+        return model;
+    }
+
+    static double maxDiff(Module a, Module b) {
+        double max = 0;
+        Map<String, Tensor> sb = b.stateDict();
+        for (Map.Entry<String, Tensor> e : a.stateDict().entrySet()) {
+            double[] x = e.getValue().toDoubleArray();
+            double[] y = sb.get(e.getKey()).toDoubleArray();
+            for (int i = 0; i < x.length; i++) {
+                max = Math.max(max, Math.abs(x[i] - y[i]));
+            }
+        }
+        return max;
+    }
+
+    @Test
+    void onePartitionEqualsTheLocalLoopForSgdWithMomentumAndForAdam() {
+        List<Sample> data = samples(90);
+        for (OptimizerFactory opt : List.of(SGD_MOMENTUM, ADAM)) {
+            TrainingResult r = trainer(opt).build().fit(jsc.parallelize(data, 1));
+            Module local = localLoop(data, opt, 2, 16, 7);
+            assertTrue(maxDiff(r.model(), local) <= 1e-6, "max |Δ| " + maxDiff(r.model(), local));
+            assertEquals(4, r.metrics().size(), "6 steps per epoch in rounds of 3: 2 rounds per epoch");
+            assertEquals(12L, r.model().stateDict().get("1.num_batches_tracked").toLongArray()[0]);
+        }
+    }
+
+    @Test
+    void aTaskThatFailsOnceGivesTheSameWeightsAsARunWithoutFailure() {
+        JavaRDD<Sample> data = jsc.parallelize(samples(120), 2);
+        Module clean = trainer(SGD_MOMENTUM).build().fit(data).model();
+        Module retried = trainer(SGD_MOMENTUM).taskHook((round, partition, attempt) -> {
+            if (round == 1 && partition == 1 && attempt == 0) {
+                throw new IllegalStateException("injected failure");
+            }
+        }).build().fit(data).model();
+        assertEquals(0.0, maxDiff(clean, retried));
+    }
+
+    @Test
+    void twoPartitionsLearnAndSwaRecomputesBatchNormOverAllPartitions() {
+        List<Sample> data = samples(150);
+        TrainingResult r = trainer(SGD_MOMENTUM).epochs(3).swa(1, 0.05, 1).build().fit(jsc.parallelize(data, 2));
+        RoundMetrics last = r.metrics().get(r.metrics().size() - 1);
+        assertTrue(last.accuracy() > 0.8, "training accuracy " + last.accuracy());
+        assertNotNull(r.swaModel());
+        // updateBn over the same batches on one machine: partition 0's batches, then partition 1's
+        Module expected = net();
+        expected.loadStateDict(r.swaModel().stateDict(), true);
+        List<Tensor> batches = new ArrayList<>();
+        for (List<Sample> part : List.of(data.subList(0, 75), data.subList(75, 150))) {
+            PartitionData d = PartitionData.of(part, 0);
+            Tensor x = Tensor.fromArray(d.features()).reshape(d.size(), 6);
+            for (int from = 0; from < d.size(); from += 16) {
+                batches.add(x.narrow(0, from, Math.min(16, d.size() - from)));
+            }
+        }
+        BatchNormUpdate.updateBn(batches, expected);
+        for (String key : List.of("1.running_mean", "1.running_var")) {
+            assertArrayEquals(expected.stateDict().get(key).toFloatArray(), r.swaModel().stateDict().get(key).toFloatArray(),
+                    1e-5f, key);
+        }
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingNamingRoundAndPartition() {
+        List<Sample> bad = samples(40);
+        bad.set(35, new Sample(new float[] {Float.NaN, 0, 0, 0, 0, 0}, 0));
+        Exception e = assertThrows(Exception.class, () -> trainer(SGD_MOMENTUM).build().fit(jsc.parallelize(bad, 2)));
+        String message = String.valueOf(e.getMessage());
+        assertTrue(message.contains("non-finite loss") && message.contains("partition 1"), message);
+    }
+
+    @Test
+    void samplesThatDoNotFitTheShapeNameThePartition() {
+        List<Sample> data = samples(20);
+        Exception e = assertThrows(Exception.class, () -> trainer(SGD_MOMENTUM).sampleShape(7).build()
+                .fit(jsc.parallelize(data, 2)));
+        assertTrue(java.util.regex.Pattern.compile("partition [01]: samples have 6 features, but the sample shape \\[7\\]"
+                + " needs 7").matcher(String.valueOf(e.getMessage())).find(), e.getMessage());
+    }
+}
