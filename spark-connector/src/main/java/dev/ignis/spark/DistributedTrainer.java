@@ -19,6 +19,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -248,6 +249,8 @@ public final class DistributedTrainer {
                 LOG.info("resuming from checkpoint at round {} of {}", startRound, totalRounds);
             }
         }
+        // shown in the Spark UI next to the stages
+        LongAccumulator samplesAccumulator = jsc.sc().longAccumulator("ignis samples trained");
         long started = System.nanoTime();
         long trainedSamples = 0;
         for (int round = startRound; round < totalRounds; round++) {
@@ -264,7 +267,9 @@ public final class DistributedTrainer {
             int r = round;
             RoundResult result = parts.mapPartitionsWithIndex((index, it) -> {
                 cfg.hook().beforeTask(r, index, TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
-                return Collections.singletonList(Replica.train(cfg, broadcast.value(), it.next(), index, r)).iterator();
+                RoundResult part = Replica.train(cfg, broadcast.value(), it.next(), index, r);
+                samplesAccumulator.add(part.samples());
+                return Collections.singletonList(part).iterator();
             }, true).treeAggregate(RoundResult.ZERO, RoundResult::plus, RoundResult::plus);
             broadcast.destroy();
             double seconds = (System.nanoTime() - roundStart) / 1e9;

@@ -7,6 +7,7 @@ import dev.ignis.nn.RunningStats;
 import dev.ignis.optim.Optimizer;
 import dev.ignis.optim.ParamGroup;
 import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Device;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import java.util.Arrays;
@@ -43,16 +44,17 @@ final class Replica {
             return RoundResult.ZERO;
         }
         long started = System.nanoTime();
+        Device device = ExecutorDevice.forCurrentTask();
         Module model = cfg.modelFactory().get();
         ModelVector.load(model, state.weights(), state.counters());
-        model.train();
+        model.to(device).train();
         Optimizer optimizer = cfg.optimizerFactory().create(model.parameters());
         for (ParamGroup g : optimizer.paramGroups()) {
             g.set("lr", state.lr());
         }
         state.optimizer().loadInto(optimizer);
-        Tensor x = Tensor.fromArray(data.features()).reshape(shape(data.size(), cfg.sampleShape()));
-        Tensor y = Tensor.fromArray(data.labels());
+        Tensor x = Tensor.fromArray(data.features()).reshape(shape(data.size(), cfg.sampleShape())).to(device);
+        Tensor y = Tensor.fromArray(data.labels()).to(device);
         long[] order = epochOrder(cfg.seed(), state.epoch(), partition, data.size());
         long samples = 0;
         double lossSum = 0;
@@ -60,7 +62,7 @@ final class Replica {
         for (int s = state.firstStep(); s < state.firstStep() + steps; s++) {
             int from = s * cfg.batchSize();
             int to = Math.min(data.size(), from + cfg.batchSize());
-            Tensor idx = Tensor.fromArray(Arrays.copyOfRange(order, from, to));
+            Tensor idx = Tensor.fromArray(Arrays.copyOfRange(order, from, to)).to(device);
             Tensor target = y.indexSelect(0, idx);
             optimizer.zeroGrad();
             Tensor out = model.call(x.indexSelect(0, idx));
@@ -79,6 +81,7 @@ final class Replica {
                 correct += (long) out.argmax(1, false).eq(target).to(DType.FLOAT32).sum().item();
             }
         }
+        model.to(Device.CPU);
         float[] w = ModelVector.weights(model);
         double[] weighted = new double[w.length];
         for (int i = 0; i < w.length; i++) {
