@@ -1,0 +1,100 @@
+package dev.ignis.examples;
+
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.nn.F;
+import dev.ignis.optim.SGD;
+import dev.ignis.spark.DistributedTrainer;
+import dev.ignis.spark.RoundMetrics;
+import dev.ignis.spark.Sample;
+import dev.ignis.spark.TrainingResult;
+import dev.ignis.tensor.Generator;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ignis bench spark}: the nn benchmark's model trained by {@link DistributedTrainer} on
+ * Spark in local mode, {@code local[P]} with one intra-op thread per task. Prints one line with
+ * {@code samples_per_s=} (training samples over the rounds' wall time), {@code test_acc=},
+ * {@code round_overhead=} (share of round wall time outside the tasks' training) and the bytes a
+ * round moves; with {@code --swa}, the SWA model (averaging over the last epoch) is evaluated too.
+ */
+@Command(name = "spark", description = "Distributed training on Spark (local[P]) with driver-side averaging.")
+final class SparkBenchCommand implements Runnable {
+    @Option(names = "--model", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--partitions", defaultValue = "2", description = "partitions P = local[P] (default ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--epochs", defaultValue = "1", description = "epochs (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--steps-per-round", defaultValue = "50",
+            description = "local steps between averagings (default ${DEFAULT-VALUE})")
+    int stepsPerRound;
+
+    @Option(names = "--swa", description = "SWA over the last epoch (SWALR to lr 0.05)")
+    boolean swa;
+
+    @Mixin
+    FashionOptions options;
+
+    @Override
+    public void run() {
+        FashionMnist ds = FashionMnist.load(options.dataDir());
+        String kind = model;
+        FashionModels.create(kind);   // fails fast on a bad --model
+        List<Sample> samples = new ArrayList<>();
+        float[] x = ds.trainX().toFloatArray();
+        long[] y = ds.trainY().toLongArray();
+        for (int i = 0; i < y.length; i++) {
+            samples.add(new Sample(java.util.Arrays.copyOfRange(x, i * 784, (i + 1) * 784), y[i]));
+        }
+        SparkSession spark = SparkSession.builder().master("local[" + partitions + "]").appName("ignis bench spark")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+        try {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            Generator.getDefault().manualSeed(options.seed);
+            DistributedTrainer.Builder trainer = DistributedTrainer.builder()
+                    .model(() -> FashionModels.create(kind))
+                    .loss(F::crossEntropy)
+                    .optimizer(p -> new SGD(p, new SGD.Options().lr(0.05).momentum(0.9)))
+                    .batchSize(options.batch).epochs(epochs).stepsPerRound(stepsPerRound).seed(options.seed)
+                    .sampleShape(1, 28, 28);
+            if (swa) {
+                trainer.swa(epochs - 1, 0.05, 1);
+            }
+            System.out.printf("data: %s (%d train images) in %d partitions; model %s; batch %d per partition; %d steps per"
+                    + " round%n", options.dataDir(), samples.size(), partitions, kind, options.batch, stepsPerRound);
+            TrainingResult result = trainer.build().fit(jsc.parallelize(samples, partitions));
+            IntraOpPool.setThreads(options.threads);
+            double seconds = 0;
+            double outside = 0;
+            long trained = 0;
+            long bytes = 0;
+            for (RoundMetrics m : result.metrics()) {
+                seconds += m.seconds();
+                outside += m.seconds() * m.overhead();
+                trained += m.samples();
+                bytes = Math.max(bytes, m.bytes());
+            }
+            double[] eval = ds.evaluate(result.model());
+            String swaPart = "";
+            if (result.swaModel() != null) {
+                double[] s = ds.evaluate(result.swaModel());
+                swaPart = String.format(" swa_test_acc=%.4f swa_test_loss=%.4f", s[0], s[1]);
+            }
+            System.out.printf("ignis spark model=%s partitions=%d epochs=%d steps_per_round=%d rounds=%d"
+                            + " samples_per_s=%.0f test_acc=%.4f test_loss=%.4f round_overhead=%.3f bytes_per_round=%d%s%n",
+                    kind, partitions, epochs, stepsPerRound, result.metrics().size(), trained / seconds, eval[0], eval[1],
+                    outside / seconds, bytes, swaPart);
+        } finally {
+            spark.stop();
+        }
+    }
+}
