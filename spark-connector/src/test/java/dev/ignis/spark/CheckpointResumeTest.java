@@ -42,8 +42,7 @@ class CheckpointResumeTest {
         hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
         hdfs.waitActive();
         root = hdfs.getFileSystem().getUri().toString();
-        spark = SparkSession.builder().master("local[2,4]").appName("ignis-ckpt-test").config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1").getOrCreate();
+        spark = LocalSpark.start("ignis-ckpt-test");
         jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     }
 
@@ -114,5 +113,39 @@ class CheckpointResumeTest {
         assertEquals(2, samples.size());
         assertEquals(1L, samples.get(1).label());
         assertEquals(4f, samples.get(1).features()[1]);
+    }
+
+    @Test
+    void anImageFolderOnHdfsIsReadWithClassLabelsAndDecodedOnTheExecutors() throws IOException {
+        FileSystem fs = FileSystem.get(java.net.URI.create(root), hdfs.getConfiguration(0));
+        String folder = root + "/images";
+        int[][] values = {{10, 200}, {30, 40}, {250, 0}};
+        String[] classes = {"cat", "ant", "bee"};
+        for (int i = 0; i < values.length; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(2, 1,
+                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            img.getRaster().setSample(0, 0, 0, values[i][0]);
+            img.getRaster().setSample(1, 0, 0, values[i][1]);
+            try (OutputStream out = fs.create(new Path(folder + "/" + classes[i] + "/nested/img" + i + ".png"))) {
+                javax.imageio.ImageIO.write(img, "png", out);
+            }
+        }
+        try (OutputStream out = fs.create(new Path(folder + "/ant/notes.txt"))) {
+            out.write("not an image".getBytes());
+        }
+        assertEquals(List.of("ant", "bee", "cat"), ImageFolderSource.classes(folder, hdfs.getConfiguration(0)));
+        List<Sample> samples = new java.util.ArrayList<>(ImageFolderSource.read(spark, folder, "L", new float[] {0.5f},
+                new float[] {0.5f}).collect());
+        samples.sort(java.util.Comparator.comparingLong(Sample::label));
+        assertEquals(3, samples.size(), "the .txt file is skipped");
+        // ant = values[1] (label 0), bee = values[2] (label 1), cat = values[0] (label 2)
+        int[] source = {1, 2, 0};
+        for (int label = 0; label < 3; label++) {
+            Sample s = samples.get(label);
+            assertEquals(label, s.label());
+            for (int p = 0; p < 2; p++) {
+                assertEquals((values[source[label]][p] / 255f - 0.5f) / 0.5f, s.features()[p], 1e-6f);
+            }
+        }
     }
 }

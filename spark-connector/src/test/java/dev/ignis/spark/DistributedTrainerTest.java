@@ -36,8 +36,7 @@ class DistributedTrainerTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2,4]").appName("ignis-test").config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1").getOrCreate();
+        spark = LocalSpark.start("ignis-test");
         jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     }
 

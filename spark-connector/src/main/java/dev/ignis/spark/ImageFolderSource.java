@@ -1,0 +1,110 @@
+package dev.ignis.spark;
+
+import dev.ignis.data.vision.Image;
+import dev.ignis.data.vision.ImageDecoder;
+import dev.ignis.data.vision.ImageFolder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * An image folder on any Hadoop path (class sub-folders, as ImageFolder) read with Spark's
+ * {@code binaryFile} source: the classes and their indices are found once on the driver
+ * (sorted, as torchvision), the files are read and decoded on the executors. Each sample's
+ * features are the image as ToTensor gives it — [C, H, W] in [0, 1], then (x − mean)/std per
+ * channel — flattened.
+ */
+public final class ImageFolderSource {
+    private ImageFolderSource() {
+    }
+
+    /** The class folders under {@code root}, sorted; their positions are the labels. */
+    public static List<String> classes(String root, Configuration conf) {
+        try {
+            Path rootPath = new Path(URI.create(root));
+            FileSystem fs = rootPath.getFileSystem(conf);
+            List<String> names = new ArrayList<>();
+            for (FileStatus st : fs.listStatus(rootPath)) {
+                if (st.isDirectory()) {
+                    names.add(st.getPath().getName());
+                }
+            }
+            Collections.sort(names);
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("Couldn't find any class folder in " + root + ".");
+            }
+            return names;
+        } catch (IOException e) {
+            throw new UncheckedIOException("listing " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param mode "RGB" or "L"
+     * @param mean per-channel mean for normalisation (length C), or null for none
+     * @param std per-channel std (length C), or null
+     */
+    public static JavaRDD<Sample> read(SparkSession spark, String root, String mode, float[] mean, float[] std) {
+        List<String> classes = classes(root, spark.sparkContext().hadoopConfiguration());
+        Map<String, Integer> classToIdx = new HashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            classToIdx.put(classes.get(i), i);
+        }
+        String prefix = new Path(URI.create(root)).toUri().getPath();
+        return spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(root)
+                .select("path", "content").javaRDD()
+                .filter(row -> hasImageExtension(row.getString(0)))
+                .map(row -> {
+                    String path = row.getString(0);
+                    String relative = new Path(URI.create(path)).toUri().getPath().substring(prefix.length())
+                            .replaceFirst("^/+", "");
+                    int slash = relative.indexOf('/');
+                    Integer label = slash < 0 ? null : classToIdx.get(relative.substring(0, slash));
+                    if (label == null) {
+                        throw new IllegalArgumentException(path + " is not inside a class folder of " + root);
+                    }
+                    Image img;
+                    try {
+                        img = ImageDecoder.decode((byte[]) row.get(1), mode);
+                    } catch (IOException | RuntimeException e) {
+                        throw new IllegalStateException("cannot read image " + path + " (class folder '"
+                                + relative.substring(0, slash) + "'): " + e.getMessage(), e);
+                    }
+                    return new Sample(chw(img, mean, std), label);
+                });
+    }
+
+    private static boolean hasImageExtension(String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        return ImageFolder.IMG_EXTENSIONS.stream().anyMatch(lower::endsWith);
+    }
+
+    /** [H, W, C] 0..255 → [C, H, W] (x/255 − mean[c]) / std[c], flattened. */
+    private static float[] chw(Image img, float[] mean, float[] std) {
+        int h = img.height();
+        int w = img.width();
+        int c = img.channels();
+        float[] hwc = img.pixels().toFloatArray();
+        float[] out = new float[c * h * w];
+        for (int ch = 0; ch < c; ch++) {
+            float m = mean == null ? 0 : mean[ch];
+            float s = std == null ? 1 : std[ch];
+            for (int p = 0; p < h * w; p++) {
+                out[ch * h * w + p] = (hwc[p * c + ch] / 255f - m) / s;
+            }
+        }
+        return out;
+    }
+}
