@@ -72,6 +72,7 @@ public final class DistributedTrainer {
         private TaskHook taskHook = (round, partition, attempt) -> { };
         private StorageLevel storageLevel = StorageLevel.MEMORY_ONLY();
         private boolean progress = true;
+        private boolean truncateLineage = true;
 
         public Builder model(SerializableSupplier<Module> factory) {
             modelFactory = factory;
@@ -160,6 +161,18 @@ public final class DistributedTrainer {
             return this;
         }
 
+        /**
+         * Whether the cached partitions replace the source's lineage (Spark's localCheckpoint; the
+         * default). Every task carries its partition object, and for data made with
+         * {@code parallelize} that object holds the data itself, so without this each round would
+         * ship the whole data set again. The cost: losing an executor (not a task) fails the run,
+         * which then resumes from its last checkpoint.
+         */
+        public Builder truncateLineage(boolean v) {
+            truncateLineage = v;
+            return this;
+        }
+
         public Builder progress(boolean v) {
             progress = v;
             return this;
@@ -199,6 +212,9 @@ public final class DistributedTrainer {
             }
             return Collections.singletonList(d).iterator();
         }, true).persist(b.storageLevel);
+        if (b.truncateLineage) {
+            parts = new JavaRDD<>(parts.rdd().localCheckpoint(), parts.classTag());
+        }
         List<Integer> sizes = parts.map(PartitionData::size).collect();
         int maxSteps = 0;
         for (int n : sizes) {
