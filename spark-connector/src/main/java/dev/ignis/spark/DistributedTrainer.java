@@ -73,6 +73,7 @@ public final class DistributedTrainer {
         private StorageLevel storageLevel = StorageLevel.MEMORY_ONLY();
         private boolean progress = true;
         private boolean truncateLineage = true;
+        private int streamShuffleBuffer = -1;
 
         public Builder model(SerializableSupplier<Module> factory) {
             modelFactory = factory;
@@ -173,6 +174,16 @@ public final class DistributedTrainer {
             return this;
         }
 
+        /**
+         * Iterable-style partitions, for data larger than memory: nothing is cached; every round
+         * streams each partition again through a shuffle buffer of {@code shuffleBuffer} samples
+         * (0: source order) seeded by (seed, epoch, partition) and keeps only the round's samples.
+         */
+        public Builder streaming(int shuffleBuffer) {
+            streamShuffleBuffer = Math.max(0, shuffleBuffer);
+            return this;
+        }
+
         public Builder progress(boolean v) {
             progress = v;
             return this;
@@ -196,26 +207,25 @@ public final class DistributedTrainer {
         Configuration hadoop = jsc.hadoopConfiguration();
         ReplicaConfig cfg = new ReplicaConfig(b.modelFactory, b.optimizerFactory, b.loss, b.batchSize, b.seed,
                 b.sampleShape, b.taskHook);
-        int featureSize = 1;
-        for (int s : b.sampleShape) {
-            featureSize *= s;
-        }
-        int expected = featureSize;
-        JavaRDD<PartitionData> parts = data.mapPartitionsWithIndex((index, it) -> {
+        boolean streaming = b.streamShuffleBuffer >= 0;
+        int shuffleBuffer = b.streamShuffleBuffer;
+        JavaRDD<PartitionData> parts = streaming ? null : data.mapPartitionsWithIndex((index, it) -> {
             List<Sample> all = new ArrayList<>();
             it.forEachRemaining(all::add);
-            PartitionData d = PartitionData.of(all, index);
-            if (d.size() > 0 && d.featureSize() != expected) {
-                throw new IllegalArgumentException("partition " + index + ": samples have " + d.featureSize()
-                        + " features, but the sample shape " + java.util.Arrays.toString(cfg.sampleShape()) + " needs "
-                        + expected);
-            }
-            return Collections.singletonList(d).iterator();
+            return Collections.singletonList(PartitionData.of(all, index)).iterator();
         }, true).persist(b.storageLevel);
-        if (b.truncateLineage) {
+        if (parts != null && b.truncateLineage) {
             parts = new JavaRDD<>(parts.rdd().localCheckpoint(), parts.classTag());
         }
-        List<Integer> sizes = parts.map(PartitionData::size).collect();
+        List<Integer> sizes = streaming
+                ? data.mapPartitions(it -> {
+                    int n = 0;
+                    for (; it.hasNext(); it.next()) {
+                        n++;
+                    }
+                    return Collections.singletonList(n).iterator();
+                }).collect()
+                : parts.map(PartitionData::size).collect();
         int maxSteps = 0;
         for (int n : sizes) {
             maxSteps = Math.max(maxSteps, Replica.stepsPerEpoch(n, b.batchSize));
@@ -281,12 +291,23 @@ public final class DistributedTrainer {
             long roundStart = System.nanoTime();
             Broadcast<RoundState> broadcast = jsc.broadcast(state);
             int r = round;
-            RoundResult result = parts.mapPartitionsWithIndex((index, it) -> {
-                cfg.hook().beforeTask(r, index, TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
-                RoundResult part = Replica.train(cfg, broadcast.value(), it.next(), index, r);
-                samplesAccumulator.add(part.samples());
-                return Collections.singletonList(part).iterator();
-            }, true).treeAggregate(RoundResult.ZERO, RoundResult::plus, RoundResult::plus);
+            JavaRDD<RoundResult> tasks = streaming
+                    ? data.mapPartitionsWithIndex((index, it) -> {
+                        cfg.hook().beforeTask(r, index, TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
+                        RoundState s = broadcast.value();
+                        PartitionData slice = StreamedPartition.slice(it, cfg.seed(), s.epoch(), index, shuffleBuffer,
+                                cfg.batchSize(), s.firstStep(), s.steps());
+                        RoundResult part = Replica.trainSlice(cfg, s, slice, index, r);
+                        samplesAccumulator.add(part.samples());
+                        return Collections.singletonList(part).iterator();
+                    }, true)
+                    : parts.mapPartitionsWithIndex((index, it) -> {
+                        cfg.hook().beforeTask(r, index, TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
+                        RoundResult part = Replica.train(cfg, broadcast.value(), it.next(), index, r);
+                        samplesAccumulator.add(part.samples());
+                        return Collections.singletonList(part).iterator();
+                    }, true);
+            RoundResult result = tasks.treeAggregate(RoundResult.ZERO, RoundResult::plus, RoundResult::plus);
             broadcast.destroy();
             double seconds = (System.nanoTime() - roundStart) / 1e9;
             weights = result.averageWeights();
@@ -334,18 +355,23 @@ public final class DistributedTrainer {
         Module swaModel = null;
         if (swa != null) {
             swaModel = swa.module();
-            recomputeBatchNorm(parts, cfg, swaModel);
+            recomputeBatchNorm(streaming ? null : parts, data, cfg, swaModel);
         }
-        parts.unpersist(false);
+        if (parts != null) {
+            parts.unpersist(false);
+        }
         return new TrainingResult(driverModel, swaModel, List.copyOf(metrics));
     }
 
     /** The distributed updateBn: each partition's cumulative BN statistics, averaged weighted by its batches. */
-    private static void recomputeBatchNorm(JavaRDD<PartitionData> parts, ReplicaConfig cfg, Module swaModel) {
+    private static void recomputeBatchNorm(JavaRDD<PartitionData> parts, JavaRDD<Sample> stream, ReplicaConfig cfg,
+                                           Module swaModel) {
         float[] w = ModelVector.weights(swaModel);
         long[] c = ModelVector.counters(swaModel);
-        RoundResult r = parts.map(d -> Replica.batchNormPass(cfg, w, c, d))
-                .treeAggregate(RoundResult.ZERO, RoundResult::plus, RoundResult::plus);
+        JavaRDD<RoundResult> passes = parts != null ? parts.map(d -> Replica.batchNormPass(cfg, w, c, d))
+                : stream.mapPartitionsWithIndex((index, it) -> Collections.singletonList(Replica.batchNormPass(cfg, w, c,
+                        StreamedPartition.batches(it, cfg.batchSize(), cfg.sampleShape(), index))).iterator(), true);
+        RoundResult r = passes.treeAggregate(RoundResult.ZERO, RoundResult::plus, RoundResult::plus);
         if (r.samples() == 0) {
             return;
         }

@@ -28,8 +28,12 @@ final class Replica {
      * positions [s·B, min(n, (s+1)·B)) of it; the last batch may be short.
      */
     static long[] epochOrder(long seed, int epoch, int partition, int n) {
-        long mixed = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + partition * 0x94D049BB133111EBL;
-        return RandomSampler.permutation(n, new Generator(mixed));
+        return RandomSampler.permutation(n, new Generator(mix(seed, epoch, partition)));
+    }
+
+    /** One generator seed per (seed, epoch, partition). */
+    static long mix(long seed, int epoch, int partition) {
+        return seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + partition * 0x94D049BB133111EBL;
     }
 
     /** Batches in one epoch of a partition of n samples. */
@@ -37,11 +41,38 @@ final class Replica {
         return (n + batchSize - 1) / batchSize;
     }
 
+    /** A round on a cached partition: the round's steps of the epoch's seeded order. */
     static RoundResult train(ReplicaConfig cfg, RoundState state, PartitionData data, int partition, int round) {
-        int steps = Math.min(state.firstStep() + state.steps(), stepsPerEpoch(data.size(), cfg.batchSize()))
-                - state.firstStep();
+        return train(cfg, state, data, epochOrder(cfg.seed(), state.epoch(), partition, data.size()), state.firstStep(),
+                partition, round);
+    }
+
+    /**
+     * A round on a streamed partition: {@code slice} holds just this round's samples, in the order
+     * they are trained.
+     */
+    static RoundResult trainSlice(ReplicaConfig cfg, RoundState state, PartitionData slice, int partition, int round) {
+        long[] order = new long[slice.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        return train(cfg, state, slice, order, 0, partition, round);
+    }
+
+    /** Trains batches {@code firstStep, firstStep + 1, ...} (at most state.steps()) of {@code order} over {@code data}. */
+    private static RoundResult train(ReplicaConfig cfg, RoundState state, PartitionData data, long[] order, int firstStep,
+                                     int partition, int round) {
+        int steps = Math.min(firstStep + state.steps(), stepsPerEpoch(data.size(), cfg.batchSize())) - firstStep;
         if (steps <= 0) {
             return RoundResult.ZERO;
+        }
+        int expected = 1;
+        for (int d : cfg.sampleShape()) {
+            expected *= d;
+        }
+        if (data.featureSize() != expected) {
+            throw new IllegalArgumentException("partition " + partition + ": samples have " + data.featureSize()
+                    + " features, but the sample shape " + Arrays.toString(cfg.sampleShape()) + " needs " + expected);
         }
         long started = System.nanoTime();
         Device device = ExecutorDevice.forCurrentTask();
@@ -55,11 +86,10 @@ final class Replica {
         state.optimizer().loadInto(optimizer);
         Tensor x = Tensor.fromArray(data.features()).reshape(shape(data.size(), cfg.sampleShape())).to(device);
         Tensor y = Tensor.fromArray(data.labels()).to(device);
-        long[] order = epochOrder(cfg.seed(), state.epoch(), partition, data.size());
         long samples = 0;
         double lossSum = 0;
         long correct = 0;
-        for (int s = state.firstStep(); s < state.firstStep() + steps; s++) {
+        for (int s = firstStep; s < firstStep + steps; s++) {
             int from = s * cfg.batchSize();
             int to = Math.min(data.size(), from + cfg.batchSize());
             Tensor idx = Tensor.fromArray(Arrays.copyOfRange(order, from, to)).to(device);
@@ -70,7 +100,7 @@ final class Replica {
             double value = loss.item();
             if (!Double.isFinite(value)) {
                 throw new IllegalStateException("non-finite loss " + value + " in round " + round + ", partition "
-                        + partition + ", epoch " + state.epoch() + ", step " + s);
+                        + partition + ", epoch " + state.epoch() + ", step " + (state.firstStep() + s - firstStep));
             }
             loss.backward();
             optimizer.step();
@@ -106,8 +136,19 @@ final class Replica {
      * batches, so that the batch-weighted average over partitions is updateBn over all batches.
      */
     static RoundResult batchNormPass(ReplicaConfig cfg, float[] weights, long[] counters, PartitionData data) {
+        Tensor x = Tensor.fromArray(data.features()).reshape(shape(data.size(), cfg.sampleShape()));
         int batches = stepsPerEpoch(data.size(), cfg.batchSize());
-        if (batches == 0) {
+        java.util.List<Tensor> inputs = new java.util.ArrayList<>(batches);
+        for (int b = 0; b < batches; b++) {
+            int from = b * cfg.batchSize();
+            inputs.add(x.narrow(0, from, Math.min(data.size(), from + cfg.batchSize()) - from));
+        }
+        return batchNormPass(cfg, weights, counters, inputs.iterator());
+    }
+
+    /** {@link #batchNormPass(ReplicaConfig, float[], long[], PartitionData)} over batches as they arrive. */
+    static RoundResult batchNormPass(ReplicaConfig cfg, float[] weights, long[] counters, java.util.Iterator<Tensor> inputs) {
+        if (!inputs.hasNext()) {
             return RoundResult.ZERO;
         }
         Module model = cfg.modelFactory().get();
@@ -119,11 +160,11 @@ final class Replica {
                 stats.momentum(Double.NaN);
             }
         }
-        Tensor x = Tensor.fromArray(data.features()).reshape(shape(data.size(), cfg.sampleShape()));
+        long batches = 0;
         try (var ignored = GradMode.noGrad()) {
-            for (int b = 0; b < batches; b++) {
-                int from = b * cfg.batchSize();
-                model.call(x.narrow(0, from, Math.min(data.size(), from + cfg.batchSize()) - from));
+            while (inputs.hasNext()) {
+                model.call(inputs.next());
+                batches++;
             }
         }
         float[] w = ModelVector.weights(model);
@@ -134,7 +175,7 @@ final class Replica {
         return new RoundResult(weighted, new long[counters.length], OptimizerVector.EMPTY, batches, 0, 0, 0);
     }
 
-    private static int[] shape(int n, int[] sampleShape) {
+    static int[] shape(int n, int[] sampleShape) {
         int[] s = new int[sampleShape.length + 1];
         s[0] = n;
         System.arraycopy(sampleShape, 0, s, 1, sampleShape.length);

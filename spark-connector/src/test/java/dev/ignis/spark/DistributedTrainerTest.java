@@ -171,4 +171,42 @@ class DistributedTrainerTest {
         assertTrue(java.util.regex.Pattern.compile("partition [01]: samples have 6 features, but the sample shape \\[7\\]"
                 + " needs 7").matcher(String.valueOf(e.getMessage())).find(), e.getMessage());
     }
+
+    @Test
+    void streamedPartitionsInSourceOrderEqualTheLocalLoopAndAShuffleBufferStillLearns() {
+        List<Sample> data = samples(90);
+        TrainingResult r = trainer(SGD_MOMENTUM).streaming(0).build().fit(jsc.parallelize(data, 1));
+        Module local = net();
+        Optimizer opt = SGD_MOMENTUM.create(local.parameters());
+        PartitionData d = PartitionData.of(data, 0);
+        Tensor x = Tensor.fromArray(d.features()).reshape(d.size(), 6);
+        Tensor y = Tensor.fromArray(d.labels());
+        for (int epoch = 0; epoch < 2; epoch++) {
+            for (int from = 0; from < d.size(); from += 16) {
+                int n = Math.min(16, d.size() - from);
+                opt.zeroGrad();
+                F.crossEntropy(local.call(x.narrow(0, from, n)), y.narrow(0, from, n)).backward();
+                opt.step();
+            }
+        }
+        assertTrue(maxDiff(r.model(), local) <= 1e-6, "max |Δ| " + maxDiff(r.model(), local));
+
+        TrainingResult shuffled = trainer(SGD_MOMENTUM).streaming(32).epochs(3).swa(2, 0.05, 1).build()
+                .fit(jsc.parallelize(samples(150), 2));
+        RoundMetrics last = shuffled.metrics().get(shuffled.metrics().size() - 1);
+        assertTrue(last.accuracy() > 0.8, "training accuracy " + last.accuracy());
+        assertNotNull(shuffled.swaModel());
+        List<Sample> ten = samples(10);
+        List<Integer> first = shuffleOrder(ten, 0);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), first.stream().sorted().toList(), "every sample once");
+        assertTrue(!first.equals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)), "the buffer reorders");
+        assertEquals(first, shuffleOrder(ten, 0), "seeded by (seed, epoch, partition)");
+        assertTrue(!first.equals(shuffleOrder(ten, 1)), "another epoch, another order");
+    }
+
+    private static List<Integer> shuffleOrder(List<Sample> data, int epoch) {
+        List<Integer> order = new ArrayList<>();
+        StreamedPartition.shuffled(data.iterator(), 7, epoch, 0, 4).forEachRemaining(x -> order.add(data.indexOf(x)));
+        return order;
+    }
 }
