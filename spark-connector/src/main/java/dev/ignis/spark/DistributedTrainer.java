@@ -74,6 +74,7 @@ public final class DistributedTrainer {
         private boolean progress = true;
         private boolean truncateLineage = true;
         private int streamShuffleBuffer = -1;
+        private boolean carryOptimizerState = true;
 
         public Builder model(SerializableSupplier<Module> factory) {
             modelFactory = factory;
@@ -181,6 +182,15 @@ public final class DistributedTrainer {
          */
         public Builder streaming(int shuffleBuffer) {
             streamShuffleBuffer = Math.max(0, shuffleBuffer);
+            return this;
+        }
+
+        /**
+         * Whether the optimizer state (momentum buffers, Adam's moments) is averaged and carried
+         * into the next round (the default), or every round's replicas start from fresh state.
+         */
+        public Builder carryOptimizerState(boolean v) {
+            carryOptimizerState = v;
             return this;
         }
 
@@ -314,7 +324,7 @@ public final class DistributedTrainer {
             for (int i = 0; i < counters.length; i++) {
                 counters[i] += result.counterDelta()[i];
             }
-            optimizer = result.averageOptimizer();
+            optimizer = b.carryOptimizerState ? result.averageOptimizer() : OptimizerVector.EMPTY;
             trainedSamples += result.samples();
             long bytes = (long) sizes.size() * (2L * weights.length * 4 + 2L * optimizer.values().length * 8);
             RoundMetrics m = new RoundMetrics(round, epoch, lr, result.lossSum() / result.samples(),

@@ -92,7 +92,7 @@ public final class ImageFolderSource {
     }
 
     /** [H, W, C] 0..255 → [C, H, W] (x/255 − mean[c]) / std[c], flattened. */
-    private static float[] chw(Image img, float[] mean, float[] std) {
+    static float[] chw(Image img, float[] mean, float[] std) {
         int h = img.height();
         int w = img.width();
         int c = img.channels();

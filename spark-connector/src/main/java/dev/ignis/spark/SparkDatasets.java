@@ -1,5 +1,6 @@
 package dev.ignis.spark;
 
+import dev.ignis.data.vision.ImageDecoder;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -22,29 +23,64 @@ public final class SparkDatasets {
     private SparkDatasets() {
     }
 
+    /** {@link #fromDataFrame(Dataset, String, String, String)} decoding binary image columns as RGB. */
+    public static JavaRDD<Sample> fromDataFrame(Dataset<Row> df, String featuresCol, String labelCol) {
+        return fromDataFrame(df, featuresCol, labelCol, "RGB");
+    }
+
     /**
-     * Samples from a DataFrame with a features column (an ML {@code Vector}, {@code array<float>} or
-     * {@code array<double>}) and a numeric label column.
+     * Samples from a DataFrame with a features column and a numeric label column. The features may
+     * be an ML {@code Vector}, {@code array<float>} or {@code array<double>} (taken as they are), a
+     * {@code binary} column of encoded images (PNG, JPEG, BMP, GIF; decoded on the executors in
+     * {@code imageMode} "RGB" or "L"), or the struct of Spark's {@code image} data source (BGR
+     * bytes); images become [C, H, W] values in [0, 1], flattened.
      *
      * @throws IllegalArgumentException naming the column and its type when the schema does not fit
      */
-    public static JavaRDD<Sample> fromDataFrame(Dataset<Row> df, String featuresCol, String labelCol) {
+    public static JavaRDD<Sample> fromDataFrame(Dataset<Row> df, String featuresCol, String labelCol, String imageMode) {
         StructType schema = df.schema();
         DataType features = column(schema, featuresCol).dataType();
         boolean vector = features.equals(SQLDataTypes.VectorType());
         boolean array = features instanceof ArrayType a && (a.elementType().equals(DataTypes.FloatType)
                 || a.elementType().equals(DataTypes.DoubleType));
-        if (!vector && !array) {
-            throw new IllegalArgumentException("features column '" + featuresCol + "' must be an ML Vector, array<float> or"
-                    + " array<double>, but is " + features.simpleString());
+        boolean binary = features.equals(DataTypes.BinaryType);
+        boolean sparkImage = features instanceof StructType st && Arrays.asList(st.fieldNames())
+                .containsAll(Arrays.asList("height", "width", "nChannels", "data"));
+        if (!vector && !array && !binary && !sparkImage) {
+            throw new IllegalArgumentException("features column '" + featuresCol + "' must be an ML Vector, array<float>,"
+                    + " array<double>, binary (encoded images) or an image struct, but is " + features.simpleString());
         }
         DataType label = column(schema, labelCol).dataType();
         if (!(label instanceof NumericType)) {
             throw new IllegalArgumentException("label column '" + labelCol + "' must be numeric, but is "
                     + label.simpleString());
         }
-        return df.select(featuresCol, labelCol).javaRDD().map(row -> new Sample(toFloats(row.get(0)),
-                ((Number) row.get(1)).longValue()));
+        if (!imageMode.equals("RGB") && !imageMode.equals("L")) {
+            throw new IllegalArgumentException("image mode must be RGB or L, got " + imageMode);
+        }
+        return df.select(featuresCol, labelCol).javaRDD().map(row -> {
+            Object value = row.get(0);
+            float[] f = binary ? ImageFolderSource.chw(ImageDecoder.decode((byte[]) value, imageMode), null, null)
+                    : sparkImage ? fromImageStruct((Row) value) : toFloats(value);
+            return new Sample(f, ((Number) row.get(1)).longValue());
+        });
+    }
+
+    /** Spark's image struct (row-major BGR or BGRA bytes, or gray) as [C, H, W] RGB/gray in [0, 1]. */
+    private static float[] fromImageStruct(Row image) {
+        int h = image.getInt(image.fieldIndex("height"));
+        int w = image.getInt(image.fieldIndex("width"));
+        int n = image.getInt(image.fieldIndex("nChannels"));
+        byte[] data = (byte[]) image.get(image.fieldIndex("data"));
+        int c = n == 1 ? 1 : 3;
+        float[] out = new float[c * h * w];
+        for (int p = 0; p < h * w; p++) {
+            for (int ch = 0; ch < c; ch++) {
+                int source = n == 1 ? 0 : 2 - ch;   // BGR(A) → RGB
+                out[ch * h * w + p] = (data[p * n + source] & 0xff) / 255f;
+            }
+        }
+        return out;
     }
 
     private static StructField column(StructType schema, String name) {

@@ -103,7 +103,8 @@ class CheckpointResumeTest {
         assertEquals("column 'feats' not found; the DataFrame has columns [features, label, name]",
                 assertThrows(IllegalArgumentException.class, () -> SparkDatasets.fromDataFrame(df, "feats", "label"))
                         .getMessage());
-        assertEquals("features column 'name' must be an ML Vector, array<float> or array<double>, but is string",
+        assertEquals("features column 'name' must be an ML Vector, array<float>, array<double>, binary (encoded images)"
+                + " or an image struct, but is string",
                 assertThrows(IllegalArgumentException.class, () -> SparkDatasets.fromDataFrame(df, "name", "label"))
                         .getMessage());
         assertEquals("label column 'name' must be numeric, but is string",
@@ -147,5 +148,37 @@ class CheckpointResumeTest {
                 assertEquals((values[source[label]][p] / 255f - 0.5f) / 0.5f, s.features()[p], 1e-6f);
             }
         }
+    }
+
+    @Test
+    void binaryImageColumnsAndSparkImageStructsAreDecodedToChannelsFirst() throws IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(2, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        img.setRGB(0, 0, 0xff0000);
+        img.setRGB(1, 0, 0x0000ff);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", png);
+        StructType schema = new StructType().add("content", DataTypes.BinaryType).add("label", DataTypes.IntegerType);
+        Dataset<Row> df = spark.createDataFrame(List.of(RowFactory.create(png.toByteArray(), 3)), schema);
+        Sample s = SparkDatasets.fromDataFrame(df, "content", "label").collect().get(0);
+        assertEquals(3L, s.label());
+        // [C, H, W] = R (1, 0), G (0, 0), B (0, 1)
+        assertEquals(List.of(1f, 0f, 0f, 0f, 0f, 1f), toList(s.features()));
+
+        StructType imageType = new StructType().add("origin", DataTypes.StringType).add("height", DataTypes.IntegerType)
+                .add("width", DataTypes.IntegerType).add("nChannels", DataTypes.IntegerType)
+                .add("mode", DataTypes.IntegerType).add("data", DataTypes.BinaryType);
+        Row bgr = RowFactory.create("x.png", 1, 2, 3, 16, new byte[] {0, 0, (byte) 255, (byte) 255, 0, 0});
+        Dataset<Row> images = spark.createDataFrame(List.of(RowFactory.create(bgr, 1L)),
+                new StructType().add("image", imageType).add("label", DataTypes.LongType));
+        assertEquals(List.of(1f, 0f, 0f, 0f, 0f, 1f),
+                toList(SparkDatasets.fromDataFrame(images, "image", "label").collect().get(0).features()));
+    }
+
+    private static List<Float> toList(float[] v) {
+        List<Float> out = new java.util.ArrayList<>();
+        for (float x : v) {
+            out.add(x);
+        }
+        return out;
     }
 }
