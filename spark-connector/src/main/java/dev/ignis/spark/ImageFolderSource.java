@@ -4,17 +4,11 @@ import dev.ignis.data.vision.Image;
 import dev.ignis.data.vision.ImageDecoder;
 import dev.ignis.data.vision.ImageFolder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
@@ -30,34 +24,13 @@ public final class ImageFolderSource {
     private ImageFolderSource() {
     }
 
-    /** The class folders under {@code root}, sorted; their positions are the labels. */
-    public static List<String> classes(String root, Configuration conf) {
-        try {
-            Path rootPath = new Path(URI.create(root));
-            FileSystem fs = rootPath.getFileSystem(conf);
-            List<String> names = new ArrayList<>();
-            for (FileStatus st : fs.listStatus(rootPath)) {
-                if (st.isDirectory()) {
-                    names.add(st.getPath().getName());
-                }
-            }
-            Collections.sort(names);
-            if (names.isEmpty()) {
-                throw new IllegalArgumentException("Couldn't find any class folder in " + root + ".");
-            }
-            return names;
-        } catch (IOException e) {
-            throw new UncheckedIOException("listing " + root + ": " + e.getMessage(), e);
-        }
-    }
-
     /**
      * @param mode "RGB" or "L"
      * @param mean per-channel mean for normalisation (length C), or null for none
      * @param std per-channel std (length C), or null
      */
     public static JavaRDD<Sample> read(SparkSession spark, String root, String mode, float[] mean, float[] std) {
-        List<String> classes = classes(root, spark.sparkContext().hadoopConfiguration());
+        List<String> classes = ImageFolder.findClasses(root, spark.sparkContext().hadoopConfiguration());
         Map<String, Integer> classToIdx = new HashMap<>();
         for (int i = 0; i < classes.size(); i++) {
             classToIdx.put(classes.get(i), i);

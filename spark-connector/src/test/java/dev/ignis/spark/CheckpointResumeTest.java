@@ -134,7 +134,7 @@ class CheckpointResumeTest {
         try (OutputStream out = fs.create(new Path(folder + "/ant/notes.txt"))) {
             out.write("not an image".getBytes());
         }
-        assertEquals(List.of("ant", "bee", "cat"), ImageFolderSource.classes(folder, hdfs.getConfiguration(0)));
+        assertEquals(List.of("ant", "bee", "cat"), dev.ignis.data.vision.ImageFolder.findClasses(folder, hdfs.getConfiguration(0)));
         List<Sample> samples = new java.util.ArrayList<>(ImageFolderSource.read(spark, folder, "L", new float[] {0.5f},
                 new float[] {0.5f}).collect());
         samples.sort(java.util.Comparator.comparingLong(Sample::label));

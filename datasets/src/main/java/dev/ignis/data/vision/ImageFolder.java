@@ -116,20 +116,8 @@ public final class ImageFolder implements Dataset<Object[]> {
             Path rootPath = new Path(URI.create(root));
             FileSystem fs = rootPath.getFileSystem(o.conf);
             this.fileSystem = fs;
-            if (!fs.exists(rootPath)) {
-                throw new FileNotFoundException("Couldn't find any class folder in " + root + " (it does not exist)");
-            }
-            List<String> names = new ArrayList<>();
-            for (FileStatus st : fs.listStatus(rootPath)) {
-                if (st.isDirectory()) {
-                    names.add(st.getPath().getName());
-                }
-            }
-            Collections.sort(names);
-            if (names.isEmpty()) {
-                throw new FileNotFoundException("Couldn't find any class folder in " + root + ".");
-            }
-            this.classes = List.copyOf(names);
+            List<String> names = findClasses(fs, rootPath, root);
+            this.classes = names;
             Map<String, Integer> idx = new LinkedHashMap<>();
             for (int i = 0; i < names.size(); i++) {
                 idx.put(names.get(i), i);
@@ -157,6 +145,38 @@ public final class ImageFolder implements Dataset<Object[]> {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The class folders directly under {@code root}, sorted by code point as torchvision does; their
+     * positions are the class indices.
+     *
+     * @throws UncheckedIOException (FileNotFoundException) when root does not exist or has no sub-folder
+     */
+    public static List<String> findClasses(String root, Configuration conf) {
+        try {
+            Path rootPath = new Path(URI.create(root));
+            return findClasses(rootPath.getFileSystem(conf), rootPath, root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private static List<String> findClasses(FileSystem fs, Path rootPath, String root) throws IOException {
+        if (!fs.exists(rootPath)) {
+            throw new FileNotFoundException("Couldn't find any class folder in " + root + " (it does not exist)");
+        }
+        List<String> names = new ArrayList<>();
+        for (FileStatus st : fs.listStatus(rootPath)) {
+            if (st.isDirectory()) {
+                names.add(st.getPath().getName());
+            }
+        }
+        Collections.sort(names);
+        if (names.isEmpty()) {
+            throw new FileNotFoundException("Couldn't find any class folder in " + root + ".");
+        }
+        return List.copyOf(names);
     }
 
     private static boolean hasExtension(String name, Set<String> extensions) {
