@@ -332,11 +332,10 @@ public final class DistributedTrainer {
                     Math.max(0, 1 - result.trainSeconds() / seconds), bytes);
             metrics.add(m);
             if (averaging) {
+                ModelVector.load(driverModel, weights, counters);
                 if (swa == null) {
-                    ModelVector.load(driverModel, weights, counters);
                     swa = new AveragedModel<>(driverModel, b.modelFactory);
                 }
-                ModelVector.load(driverModel, weights, counters);
                 swa.update(driverModel);
             }
             boolean epochEnd = roundInEpoch == roundsPerEpoch - 1;
