@@ -1,19 +1,22 @@
 package dev.ignis.spark;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -23,14 +26,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoints in a directory on any Hadoop file system: {@code round-NNNNNN.ckpt} files holding a
- * magic header, the payload length, its CRC-32 and the serialized {@link Checkpoint}. A file is
- * written under a temporary name and renamed, so a crash never leaves a half-written checkpoint
+ * magic number, the serialized {@link Checkpoint}, and a trailer with the payload's length and
+ * CRC-32. The payload is streamed (never held as one byte array, so checkpoints of models past
+ * 2 GB work) under a temporary name and renamed, so a crash never leaves a half-written checkpoint
  * under a real name; {@link #latest} skips files whose length or checksum does not match (and says
  * so) and returns the newest good one.
  */
 final class Checkpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
-    private static final long MAGIC = 0x49474e4953434b31L;   // "IGNISCK1"
+    private static final long MAGIC = 0x49474e4953434b32L;   // "IGNISCK2"
+    private static final int HEADER = 8;
+    private static final int TRAILER = 16;
 
     private final Path dir;
     private final Configuration conf;
@@ -43,22 +49,19 @@ final class Checkpoints {
     /** Writes {@code checkpoint} atomically; returns its path. */
     Path write(Checkpoint checkpoint) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-                out.writeObject(checkpoint);
-            }
-            byte[] payload = bytes.toByteArray();
-            CRC32 crc = new CRC32();
-            crc.update(payload);
             FileSystem fs = dir.getFileSystem(conf);
             fs.mkdirs(dir);
             Path target = new Path(dir, String.format("round-%06d.ckpt", checkpoint.nextRound()));
             Path tmp = new Path(dir, "_tmp-" + target.getName());
             try (FSDataOutputStream out = fs.create(tmp, true)) {
                 out.writeLong(MAGIC);
-                out.writeLong(payload.length);
+                CRC32 crc = new CRC32();
+                ObjectOutputStream objects = new ObjectOutputStream(new CheckedOutputStream(
+                        new BufferedOutputStream(out, 1 << 16), crc));
+                objects.writeObject(checkpoint);
+                objects.flush();   // into out, which stays open for the trailer
+                out.writeLong(out.getPos() - HEADER);
                 out.writeLong(crc.getValue());
-                out.write(payload);
             }
             fs.delete(target, false);
             if (!fs.rename(tmp, target)) {
@@ -86,8 +89,8 @@ final class Checkpoints {
             }
             files.sort(Comparator.comparing((FileStatus st) -> st.getPath().getName()).reversed());
             for (FileStatus st : files) {
-                try (InputStream in = fs.open(st.getPath())) {
-                    return read(in, st.getLen());
+                try {
+                    return read(st.getPath());
                 } catch (IOException | ClassNotFoundException | RuntimeException e) {
                     LOG.warn("checkpoint {} is corrupt or partial ({}); trying the previous one", st.getPath(),
                             e.getMessage());
@@ -99,26 +102,73 @@ final class Checkpoints {
         }
     }
 
-    private static Checkpoint read(InputStream raw, long fileLength) throws IOException, ClassNotFoundException {
-        DataInputStream in = new DataInputStream(raw);
+    /** Reads one checkpoint file, verifying its length and checksum. */
+    Checkpoint read(Path file) throws IOException, ClassNotFoundException {
+        FileSystem fs = file.getFileSystem(conf);
+        try (FSDataInputStream in = fs.open(file)) {
+            return read(in, fs.getFileStatus(file).getLen());
+        }
+    }
+
+    private static Checkpoint read(FSDataInputStream in, long fileLength) throws IOException, ClassNotFoundException {
+        if (fileLength < HEADER + TRAILER) {
+            throw new IOException("file of " + fileLength + " bytes is shorter than header and trailer");
+        }
         if (in.readLong() != MAGIC) {
             throw new IOException("not an Ignis checkpoint (bad magic number)");
         }
+        in.seek(fileLength - TRAILER);
         long length = in.readLong();
         long expectedCrc = in.readLong();
-        if (length < 0 || length != fileLength - 24) {
-            throw new IOException("payload length " + length + " does not match the file (" + (fileLength - 24)
-                    + " bytes after the header)");
+        if (length != fileLength - HEADER - TRAILER) {
+            throw new IOException("payload length " + length + " does not match the file ("
+                    + (fileLength - HEADER - TRAILER) + " bytes between header and trailer)");
         }
-        byte[] payload = in.readNBytes((int) length);
+        in.seek(HEADER);
         CRC32 crc = new CRC32();
-        crc.update(payload);
+        InputStream payload = new CheckedInputStream(new Bounded(in, length), crc);
+        // the object is read first and trusted only once the checksum over every payload byte matches
+        Checkpoint checkpoint = (Checkpoint) new ObjectInputStream(new BufferedInputStream(payload, 1 << 16))
+                .readObject();
+        payload.transferTo(OutputStream.nullOutputStream());
         if (crc.getValue() != expectedCrc) {
             throw new IOException("checksum mismatch (CRC-32 " + Long.toHexString(crc.getValue()) + ", expected "
                     + Long.toHexString(expectedCrc) + ")");
         }
-        try (ObjectInputStream objects = new ObjectInputStream(new ByteArrayInputStream(payload))) {
-            return (Checkpoint) objects.readObject();
+        return checkpoint;
+    }
+
+    /** The next {@code remaining} bytes of a stream, so reading the payload stops at the trailer. */
+    private static final class Bounded extends FilterInputStream {
+        private long remaining;
+
+        Bounded(InputStream in, long remaining) {
+            super(in);
+            this.remaining = remaining;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = super.read(buf, off, (int) Math.min(len, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
         }
     }
 }

@@ -17,7 +17,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
@@ -75,6 +74,7 @@ public final class DistributedTrainer {
         private boolean truncateLineage = true;
         private int streamShuffleBuffer = -1;
         private boolean carryOptimizerState = true;
+        private long maxPieceBytes = 1L << 30;
 
         public Builder model(SerializableSupplier<Module> factory) {
             modelFactory = factory;
@@ -194,6 +194,22 @@ public final class DistributedTrainer {
             return this;
         }
 
+        /**
+         * The most bytes one piece of the weight vector may take on its way to and from the
+         * executors (default 1 GiB; results travel as doubles, so a piece holds at most
+         * {@code bytes / 8} values). Spark cannot ship a single value of 2 GB or more, so larger
+         * models always travel in pieces: one broadcast per piece, and one aggregation job per
+         * piece over the round's cached task results. Pieces are also kept small enough that one
+         * aggregation stays under {@code spark.driver.maxResultSize}.
+         */
+        public Builder maxPieceBytes(long bytes) {
+            if (bytes < 8) {
+                throw new IllegalArgumentException("maxPieceBytes must be at least 8 (one double), got " + bytes);
+            }
+            maxPieceBytes = bytes;
+            return this;
+        }
+
         public Builder progress(boolean v) {
             progress = v;
             return this;
@@ -215,8 +231,9 @@ public final class DistributedTrainer {
     public TrainingResult fit(JavaRDD<Sample> data) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
         Configuration hadoop = jsc.hadoopConfiguration();
+        int piece = pieceElements(jsc, data.getNumPartitions());
         ReplicaConfig cfg = new ReplicaConfig(b.modelFactory, b.optimizerFactory, b.loss, b.batchSize, b.seed,
-                b.sampleShape, b.taskHook);
+                b.sampleShape, b.taskHook, piece);
         boolean streaming = b.streamShuffleBuffer >= 0;
         int shuffleBuffer = b.streamShuffleBuffer;
         JavaRDD<PartitionData> parts = streaming ? null : data.mapPartitionsWithIndex((index, it) -> {
@@ -299,7 +316,7 @@ public final class DistributedTrainer {
             double lr = shadow.paramGroups().get(0).getDouble("lr");
             RoundState state = new RoundState(weights, counters, optimizer, lr, epoch, roundInEpoch * k, k);
             long roundStart = System.nanoTime();
-            Broadcast<RoundState> broadcast = jsc.broadcast(state);
+            RoundBroadcast broadcast = new RoundBroadcast(jsc, state, piece);
             int r = round;
             JavaRDD<RoundResult> tasks = streaming
                     ? data.mapPartitionsWithIndex((index, it) -> {
@@ -317,7 +334,7 @@ public final class DistributedTrainer {
                         samplesAccumulator.add(part.samples());
                         return Collections.singletonList(part).iterator();
                     }, true);
-            RoundResult result = tasks.treeAggregate(RoundResult.ZERO, RoundResult::plus, RoundResult::plus);
+            RoundResult result = aggregate(tasks);
             broadcast.destroy();
             double seconds = (System.nanoTime() - roundStart) / 1e9;
             weights = result.averageWeights();
@@ -326,7 +343,8 @@ public final class DistributedTrainer {
             }
             optimizer = b.carryOptimizerState ? result.averageOptimizer() : OptimizerVector.EMPTY;
             trainedSamples += result.samples();
-            long bytes = (long) sizes.size() * (2L * weights.length * 4 + 2L * optimizer.values().length * 8);
+            // out: weights as float, optimizer values as double; back: both as double sums
+            long bytes = (long) sizes.size() * (12L * weights.length + 16L * optimizer.values().length);
             RoundMetrics m = new RoundMetrics(round, epoch, lr, result.lossSum() / result.samples(),
                     (double) result.correct() / result.samples(), result.samples(), seconds,
                     Math.max(0, 1 - result.trainSeconds() / seconds), bytes);
@@ -375,12 +393,17 @@ public final class DistributedTrainer {
     /** The distributed updateBn: each partition's cumulative BN statistics, averaged weighted by its batches. */
     private static void recomputeBatchNorm(JavaRDD<PartitionData> parts, JavaRDD<Sample> stream, ReplicaConfig cfg,
                                            Module swaModel) {
-        float[] w = ModelVector.weights(swaModel);
         long[] c = ModelVector.counters(swaModel);
-        JavaRDD<RoundResult> passes = parts != null ? parts.map(d -> Replica.batchNormPass(cfg, w, c, d))
-                : stream.mapPartitionsWithIndex((index, it) -> Collections.singletonList(Replica.batchNormPass(cfg, w, c,
-                        StreamedPartition.batches(it, cfg.batchSize(), cfg.sampleShape(), index))).iterator(), true);
-        RoundResult r = passes.treeAggregate(RoundResult.ZERO, RoundResult::plus, RoundResult::plus);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(stream.context());
+        RoundBroadcast weights = new RoundBroadcast(jsc, new RoundState(ModelVector.weights(swaModel), c,
+                OptimizerVector.EMPTY, 0, 0, 0, 0), cfg.chunk());
+        JavaRDD<RoundResult> passes = parts != null
+                ? parts.map(d -> Replica.batchNormPass(cfg, weights.value().weights(), c, d))
+                : stream.mapPartitionsWithIndex((index, it) -> Collections.singletonList(Replica.batchNormPass(cfg,
+                        weights.value().weights(), c, StreamedPartition.batches(it, cfg.batchSize(), cfg.sampleShape(),
+                                index))).iterator(), true);
+        RoundResult r = aggregate(passes);
+        weights.destroy();
         if (r.samples() == 0) {
             return;
         }
@@ -395,6 +418,53 @@ public final class DistributedTrainer {
         Map<String, Tensor> state = new LinkedHashMap<>(swaModel.stateDict());
         state.putAll(recomputed);
         swaModel.loadStateDict(state, true);
+    }
+
+    /**
+     * The sample-weighted sum of the tasks' results. A result in several pieces is aggregated one
+     * piece per job over the cached task results (a round is a pure function of its inputs, so a
+     * task recomputed after eviction returns the same result); the first job tells how many pieces
+     * there are.
+     */
+    private static RoundResult aggregate(JavaRDD<RoundResult> tasks) {
+        JavaRDD<RoundResult> cached = tasks.persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            List<RoundResult> pieces = new ArrayList<>();
+            pieces.add(cached.map(r -> r.onlyPiece(0)).treeAggregate(RoundResult.ZERO, RoundResult::plus,
+                    RoundResult::plus));
+            int count = pieces.get(0).plan() == null ? 1 : pieces.get(0).plan().count();
+            for (int j = 1; j < count; j++) {
+                int p = j;
+                pieces.add(cached.map(r -> r.onlyPiece(p)).treeAggregate(RoundResult.ZERO, RoundResult::plus,
+                        RoundResult::plus));
+            }
+            return RoundResult.join(pieces);
+        } finally {
+            cached.unpersist(false);
+        }
+    }
+
+    /**
+     * Values per piece: at most maxPieceBytes / 8, and few enough that the partial aggregates
+     * treeAggregate (depth 2) brings to the driver fit in 80% of spark.driver.maxResultSize.
+     */
+    private int pieceElements(JavaSparkContext jsc, int partitions) {
+        long limit = b.maxPieceBytes / 8;
+        long maxResult = jsc.sc().conf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
+        if (maxResult > 0) {
+            limit = Math.min(limit, Math.max(1, (long) (0.8 * maxResult) / (8L * resultsAtDriver(partitions))));
+        }
+        return (int) Math.min(limit, Integer.MAX_VALUE - 8);
+    }
+
+    /** How many partial aggregates Spark's treeAggregate with depth 2 sends to the driver. */
+    static int resultsAtDriver(int partitions) {
+        int n = Math.max(1, partitions);
+        int scale = Math.max((int) Math.ceil(Math.sqrt(n)), 2);
+        while (n > scale + Math.ceil((double) n / scale)) {
+            n /= scale;
+        }
+        return n;
     }
 
     private Checkpoint checkpoint(int nextRound, int roundsPerEpoch, float[] weights, long[] counters,

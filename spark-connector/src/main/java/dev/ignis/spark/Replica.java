@@ -112,22 +112,12 @@ final class Replica {
             }
         }
         model.to(Device.CPU);
-        float[] w = ModelVector.weights(model);
-        double[] weighted = new double[w.length];
-        for (int i = 0; i < w.length; i++) {
-            weighted[i] = (double) w[i] * samples;
-        }
         long[] counters = ModelVector.counters(model);
         for (int i = 0; i < counters.length; i++) {
             counters[i] -= state.counters()[i];
         }
-        OptimizerVector opt = OptimizerVector.of(optimizer);
-        double[] ov = opt.values().clone();
-        for (int i = 0; i < ov.length; i++) {
-            ov[i] *= samples;
-        }
-        return new RoundResult(weighted, counters, new OptimizerVector(opt.layout(), ov), samples, lossSum, correct,
-                (System.nanoTime() - started) / 1e9);
+        return RoundResult.weighted(ModelVector.weights(model), OptimizerVector.of(optimizer), samples, cfg.chunk(),
+                counters, samples, lossSum, correct, (System.nanoTime() - started) / 1e9);
     }
 
     /**
@@ -167,12 +157,8 @@ final class Replica {
                 batches++;
             }
         }
-        float[] w = ModelVector.weights(model);
-        double[] weighted = new double[w.length];
-        for (int i = 0; i < w.length; i++) {
-            weighted[i] = (double) w[i] * batches;
-        }
-        return new RoundResult(weighted, new long[counters.length], OptimizerVector.EMPTY, batches, 0, 0, 0);
+        return RoundResult.weighted(ModelVector.weights(model), OptimizerVector.EMPTY, batches, cfg.chunk(),
+                new long[counters.length], batches, 0, 0, 0);
     }
 
     static int[] shape(int n, int[] sampleShape) {

@@ -2,8 +2,12 @@ package dev.ignis.spark;
 
 import java.io.Serializable;
 
-/** What every task needs to rebuild and train a replica; shipped once with the job closure. */
+/**
+ * What every task needs to rebuild and train a replica; shipped once with the job closure.
+ * {@code chunk} is the most elements one piece of a result vector holds (see {@link ChunkPlan}).
+ */
 record ReplicaConfig(SerializableSupplier<dev.ignis.nn.Module> modelFactory, OptimizerFactory optimizerFactory,
-                     LossFunction loss, int batchSize, long seed, int[] sampleShape, TaskHook hook)
+                     LossFunction loss, int batchSize, long seed, int[] sampleShape, TaskHook hook,
+                     int chunk)
         implements Serializable {
 }

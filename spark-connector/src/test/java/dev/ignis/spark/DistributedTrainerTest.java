@@ -155,6 +155,24 @@ class DistributedTrainerTest {
     }
 
     @Test
+    void weightsShippedInManyPiecesGiveExactlyTheModelsOfOnePiece() {
+        JavaRDD<Sample> data = jsc.parallelize(samples(150), 2);
+        jsc.setJobGroup("one-piece", "weights in one piece", false);
+        TrainingResult whole = trainer(SGD_MOMENTUM).epochs(3).swa(1, 0.05, 1).build().fit(data);
+        jsc.setJobGroup("pieces", "weights in pieces of 50 values", false);
+        // 115 weights + 99 momentum values = 5 pieces per round; the SWA BatchNorm pass: 115 values = 3
+        TrainingResult pieces = trainer(SGD_MOMENTUM).epochs(3).swa(1, 0.05, 1).maxPieceBytes(50 * 8).build()
+                .fit(data);
+        jsc.clearJobGroup();
+        assertEquals(0.0, maxDiff(whole.model(), pieces.model()));
+        assertEquals(0.0, maxDiff(whole.swaModel(), pieces.swaModel()));
+        int rounds = whole.metrics().size();
+        int oneJobs = jsc.statusTracker().getJobIdsForGroup("one-piece").length;
+        int pieceJobs = jsc.statusTracker().getJobIdsForGroup("pieces").length;
+        assertEquals(rounds * 4 + 2, pieceJobs - oneJobs, "4 more aggregation jobs per round, 2 more for updateBn");
+    }
+
+    @Test
     void aNonFiniteLossStopsTrainingNamingRoundAndPartition() {
         List<Sample> bad = samples(40);
         bad.set(35, new Sample(new float[] {Float.NaN, 0, 0, 0, 0, 0}, 0));

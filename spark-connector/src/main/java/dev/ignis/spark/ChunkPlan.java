@@ -1,0 +1,43 @@
+package dev.ignis.spark;
+
+import java.io.Serializable;
+
+/**
+ * How a vector of {@code total} elements is cut into pieces of at most {@code chunk} elements for
+ * the trip between driver and executors. Spark serializes a broadcast value or a task result into
+ * buffers indexed by int, so no single piece may reach 2 GB; piece j holds elements
+ * [j·chunk, min(total, (j+1)·chunk)).
+ */
+record ChunkPlan(long total, int chunk) implements Serializable {
+
+    ChunkPlan {
+        if (chunk < 1 || total < 0) {
+            throw new IllegalArgumentException("chunk must be >= 1 and total >= 0, got " + chunk + ", " + total);
+        }
+    }
+
+    int count() {
+        return (int) Math.max(1, (total + chunk - 1) / chunk);
+    }
+
+    long start(int j) {
+        return (long) j * chunk;
+    }
+
+    int size(int j) {
+        return (int) (Math.min(total, start(j) + chunk) - start(j));
+    }
+
+    /** The piece of {@code v} (a vector of {@code total} floats) with index {@code j}. */
+    float[] piece(float[] v, int j) {
+        float[] p = new float[size(j)];
+        System.arraycopy(v, (int) start(j), p, 0, p.length);
+        return p;
+    }
+
+    double[] piece(double[] v, int j) {
+        double[] p = new double[size(j)];
+        System.arraycopy(v, (int) start(j), p, 0, p.length);
+        return p;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.ignis.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * A round's {@link RoundState} broadcast in pieces: the weight vector and the optimizer values
+ * each as pieces of at most {@code chunk} elements (one broadcast per piece, so weights past 2 GB
+ * travel), everything else in one small broadcast. Executors join the pieces back into the state.
+ */
+final class RoundBroadcast implements Serializable {
+    private final Broadcast<RoundState> rest;
+    private final List<Broadcast<float[]>> weightPieces = new ArrayList<>();
+    private final List<Broadcast<double[]>> optimizerPieces = new ArrayList<>();
+    private final int weightCount;
+    private final int optimizerCount;
+
+    RoundBroadcast(JavaSparkContext jsc, RoundState state, int chunk) {
+        float[] w = state.weights();
+        double[] o = state.optimizer().values();
+        weightCount = w.length;
+        optimizerCount = o.length;
+        ChunkPlan wp = new ChunkPlan(w.length, chunk);
+        for (int j = 0; j < wp.count(); j++) {
+            weightPieces.add(jsc.broadcast(wp.piece(w, j)));
+        }
+        ChunkPlan op = new ChunkPlan(o.length, chunk);
+        for (int j = 0; j < op.count(); j++) {
+            optimizerPieces.add(jsc.broadcast(op.piece(o, j)));
+        }
+        rest = jsc.broadcast(new RoundState(null, state.counters(),
+                new OptimizerVector(state.optimizer().layout(), null), state.lr(), state.epoch(), state.firstStep(),
+                state.steps()));
+    }
+
+    /** The whole state, joined from the pieces (on an executor or the driver). */
+    RoundState value() {
+        RoundState s = rest.value();
+        float[] w = new float[weightCount];
+        int at = 0;
+        for (Broadcast<float[]> piece : weightPieces) {
+            float[] p = piece.value();
+            System.arraycopy(p, 0, w, at, p.length);
+            at += p.length;
+        }
+        double[] o = new double[optimizerCount];
+        at = 0;
+        for (Broadcast<double[]> piece : optimizerPieces) {
+            double[] p = piece.value();
+            System.arraycopy(p, 0, o, at, p.length);
+            at += p.length;
+        }
+        return new RoundState(w, s.counters(), new OptimizerVector(s.optimizer().layout(), o), s.lr(), s.epoch(),
+                s.firstStep(), s.steps());
+    }
+
+    int pieces() {
+        return weightPieces.size() + optimizerPieces.size();
+    }
+
+    void destroy() {
+        rest.destroy();
+        weightPieces.forEach(Broadcast::destroy);
+        optimizerPieces.forEach(Broadcast::destroy);
+    }
+}
