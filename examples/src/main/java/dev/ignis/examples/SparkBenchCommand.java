@@ -22,13 +22,14 @@ import picocli.CommandLine.Option;
  * {@code samples_per_s=} (training samples over the rounds' wall time), {@code test_acc=},
  * {@code round_overhead=} (share of round wall time outside the tasks' training) and the bytes a
  * round moves; with {@code --swa}, the SWA model (averaging over the last epoch) is evaluated too.
+ * Under {@code spark-submit} it runs on the submitted master (see bench/standalone-submit.sh).
  */
 @Command(name = "spark", description = "Distributed training on Spark (local[P]) with driver-side averaging.")
 final class SparkBenchCommand implements Runnable {
     @Option(names = "--model", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE})")
     String model;
 
-    @Option(names = "--partitions", defaultValue = "2", description = "partitions P = local[P] (default ${DEFAULT-VALUE})")
+    @Option(names = "--partitions", defaultValue = "2", description = "partitions P; the master is local[P] unless one is given (default ${DEFAULT-VALUE})")
     int partitions;
 
     @Option(names = "--epochs", defaultValue = "1", description = "epochs (default ${DEFAULT-VALUE})")
@@ -38,11 +39,29 @@ final class SparkBenchCommand implements Runnable {
             description = "local steps between averagings (default ${DEFAULT-VALUE})")
     int stepsPerRound;
 
+    @Option(names = "--master", description = "Spark master (default: the one spark-submit passes, else local[P])")
+    String master;
+
     @Option(names = "--swa", description = "SWA over the last epoch (SWALR to lr 0.05)")
     boolean swa;
 
     @Mixin
     FashionOptions options;
+
+    /**
+     * Under spark-submit the master (and everything else) comes from its configuration; run
+     * directly, the benchmark is local[P] on loopback without the UI.
+     */
+    private SparkSession session() {
+        SparkSession.Builder builder = SparkSession.builder().appName("ignis bench spark");
+        if (master != null) {
+            builder.master(master);
+        } else if (System.getProperty("spark.master") == null) {
+            builder.master("local[" + partitions + "]").config("spark.ui.enabled", "false")
+                    .config("spark.driver.host", "127.0.0.1");
+        }
+        return builder.getOrCreate();
+    }
 
     @Override
     public void run() {
@@ -55,8 +74,7 @@ final class SparkBenchCommand implements Runnable {
         for (int i = 0; i < y.length; i++) {
             samples.add(new Sample(java.util.Arrays.copyOfRange(x, i * 784, (i + 1) * 784), y[i]));
         }
-        SparkSession spark = SparkSession.builder().master("local[" + partitions + "]").appName("ignis bench spark")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+        SparkSession spark = session();
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             Generator.getDefault().manualSeed(options.seed);

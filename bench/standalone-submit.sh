@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs `ignis bench spark` through spark-submit on a real Spark standalone cluster on this machine:
+# one master, one worker (2 cores), executors in their own JVMs, all on 127.0.0.1. Spark comes
+# from the Maven jars the build already has (no Spark tarball); Ignis travels as the application
+# jar plus --jars, the way a user submits it to their own cluster.
+#   bench/standalone-submit.sh [bench spark options, e.g. --partitions 2 --epochs 1 --data DIR]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+lib="$root/examples/target/lib"
+app=$(ls "$root"/examples/target/ignis-examples-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -n 1 || true)
+if [[ -z "$app" || ! -d "$lib" ]]; then
+  (cd "$root" && mvn -q -DskipTests package -pl examples -am) >&2
+  app=$(ls "$root"/examples/target/ignis-examples-*.jar | grep -v -- '-tests.jar' | head -n 1)
+fi
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# SPARK_HOME/jars: Spark and its dependencies only; what Ignis adds is shipped with the job.
+export SPARK_HOME="$work/spark-home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
+mkdir -p "$SPARK_HOME/jars"
+ship=()
+for jar in "$lib"/*.jar; do
+  case "$(basename "$jar")" in
+    ignis-*|javacpp-*|openblas-*|picocli-*) ship+=("$jar") ;;
+    *) ln -s "$jar" "$SPARK_HOME/jars/" ;;
+  esac
+done
+jars=$(IFS=,; echo "${ship[*]}")
+
+port=$((20000 + RANDOM % 20000))
+java -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$port" \
+  --webui-port 0 > "$work/master.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 60); do grep -q "I have been elected leader" "$work/master.log" && break; sleep 0.5; done
+java -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker "spark://127.0.0.1:$port" --host 127.0.0.1 \
+  --cores 2 --memory 5g --webui-port 0 --work-dir "$work/worker" > "$work/worker.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 60); do grep -q "Successfully registered with master" "$work/worker.log" && break; sleep 0.5; done
+echo "standalone cluster: master spark://127.0.0.1:$port, worker with 2 cores" >&2
+
+# The driver runs in this JVM (client mode); Spark adds the module opens to the executors itself.
+opens=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED)
+quiet=(-Dorg.slf4j.simpleLogger.log.org.apache.spark=warn -Dorg.slf4j.simpleLogger.log.org.apache.hadoop=warn
+  -Dorg.slf4j.simpleLogger.log.org.sparkproject=warn)
+status=0
+java "${opens[@]}" "${quiet[@]}" -Dignis.home="$root" -cp "$SPARK_HOME/jars/*" \
+  org.apache.spark.deploy.SparkSubmit --master "spark://127.0.0.1:$port" \
+  --conf spark.executor.memory=2g --conf spark.executor.cores=1 --conf spark.ui.enabled=false \
+  --class dev.ignis.examples.IgnisCli --jars "$jars" "$app" bench spark "$@" || status=$?
+echo "executors' device choices (from their logs):" >&2
+find "$work/worker" -name stderr -exec grep -h "ignis task device" {} + 2>/dev/null | sed 's/^.*INFO/ /' | sort | uniq -c >&2 || true
+if [[ $status -ne 0 ]]; then
+  echo "spark-submit failed ($status); executor logs:" >&2
+  find "$work/worker" -name stderr -exec tail -n 30 {} \; >&2 || true
+fi
+exit $status
