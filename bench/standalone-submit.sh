@@ -4,6 +4,9 @@
 # from the Maven jars the build already has (no Spark tarball); Ignis travels as the application
 # jar plus --jars, the way a user submits it to their own cluster.
 #   bench/standalone-submit.sh [bench spark options, e.g. --partitions 2 --epochs 1 --data DIR]
+# IGNIS_WORKER_GPUS=N gives the worker N GPU addresses (a discovery script that reports 0..N-1)
+# and asks for one GPU per executor and task, to exercise the executors' device choice through
+# Spark's resource scheduling on a machine with or without real GPUs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 lib="$root/examples/target/lib"
@@ -39,11 +42,21 @@ java -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.master.Master --host 127.0
   --webui-port 0 > "$work/master.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 60); do grep -q "I have been elected leader" "$work/master.log" && break; sleep 0.5; done
-java -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker "spark://127.0.0.1:$port" --host 127.0.0.1 \
+worker_opts=()
+gpu_conf=()
+gpus=${IGNIS_WORKER_GPUS:-0}
+if [[ $gpus -gt 0 ]]; then
+  addresses=$(seq -s '","' 0 $((gpus - 1)))
+  printf '#!/usr/bin/env bash\necho '"'"'{"name": "gpu", "addresses": ["%s"]}'"'"'\n' "$addresses" > "$work/gpus.sh"
+  chmod +x "$work/gpus.sh"
+  worker_opts=(-Dspark.worker.resource.gpu.amount="$gpus" -Dspark.worker.resource.gpu.discoveryScript="$work/gpus.sh")
+  gpu_conf=(--conf spark.executor.resource.gpu.amount=1 --conf spark.task.resource.gpu.amount=1)
+fi
+java "${worker_opts[@]}" -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker "spark://127.0.0.1:$port" --host 127.0.0.1 \
   --cores 2 --memory 5g --webui-port 0 --work-dir "$work/worker" > "$work/worker.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 60); do grep -q "Successfully registered with master" "$work/worker.log" && break; sleep 0.5; done
-echo "standalone cluster: master spark://127.0.0.1:$port, worker with 2 cores" >&2
+echo "standalone cluster: master spark://127.0.0.1:$port, worker with 2 cores and $gpus GPU address(es)" >&2
 
 # The driver runs in this JVM (client mode); Spark adds the module opens to the executors itself.
 opens=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
@@ -56,7 +69,7 @@ quiet=(-Dorg.slf4j.simpleLogger.log.org.apache.spark=warn -Dorg.slf4j.simpleLogg
 status=0
 java "${opens[@]}" "${quiet[@]}" -Dignis.home="$root" -cp "$SPARK_HOME/jars/*" \
   org.apache.spark.deploy.SparkSubmit --master "spark://127.0.0.1:$port" \
-  --conf spark.executor.memory=2g --conf spark.executor.cores=1 --conf spark.ui.enabled=false \
+  "${gpu_conf[@]}" --conf spark.executor.memory=2g --conf spark.executor.cores=1 --conf spark.ui.enabled=false \
   --class dev.ignis.examples.IgnisCli --jars "$jars" "$app" bench spark "$@" || status=$?
 echo "executors' device choices (from their logs):" >&2
 find "$work/worker" -name stderr -exec grep -h "ignis task device" {} + 2>/dev/null | sed 's/^.*INFO/ /' | sort | uniq -c >&2 || true

@@ -46,7 +46,14 @@ final class ExecutorDevice {
             }
         }
         if (LOGGED.compareAndSet(false, true)) {
-            LOG.info("ignis task device: {} ({}); intra-op threads {} (spark.task.cpus)", device, reason, task.cpus());
+            boolean fellBack = gpus != null && gpus.addresses().length > 0 && device == Device.CPU;
+            String line = "ignis task device: {} ({}); intra-op threads {} (spark.task.cpus)";
+            if (fellBack) {
+                // Spark reserved a GPU this task leaves idle: loud, as STYLE.md asks of accelerator fallbacks
+                LOG.warn(line, device, reason, task.cpus());
+            } else {
+                LOG.info(line, device, reason, task.cpus());
+            }
         }
         return device;
     }
