@@ -35,8 +35,17 @@ final class LoaderBenchCommand implements Runnable {
             description = "first write this many Fashion-MNIST training images into --data as PNGs")
     int make;
 
-    @Option(names = "--passes", defaultValue = "2", description = "timed passes over the folder (default ${DEFAULT-VALUE})")
+    @Option(names = "--passes", defaultValue = "20", description = "timed passes over the folder (default ${DEFAULT-VALUE})")
     int passes;
+
+    @Option(names = "--persistent-workers", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "keep the worker threads between passes, as PyTorch's persistent_workers=True (default"
+                    + " ${DEFAULT-VALUE}; --no-persistent-workers starts them anew every pass)")
+    boolean persistentWorkers;
+
+    @Option(names = "--warmup", defaultValue = "10",
+            description = "untimed passes first, until the JIT has compiled the loop (default ${DEFAULT-VALUE})")
+    int warmup;
 
     @Override
     public void run() {
@@ -48,16 +57,19 @@ final class LoaderBenchCommand implements Runnable {
                 .transform(Transforms.toTensor().andThen(Transforms.normalize(new double[] {0.2860},
                         new double[] {0.3530}))));
         try (DataLoader<Object> loader = DataLoader.of(folder).batchSize(batch).shuffle(true)
-                .generator(new Generator(0)).numWorkers(workers).build()) {
-            count(loader);   // warm-up pass: JIT, file system caches
+                .generator(new Generator(0)).numWorkers(workers).persistentWorkers(persistentWorkers && workers > 0).build()) {
+            for (int p = 0; p < warmup; p++) {
+                count(loader);   // JIT compilation (which competes with the workers for the cores), file caches
+            }
             long images = 0;
             long start = System.nanoTime();
             for (int p = 0; p < passes; p++) {
                 images += count(loader);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("ignis loader images=%d workers=%d batch=%d images_per_s=%.0f%n", folder.size(), workers,
-                    batch, images / seconds);
+            System.out.printf("ignis loader images=%d workers=%d persistent_workers=%s batch=%d passes=%d"
+                    + " images_per_s=%.0f%n", folder.size(), workers, persistentWorkers && workers > 0, batch, passes,
+                    images / seconds);
         }
     }
 

@@ -54,6 +54,8 @@ public final class ImageFolder implements Dataset<Object[]> {
     private final AtomicLong badFiles = new AtomicLong();
     /** Resolved once: FileSystem.get goes through Hadoop's user lookup, which serialises threads. */
     private final FileSystem fileSystem;
+    /** The samples' files as local paths when the file system is the local one (else null). */
+    private final java.nio.file.Path[] localFiles;
 
     /** Options with torchvision's defaults (extensions = IMG_EXTENSIONS, RGB, no transform). */
     public static final class Options {
@@ -142,6 +144,9 @@ public final class ImageFolder implements Dataset<Object[]> {
                         new java.util.TreeSet<>(o.extensions == null ? Set.of() : o.extensions)));
             }
             this.samples = List.copyOf(found);
+            this.localFiles = fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem
+                    ? samples.stream().map(x -> Paths.get(URI.create(x.path()))).toArray(java.nio.file.Path[]::new)
+                    : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -229,9 +234,10 @@ public final class ImageFolder implements Dataset<Object[]> {
     @Override
     public Object[] get(long index) {
         for (long i = index; i < index + samples.size(); i++) {
-            Sample s = samples.get((int) (i % samples.size()));
+            int at = (int) (i % samples.size());
+            Sample s = samples.get(at);
             try {
-                Image img = load(s.path());
+                Image img = load(at);
                 return new Object[] {transform.apply(img), (long) s.target()};
             } catch (IOException | RuntimeException e) {
                 String where = s.path() + " (class folder '" + classes.get(s.target()) + "')";
@@ -244,13 +250,12 @@ public final class ImageFolder implements Dataset<Object[]> {
         throw new IllegalStateException("no readable image in " + root);
     }
 
-    private Image load(String path) throws IOException {
-        URI uri = URI.create(path);
-        if (fileSystem instanceof LocalFileSystem || fileSystem instanceof RawLocalFileSystem) {
+    private Image load(int sample) throws IOException {
+        if (localFiles != null) {
             // one open and read instead of the half-dozen stat calls Hadoop's local stream makes
-            return ImageDecoder.decode(Files.readAllBytes(Paths.get(uri)), mode);
+            return ImageDecoder.decode(Files.readAllBytes(localFiles[sample]), mode);
         }
-        try (InputStream in = fileSystem.open(new Path(uri))) {
+        try (InputStream in = fileSystem.open(new Path(URI.create(samples.get(sample).path())))) {
             return ImageDecoder.decode(in, mode);
         }
     }

@@ -53,7 +53,8 @@ public final class Transforms {
         }
         Tensor mt = Tensor.fromArray(m, m.length, 1, 1);
         Tensor st = Tensor.fromArray(s, s.length, 1, 1);
-        return x -> x.sub(mt).div(st);
+        // torchvision: clone, then sub_ and div_ in place; here the sub makes the one new tensor
+        return x -> x.sub(mt).div_(st);
     }
 
     /** Resize so the smaller edge is {@code size}, keeping the aspect ratio (torchvision's Resize(int)). */
