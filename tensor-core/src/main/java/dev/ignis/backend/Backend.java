@@ -38,6 +38,15 @@ public interface Backend {
     Storage fromJavaArray(Object array, DType dtype, Device device);
 
     /**
+     * A storage on {@code device} over the Java array itself where the backend keeps its data in
+     * Java arrays (the CPU backend): no copy, and later writes to the array show in the storage.
+     * Other backends copy, as {@link #fromJavaArray}.
+     */
+    default Storage wrapJavaArray(Object array, DType dtype, Device device) {
+        return fromJavaArray(array, dtype, device);
+    }
+
+    /**
      * The elements of a view in row-major order as a new Java array of its dtype
      * ({@code float[]}, {@code double[]}, {@code long[]} or {@code boolean[]}).
      */

@@ -123,7 +123,7 @@ public final class Tensor {
         for (int i = 0; i < Math.min(n, m); i++) {
             values[i * m + i] = 1f;
         }
-        return fromArray(values, n, m);
+        return wrap(values, n, m);
     }
 
     public static Tensor eye(int n) {
@@ -147,18 +147,33 @@ public final class Tensor {
         return fromJava(data, DType.BOOL, data.length, shape);
     }
 
+    /**
+     * A CPU float32 tensor over {@code data} itself, viewed as {@code shape} (1-D when omitted):
+     * no copy, and writes through the array and through the tensor show in both, as
+     * {@code torch.from_numpy}. For arrays made to become a tensor, such as a decoded image.
+     */
+    public static Tensor wrap(float[] data, int... shape) {
+        return fromJava(data, DType.FLOAT32, data.length, shape, true);
+    }
+
     /** A 1-D float32 tensor of the given values. */
     public static Tensor of(float... values) {
         return fromArray(values, values.length);
     }
 
     private static Tensor fromJava(Object data, DType dtype, int length, int[] shape) {
+        return fromJava(data, dtype, length, shape, false);
+    }
+
+    private static Tensor fromJava(Object data, DType dtype, int length, int[] shape, boolean share) {
         int[] s = shape.length == 0 ? new int[] {length} : shape.clone();
         if (Shape.numel(s) != length) {
-            throw new IllegalArgumentException("fromArray: shape " + Shape.format(s) + " needs " + Shape.numel(s)
+            throw new IllegalArgumentException((share ? "wrap" : "fromArray") + ": shape " + Shape.format(s) + " needs "
+                    + Shape.numel(s)
                     + " elements but the array has " + length);
         }
-        Storage st = Backends.forDevice(Device.CPU).fromJavaArray(data, dtype, Device.CPU);
+        Storage st = share ? Backends.forDevice(Device.CPU).wrapJavaArray(data, dtype, Device.CPU)
+                : Backends.forDevice(Device.CPU).fromJavaArray(data, dtype, Device.CPU);
         return new Tensor(st, s, Shape.contiguousStrides(s), 0);
     }
 
@@ -168,7 +183,7 @@ public final class Tensor {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) gen.nextDouble();
         }
-        return fromArray(v, shape.clone());
+        return wrap(v, shape.clone());
     }
 
     /** Standard normal samples (float32). */
@@ -177,7 +192,7 @@ public final class Tensor {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) gen.nextGaussian();
         }
-        return fromArray(v, shape.clone());
+        return wrap(v, shape.clone());
     }
 
     /** Uniform integers in [low, high) (int64). */

@@ -15,6 +15,20 @@ import org.junit.jupiter.api.Test;
 class TensorTest {
 
     @Test
+    void wrapSharesTheArrayAsFromNumpyWhileFromArrayCopies() {
+        float[] data = {1, 2, 3, 4, 5, 6};
+        Tensor shared = Tensor.wrap(data, 2, 3);
+        Tensor copied = Tensor.fromArray(data, 2, 3);
+        data[4] = 50;
+        shared.select(0, 0).fill_(-1);
+        assertArrayEquals(new float[] {-1, -1, -1, 4, 50, 6}, shared.toFloatArray());
+        assertArrayEquals(new float[] {-1, -1, -1, 4, 50, 6}, data, "writes through the tensor reach the array");
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, copied.toFloatArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.wrap(data, 4, 2));
+        assertEquals("wrap: shape [4, 2] needs 8 elements but the array has 6", e.getMessage());
+    }
+
+    @Test
     void viewsShareStorageAndSeeWrites() {
         Tensor x = Tensor.arange(0.0, 6.0, 1.0).reshape(2, 3);
         Tensor t = x.t();

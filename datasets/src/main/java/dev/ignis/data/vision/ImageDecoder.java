@@ -50,7 +50,7 @@ public final class ImageDecoder {
         int[] dims = new int[2];
         float[] fast = PngDecoder.decode(bytes, gray, dims);
         if (fast != null) {
-            return new Image(Tensor.fromArray(fast, dims[0], dims[1], gray ? 1 : 3));
+            return new Image(Tensor.wrap(fast, dims[0], dims[1], gray ? 1 : 3));
         }
         BufferedImage img = read(bytes);
         int h = img.getHeight();
@@ -65,7 +65,7 @@ public final class ImageDecoder {
         } else {
             copyViaColorModel(img, w, h, gray, v);
         }
-        return new Image(Tensor.fromArray(v, h, w, c));
+        return new Image(Tensor.wrap(v, h, w, c));
     }
 
     private static BufferedImage read(byte[] bytes) throws IOException {

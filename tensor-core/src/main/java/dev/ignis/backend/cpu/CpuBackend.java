@@ -59,6 +59,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Storage wrapJavaArray(Object array, DType dtype, Device device) {
+        return new CpuStorage(this, dtype, array);
+    }
+
+    @Override
     public Object toJavaArray(Tensor view) {
         CpuStorage dst = new CpuStorage(this, view.dtype(), CpuStorage.newArray(view.dtype(), view.numel()));
         copyInto(view, dst, 0, Shape.contiguousStrides(view.shape()));
