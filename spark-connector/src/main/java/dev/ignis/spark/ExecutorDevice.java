@@ -14,11 +14,15 @@ import org.slf4j.LoggerFactory;
  * Where a training task runs: the GPU Spark's resource scheduling assigned to the task
  * ({@code TaskContext.resources()}, "gpu") when a backend for it is available, else the CPU; and
  * the intra-op threads, set to {@code spark.task.cpus}. The choice and its reason are logged once
- * per executor JVM.
+ * per executor JVM — as a warning when Spark reserved a GPU that the task leaves idle.
  */
 final class ExecutorDevice {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorDevice.class);
     private static final AtomicBoolean LOGGED = new AtomicBoolean();
+
+    /** A device, why it was chosen, and whether that is a fallback from a GPU Spark assigned. */
+    record Choice(Device device, String reason, boolean fellBack) {
+    }
 
     private ExecutorDevice() {
     }
@@ -30,31 +34,34 @@ final class ExecutorDevice {
             return Device.CPU;
         }
         IntraOpPool.setThreads(Math.max(1, task.cpus()));
-        Device device = Device.CPU;
-        String reason = "no GPU assigned to the task by Spark";
-        Map<String, ResourceInformation> resources = task.resourcesJMap();
-        ResourceInformation gpus = resources.get("gpu");
-        if (gpus != null && gpus.addresses().length > 0) {
-            Device gpu = new Device("cuda", Integer.parseInt(gpus.addresses()[0]));
-            boolean available = Backends.discovered().stream().anyMatch(f -> f.backend().deviceType().equals("cuda")
-                    && f.availability().available());
-            if (available) {
-                device = gpu;
-                reason = "GPU " + gpus.addresses()[0] + " assigned by Spark";
-            } else {
-                reason = "GPU " + gpus.addresses()[0] + " assigned by Spark, but no available cuda backend: using the CPU";
-            }
-        }
+        Choice choice = choose(task.resourcesJMap(), Backends.discovered().stream()
+                .anyMatch(f -> f.backend().deviceType().equals("cuda") && f.availability().available()));
         if (LOGGED.compareAndSet(false, true)) {
-            boolean fellBack = gpus != null && gpus.addresses().length > 0 && device == Device.CPU;
             String line = "ignis task device: {} ({}); intra-op threads {} (spark.task.cpus)";
-            if (fellBack) {
-                // Spark reserved a GPU this task leaves idle: loud, as STYLE.md asks of accelerator fallbacks
-                LOG.warn(line, device, reason, task.cpus());
+            if (choice.fellBack()) {
+                LOG.warn(line, choice.device(), choice.reason(), task.cpus());
             } else {
-                LOG.info(line, device, reason, task.cpus());
+                LOG.info(line, choice.device(), choice.reason(), task.cpus());
             }
         }
-        return device;
+        return choice.device();
+    }
+
+    /**
+     * The first GPU address Spark gave the task, as {@code cuda:<address>}, when a cuda backend is
+     * available; otherwise the CPU.
+     */
+    static Choice choose(Map<String, ResourceInformation> resources, boolean cudaAvailable) {
+        ResourceInformation gpus = resources.get("gpu");
+        if (gpus == null || gpus.addresses().length == 0) {
+            return new Choice(Device.CPU, "no GPU assigned to the task by Spark", false);
+        }
+        String address = gpus.addresses()[0];
+        if (!cudaAvailable) {
+            return new Choice(Device.CPU, "GPU " + address + " assigned by Spark, but no available cuda backend:"
+                    + " using the CPU", true);
+        }
+        return new Choice(new Device("cuda", Integer.parseInt(address)), "GPU " + address + " assigned by Spark",
+                false);
     }
 }

@@ -1,0 +1,45 @@
+package dev.ignis.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ignis.tensor.Device;
+import java.util.Map;
+import org.apache.spark.resource.ResourceInformation;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The task device rule over the resource maps Spark hands a task (the standalone run in
+ * bench/standalone-submit.sh with IGNIS_WORKER_GPUS shows the same on real executors).
+ */
+class ExecutorDeviceTest {
+    private static Map<String, ResourceInformation> gpus(String... addresses) {
+        return Map.of("gpu", new ResourceInformation("gpu", addresses));
+    }
+
+    @Test
+    void theFirstAssignedGpuIsUsedWhenACudaBackendIsAvailable() {
+        ExecutorDevice.Choice c = ExecutorDevice.choose(gpus("3", "5"), true);
+        assertEquals(new Device("cuda", 3), c.device());
+        assertEquals("GPU 3 assigned by Spark", c.reason());
+        assertFalse(c.fellBack());
+    }
+
+    @Test
+    void anAssignedGpuWithoutABackendFallsBackToTheCpuAndSaysSo() {
+        ExecutorDevice.Choice c = ExecutorDevice.choose(gpus("1"), false);
+        assertEquals(Device.CPU, c.device());
+        assertTrue(c.fellBack());
+        assertEquals("GPU 1 assigned by Spark, but no available cuda backend: using the CPU", c.reason());
+    }
+
+    @Test
+    void noGpuResourceMeansTheCpuWithoutAFallback() {
+        for (Map<String, ResourceInformation> none : java.util.List.of(Map.<String, ResourceInformation>of(), gpus())) {
+            ExecutorDevice.Choice c = ExecutorDevice.choose(none, true);
+            assertEquals(Device.CPU, c.device());
+            assertFalse(c.fellBack());
+        }
+    }
+}
