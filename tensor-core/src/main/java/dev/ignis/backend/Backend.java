@@ -135,6 +135,16 @@ public interface Backend {
         return false;
     }
 
+    /**
+     * col2im, the adjoint of {@link #unfold2d}: overwrites the contiguous {@code out} [N, C, H, W]
+     * with the sum of the contiguous {@code cols} [N, C, kh, kw, OH, OW] placed back where they
+     * came from, out[n, c, i·sh + a·dh − ph, j·sw + b·dw − pw] += cols[n, c, a, b, i, j]; entries
+     * that fall in the padding are dropped. Geometry as for {@link #maxPool2d}. False if unsupported.
+     */
+    default boolean fold2d(Tensor cols, int[] geometry, Tensor out) {
+        return false;
+    }
+
     /** In place: gradInput[n, c, indices[n, c, i]] += grad[n, c, i] (max pooling's backward); false if unsupported. */
     default boolean maxPool2dBackward(Tensor grad, Tensor indices, Tensor gradInput) {
         return false;

@@ -69,6 +69,10 @@ record Windows(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int p
 
     /** Σ over windows: the {@code [N, C, H, W]} gradient of an input from its {@code [N, C, kh, kw, OH, OW]} columns. */
     Tensor fold(Tensor cols) {
+        Tensor out = Tensor.zeros(cols.dtype(), cols.device(), n, c, h, w);
+        if (cols.isContiguous() && cols.backend().fold2d(cols, geometry(), out)) {
+            return out;
+        }
         Tensor xp = Tensor.zeros(cols.dtype(), cols.device(), n, c, paddedH(), paddedW());
         int[] s = xp.strides();
         int[] targetShape = {n, c, outH(), outW()};

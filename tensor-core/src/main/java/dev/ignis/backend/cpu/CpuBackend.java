@@ -416,6 +416,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean fold2d(Tensor cols, int[] geometry, Tensor out) {
+        return FusedKernels.fold2d(cols, geometry, out);
+    }
+
+    @Override
     public boolean maxPool2dBackward(Tensor grad, Tensor indices, Tensor gradInput) {
         return FusedKernels.maxPool2dBackward(grad, indices, gradInput);
     }

@@ -53,6 +53,10 @@ final class FusedKernels {
         IntraOpPool.parallelFor(planes, Math.max(1, 4096 / Math.max(1, oh * ow)), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int base = xOff + p * h * w;
+                if (simple && kh == 2 && kw == 2 && sh == 2 && sw == 2) {
+                    maxPlane2x2(in, base, w, o, idx, oOff + p * oh * ow, iOff + p * oh * ow, oh, ow);
+                    continue;
+                }
                 if (simple) {
                     maxPlaneUnpadded(in, base, w, kh, kw, sh, sw, o, idx, oOff + p * oh * ow, iOff + p * oh * ow, oh, ow);
                     continue;
@@ -90,6 +94,53 @@ final class FusedKernels {
             }
         });
         return true;
+    }
+
+    /**
+     * One input plane, 2×2 windows with stride 2 (the usual pooling layer): the four values are
+     * compared as a tree of two pairs (short dependency chains), each index comparison a strict
+     * {@code >} so ties keep the value first in scan order, as the sequential arg max does. A window holding NaN gives NaN and the index of its
+     * first NaN, as the general loop.
+     */
+    private static void maxPlane2x2(float[] in, int base, int w, float[] o, long[] idx, int oBase, int iBase, int oh,
+                                    int ow) {
+        for (int i = 0; i < oh; i++) {
+            int top = 2 * i * w;
+            for (int j = 0; j < ow; j++) {
+                int at = top + 2 * j;
+                float a = in[base + at];
+                float b = in[base + at + 1];
+                float c = in[base + at + w];
+                float d = in[base + at + w + 1];
+                if (a != a || b != b || c != c || d != d) {
+                    o[oBase + i * ow + j] = Float.NaN;
+                    idx[iBase + i * ow + j] = a != a ? at : b != b ? at + 1 : c != c ? at + w : at + w + 1;
+                    continue;
+                }
+                // values through Math.max (branch-free maxss), indices by arithmetic on the comparisons
+                float upper = Math.max(a, b);
+                int upperAt = at + greater(b, a);
+                float lower = Math.max(c, d);
+                int lowerAt = at + w + greater(d, c);
+                o[oBase + i * ow + j] = Math.max(upper, lower);
+                idx[iBase + i * ow + j] = upperAt + greater(lower, upper) * (lowerAt - upperAt);
+            }
+        }
+    }
+
+    /**
+     * 1 when {@code b > a}, else 0, for floats that are not NaN, without a branch: on random data a
+     * branch mispredicts half the time, and C2 does not turn these selects into conditional moves.
+     * Adding 0 turns −0 into +0 so that equal values compare equal; the keys order the remaining
+     * values as floats order them.
+     */
+    private static int greater(float b, float a) {
+        return (int) (((long) orderKey(a) - orderKey(b)) >>> 63);
+    }
+
+    private static int orderKey(float f) {
+        int bits = Float.floatToRawIntBits(f + 0f);
+        return bits ^ ((bits >> 31) & 0x7FFFFFFF);
     }
 
     /**
@@ -172,6 +223,64 @@ final class FusedKernels {
                                 }
                             }
                             dst += ow;
+                        }
+                    }
+                }
+            }
+        });
+        return true;
+    }
+
+    /**
+     * col2im per plane: every (a, b, i) row of the columns is added into the input row it was cut
+     * from, over the column range that lies inside the image (the rest was padding).
+     */
+    static boolean fold2d(Tensor cols, int[] g, Tensor out) {
+        if (!f32Contiguous(cols, out) || out.dim() != 4 || cols.dim() != 6) {
+            return false;
+        }
+        int planes = out.size(0) * out.size(1);
+        int h = out.size(2);
+        int w = out.size(3);
+        int kh = g[0];
+        int kw = g[1];
+        int sh = g[2];
+        int sw = g[3];
+        int ph = g[4];
+        int pw = g[5];
+        int dh = g[6];
+        int dw = g[7];
+        int oh = cols.size(4);
+        int ow = cols.size(5);
+        float[] in = data(cols);
+        float[] o = data(out);
+        int cOff = cols.offset();
+        int oOff = out.offset();
+        IntraOpPool.parallelFor(planes, Math.max(1, 4096 / Math.max(1, kh * kw * oh * ow)), (p0, p1) -> {
+            java.util.Arrays.fill(o, oOff + p0 * h * w, oOff + p1 * h * w, 0f);
+            for (int p = p0; p < p1; p++) {
+                int dst = oOff + p * h * w;
+                int src = cOff + p * kh * kw * oh * ow;
+                for (int a = 0; a < kh; a++) {
+                    for (int b = 0; b < kw; b++) {
+                        int shift = b * dw - pw;   // input column of output column j is j·sw + shift
+                        int jFrom = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
+                        int jTo = Math.min(ow, w - 1 - shift < 0 ? 0 : (w - 1 - shift) / sw + 1);
+                        for (int i = 0; i < oh; i++, src += ow) {
+                            int r = i * sh + a * dh - ph;
+                            if (r < 0 || r >= h) {
+                                continue;
+                            }
+                            int row = dst + r * w + shift;
+                            if (sw == 1) {
+                                for (int j = jFrom; j < jTo; j++) {
+                                    o[row + j] += in[src + j];
+                                }
+                            } else {
+                                for (int j = jFrom; j < jTo; j++) {
+                                    o[row + j * sw] += in[src + j];
+                                }
+                            }
                         }
                     }
                 }
