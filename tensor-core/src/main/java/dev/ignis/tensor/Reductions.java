@@ -68,9 +68,48 @@ final class Reductions {
             count *= shape[d];
         }
         Tensor permuted = x.viewOf(permShape, permStrides, x.offset());
+        if (permuted.isContiguous()) {
+            // the reduced dims already trail: the rows are x's own memory
+            return new Rows(x.viewOf(new int[] {outer, count}, new int[] {count, 1}, x.offset()), count, keepShape,
+                    dropShape);
+        }
         Tensor block = Tensor.zeros(x.dtype(), x.device(), permShape);
         x.backend().copy(permuted, block);
         return new Rows(block.viewOf(new int[] {outer, count}, new int[] {count, 1}, 0), count, keepShape, dropShape);
+    }
+
+    /**
+     * The sums of {@code r}'s rows as a 1-D tensor. When x is contiguous and the reduced dims end
+     * with a run of trailing dims but include others too (a per-channel sum over N, H, W), the
+     * trailing run is summed first straight from x's memory, so only the much smaller partial
+     * sums are rearranged, not x.
+     */
+    private static Tensor sumRows(Tensor x, int[] reduced, Rows r) {
+        int rank = x.dim();
+        int suffix = rank;
+        for (int i = reduced.length - 1; i >= 0 && reduced[i] == suffix - 1; i--) {
+            suffix--;
+        }
+        boolean split = x.isContiguous() && suffix < rank && suffix > reduced[0] && x.dtype() != DType.BOOL;
+        if (!split) {
+            Tensor out = Tensor.zeros(x.dtype(), x.device(), r.rows().size(0));
+            x.backend().reduceRows(ReduceOp.SUM, r.rows(), out, null);
+            return out;
+        }
+        int[] trailing = new int[rank - suffix];
+        for (int i = 0; i < trailing.length; i++) {
+            trailing[i] = suffix + i;
+        }
+        Rows inner = rows(x, trailing);
+        Tensor partial = Tensor.zeros(x.dtype(), x.device(), inner.rows().size(0));
+        x.backend().reduceRows(ReduceOp.SUM, inner.rows(), partial, null);
+        int[] leading = Arrays.copyOf(x.shape(), suffix);
+        Tensor y = partial.viewOf(leading, Shape.contiguousStrides(leading), 0);
+        int[] rest = Arrays.copyOf(reduced, reduced.length - trailing.length);
+        Rows outer = rows(y, rest);
+        Tensor out = Tensor.zeros(x.dtype(), x.device(), outer.rows().size(0));
+        x.backend().reduceRows(ReduceOp.SUM, outer.rows(), out, null);
+        return out;
     }
 
     /** Σ over dims. Integer and bool inputs sum to int64. Backward: g broadcast back. */
@@ -91,8 +130,7 @@ final class Reductions {
         int[] reduced = normalizeDims(node.startsWith("Sum") ? "sum" : "mean", dims, x.dim());
         Tensor in = x.dtype().isFloatingPoint() ? x : Pointwise.castRaw(x, DType.INT64);
         Rows r = rows(in, reduced);
-        Tensor out = Tensor.zeros(in.dtype(), x.device(), r.rows().size(0));
-        x.backend().reduceRows(ReduceOp.SUM, r.rows(), out, null);
+        Tensor out = sumRows(in, reduced, r);
         int count = r.count();
         int[] resultShape = keepdim ? r.keepShape() : r.dropShape();
         Tensor result = out.viewOf(resultShape, Shape.contiguousStrides(resultShape), 0);

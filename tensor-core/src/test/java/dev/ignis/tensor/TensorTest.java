@@ -29,6 +29,34 @@ class TensorTest {
     }
 
     @Test
+    void sumsOverLeadingAndTrailingDimsMatchASequentialLoop() {
+        int n = 3;
+        int c = 4;
+        int h = 5;
+        int w = 6;
+        Tensor x = Tensor.randn(new Generator(3), n, c, h, w);
+        float[] v = x.toFloatArray();
+        double[] perChannel = new double[c];
+        double[] perRow = new double[c * h];   // Σ over dims 0 and 3
+        for (int i = 0; i < v.length; i++) {
+            int ch = i / (h * w) % c;
+            perChannel[ch] += v[i];
+            perRow[ch * h + i / w % h] += v[i];
+        }
+        float[] channel = x.sum(new int[] {0, 2, 3}, false).toFloatArray();
+        float[] rows = x.sum(new int[] {0, 3}, true).toFloatArray();
+        assertArrayEquals(new int[] {1, c, h, 1}, x.sum(new int[] {0, 3}, true).shape());
+        for (int i = 0; i < c; i++) {
+            assertEquals(perChannel[i], channel[i], 1e-5);
+        }
+        for (int i = 0; i < c * h; i++) {
+            assertEquals(perRow[i], rows[i], 1e-5);
+        }
+        Tensor longs = Tensor.fromArray(new long[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 2);
+        assertArrayEquals(new long[] {1 + 2 + 5 + 6, 3 + 4 + 7 + 8}, longs.sum(new int[] {0, 2}, false).toLongArray());
+    }
+
+    @Test
     void viewsShareStorageAndSeeWrites() {
         Tensor x = Tensor.arange(0.0, 6.0, 1.0).reshape(2, 3);
         Tensor t = x.t();
