@@ -396,7 +396,7 @@ public final class DistributedTrainer {
         long[] c = ModelVector.counters(swaModel);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(stream.context());
         RoundBroadcast weights = new RoundBroadcast(jsc, new RoundState(ModelVector.weights(swaModel), c,
-                OptimizerVector.EMPTY, 0, 0, 0, 0), cfg.chunk());
+                OptimizerVector.EMPTY, 0, 0, 0, 0), cfg.pieceSize());
         JavaRDD<RoundResult> passes = parts != null
                 ? parts.map(d -> Replica.batchNormPass(cfg, weights.value().weights(), c, d))
                 : stream.mapPartitionsWithIndex((index, it) -> Collections.singletonList(Replica.batchNormPass(cfg,

@@ -116,7 +116,7 @@ final class Replica {
         for (int i = 0; i < counters.length; i++) {
             counters[i] -= state.counters()[i];
         }
-        return RoundResult.weighted(ModelVector.weights(model), OptimizerVector.of(optimizer), samples, cfg.chunk(),
+        return RoundResult.weighted(ModelVector.weights(model), OptimizerVector.of(optimizer), samples, cfg.pieceSize(),
                 counters, samples, lossSum, correct, (System.nanoTime() - started) / 1e9);
     }
 
@@ -157,7 +157,7 @@ final class Replica {
                 batches++;
             }
         }
-        return RoundResult.weighted(ModelVector.weights(model), OptimizerVector.EMPTY, batches, cfg.chunk(),
+        return RoundResult.weighted(ModelVector.weights(model), OptimizerVector.EMPTY, batches, cfg.pieceSize(),
                 new long[counters.length], batches, 0, 0, 0);
     }
 

@@ -8,7 +8,7 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * A round's {@link RoundState} broadcast in pieces: the weight vector and the optimizer values
- * each as pieces of at most {@code chunk} elements (one broadcast per piece, so weights past 2 GB
+ * each as pieces of at most {@code pieceSize} elements (one broadcast per piece, so weights past 2 GB
  * travel), everything else in one small broadcast. Executors join the pieces back into the state.
  */
 final class RoundBroadcast implements Serializable {
@@ -18,16 +18,16 @@ final class RoundBroadcast implements Serializable {
     private final int weightCount;
     private final int optimizerCount;
 
-    RoundBroadcast(JavaSparkContext jsc, RoundState state, int chunk) {
+    RoundBroadcast(JavaSparkContext jsc, RoundState state, int pieceSize) {
         float[] w = state.weights();
         double[] o = state.optimizer().values();
         weightCount = w.length;
         optimizerCount = o.length;
-        ChunkPlan wp = new ChunkPlan(w.length, chunk);
+        PiecePlan wp = new PiecePlan(w.length, pieceSize);
         for (int j = 0; j < wp.count(); j++) {
             weightPieces.add(jsc.broadcast(wp.piece(w, j)));
         }
-        ChunkPlan op = new ChunkPlan(o.length, chunk);
+        PiecePlan op = new PiecePlan(o.length, pieceSize);
         for (int j = 0; j < op.count(); j++) {
             optimizerPieces.add(jsc.broadcast(op.piece(o, j)));
         }

@@ -10,7 +10,7 @@ import java.util.List;
  * counters' increase, the sample count, the loss and hit sums, and the longest training time of
  * any task (to tell training from round overhead). {@link #plus} is the treeAggregate combiner.
  */
-record RoundResult(ChunkPlan plan, int weightCount, double[][] sums, long[] counterDelta,
+record RoundResult(PiecePlan plan, int weightCount, double[][] sums, long[] counterDelta,
                    List<OptimizerVector.Slot> optimizerLayout, long samples, double lossSum, long correct,
                    double trainSeconds) implements Serializable {
 
@@ -18,12 +18,12 @@ record RoundResult(ChunkPlan plan, int weightCount, double[][] sums, long[] coun
 
     /**
      * A result whose sums are {@code factor}·(weights ‖ optimizer values), cut into pieces of at
-     * most {@code chunk} elements. Neither input is modified.
+     * most {@code pieceSize} elements. Neither input is modified.
      */
-    static RoundResult weighted(float[] weights, OptimizerVector optimizer, double factor, int chunk,
+    static RoundResult weighted(float[] weights, OptimizerVector optimizer, double factor, int pieceSize,
                                 long[] counterDelta, long samples, double lossSum, long correct, double trainSeconds) {
         double[] ov = optimizer.values();
-        ChunkPlan plan = new ChunkPlan((long) weights.length + ov.length, chunk);
+        PiecePlan plan = new PiecePlan((long) weights.length + ov.length, pieceSize);
         double[][] sums = new double[plan.count()][];
         for (int j = 0; j < sums.length; j++) {
             double[] piece = new double[plan.size(j)];
@@ -113,6 +113,6 @@ record RoundResult(ChunkPlan plan, int weightCount, double[][] sums, long[] coun
     }
 
     private double sum(long g) {
-        return sums[(int) (g / plan.chunk())][(int) (g % plan.chunk())];
+        return sums[(int) (g / plan.pieceSize())][(int) (g % plan.pieceSize())];
     }
 }

@@ -3,29 +3,29 @@ package dev.ignis.spark;
 import java.io.Serializable;
 
 /**
- * How a vector of {@code total} elements is cut into pieces of at most {@code chunk} elements for
+ * How a vector of {@code total} elements is cut into pieces of at most {@code pieceSize} elements for
  * the trip between driver and executors. Spark serializes a broadcast value or a task result into
  * buffers indexed by int, so no single piece may reach 2 GB; piece j holds elements
- * [j·chunk, min(total, (j+1)·chunk)).
+ * [j·pieceSize, min(total, (j+1)·pieceSize)).
  */
-record ChunkPlan(long total, int chunk) implements Serializable {
+record PiecePlan(long total, int pieceSize) implements Serializable {
 
-    ChunkPlan {
-        if (chunk < 1 || total < 0) {
-            throw new IllegalArgumentException("chunk must be >= 1 and total >= 0, got " + chunk + ", " + total);
+    PiecePlan {
+        if (pieceSize < 1 || total < 0) {
+            throw new IllegalArgumentException("pieceSize must be >= 1 and total >= 0, got " + pieceSize + ", " + total);
         }
     }
 
     int count() {
-        return (int) Math.max(1, (total + chunk - 1) / chunk);
+        return (int) Math.max(1, (total + pieceSize - 1) / pieceSize);
     }
 
     long start(int j) {
-        return (long) j * chunk;
+        return (long) j * pieceSize;
     }
 
     int size(int j) {
-        return (int) (Math.min(total, start(j) + chunk) - start(j));
+        return (int) (Math.min(total, start(j) + pieceSize) - start(j));
     }
 
     /** The piece of {@code v} (a vector of {@code total} floats) with index {@code j}. */
