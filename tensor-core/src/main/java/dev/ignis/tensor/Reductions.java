@@ -38,6 +38,21 @@ final class Reductions {
         return rank == 0 ? new int[0] : out;
     }
 
+    /** {@code shape} without the (sorted, distinct) {@code reduced} dims. */
+    private static int[] dropShape(int[] shape, int[] reduced) {
+        int[] out = new int[shape.length - reduced.length];
+        int k = 0;
+        int r = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (r < reduced.length && reduced[r] == d) {
+                r++;
+            } else {
+                out[k++] = shape[d];
+            }
+        }
+        return out;
+    }
+
     private static Rows rows(Tensor x, int[] reduced) {
         int rank = x.dim();
         int[] shape = x.shape();
@@ -49,14 +64,13 @@ final class Reductions {
         int[] permShape = new int[rank];
         int[] permStrides = new int[rank];
         int[] keepShape = shape.clone();
-        int[] dropShape = new int[rank - reduced.length];
+        int[] dropShape = dropShape(shape, reduced);
         int k = 0;
         int outer = 1;
         for (int d = 0; d < rank; d++) {
             if (!isReduced[d]) {
                 permShape[k] = shape[d];
-                permStrides[k] = strides[d];
-                dropShape[k++] = shape[d];
+                permStrides[k++] = strides[d];
                 outer *= shape[d];
             }
         }
@@ -84,7 +98,7 @@ final class Reductions {
      * trailing run is summed first straight from x's memory, so only the much smaller partial
      * sums are rearranged, not x.
      */
-    private static Tensor sumRows(Tensor x, int[] reduced, Rows r) {
+    private static Tensor sumRows(Tensor x, int[] reduced) {
         int rank = x.dim();
         int suffix = rank;
         for (int i = reduced.length - 1; i >= 0 && reduced[i] == suffix - 1; i--) {
@@ -92,6 +106,7 @@ final class Reductions {
         }
         boolean split = x.isContiguous() && suffix < rank && suffix > reduced[0] && x.dtype() != DType.BOOL;
         if (!split) {
+            Rows r = rows(x, reduced);
             Tensor out = Tensor.zeros(x.dtype(), x.device(), r.rows().size(0));
             x.backend().reduceRows(ReduceOp.SUM, r.rows(), out, null);
             return out;
@@ -129,17 +144,21 @@ final class Reductions {
     private static Tensor sumScaled(String node, Tensor x, int[] dims, boolean keepdim, boolean divide) {
         int[] reduced = normalizeDims(node.startsWith("Sum") ? "sum" : "mean", dims, x.dim());
         Tensor in = x.dtype().isFloatingPoint() ? x : Pointwise.castRaw(x, DType.INT64);
-        Rows r = rows(in, reduced);
-        Tensor out = sumRows(in, reduced, r);
-        int count = r.count();
-        int[] resultShape = keepdim ? r.keepShape() : r.dropShape();
+        Tensor out = sumRows(in, reduced);
+        int[] keep = x.shape();
+        int reducedCount = 1;
+        for (int d : reduced) {
+            reducedCount *= keep[d];
+            keep[d] = 1;
+        }
+        int count = reducedCount;
+        int[] resultShape = keepdim ? keep : dropShape(x.shape(), reduced);
         Tensor result = out.viewOf(resultShape, Shape.contiguousStrides(resultShape), 0);
         if (divide) {
             result = Pointwise.binaryKernel("mean", dev.ignis.backend.BinaryOp.DIV, result,
                     Tensor.full(count, result.dtype(), result.device()));
         }
         int[] in0 = x.shape();
-        int[] keep = r.keepShape();
         return Autograd.record(node, result, x, (g, ctx) -> {
             Tensor back = g.reshape(keep).expand(in0);
             return new Tensor[] {divide ? back.div(count) : back};

@@ -99,8 +99,8 @@ final class FusedKernels {
     /**
      * One input plane, 2×2 windows with stride 2 (the usual pooling layer): the four values are
      * compared as a tree of two pairs (short dependency chains), each index comparison a strict
-     * {@code >} so ties keep the value first in scan order, as the sequential arg max does. A window holding NaN gives NaN and the index of its
-     * first NaN, as the general loop.
+     * {@code >} so ties keep the value first in scan order, as the sequential arg max does. A
+     * window holding NaN gives NaN and the index of its first NaN, as the general loop.
      */
     private static void maxPlane2x2(float[] in, int base, int w, float[] o, long[] idx, int oBase, int iBase, int oh,
                                     int ow) {
