@@ -35,43 +35,37 @@ final class FusedKernels {
         int w = x.size(3);
         int oh = out.size(2);
         int ow = out.size(3);
-        int kh = g[0];
-        int kw = g[1];
-        int sh = g[2];
-        int sw = g[3];
-        int ph = g[4];
-        int pw = g[5];
-        int dh = g[6];
-        int dw = g[7];
+        Window k = Window.of(g);
         float[] in = data(x);
         float[] o = data(out);
         long[] idx = ((CpuStorage) indices.storage()).i64;
         int xOff = x.offset();
         int oOff = out.offset();
         int iOff = indices.offset();
-        boolean simple = ph == 0 && pw == 0 && dh == 1 && dw == 1;
+        boolean simple = k.ph() == 0 && k.pw() == 0 && k.dh() == 1 && k.dw() == 1;
         IntraOpPool.parallelFor(planes, Math.max(1, 4096 / Math.max(1, oh * ow)), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int base = xOff + p * h * w;
-                if (simple && kh == 2 && kw == 2 && sh == 2 && sw == 2) {
+                if (simple && k.kh() == 2 && k.kw() == 2 && k.sh() == 2 && k.sw() == 2) {
                     maxPlane2x2(in, base, w, o, idx, oOff + p * oh * ow, iOff + p * oh * ow, oh, ow);
                     continue;
                 }
                 if (simple) {
-                    maxPlaneUnpadded(in, base, w, kh, kw, sh, sw, o, idx, oOff + p * oh * ow, iOff + p * oh * ow, oh, ow);
+                    maxPlaneUnpadded(in, base, w, k.kh(), k.kw(), k.sh(), k.sw(), o, idx, oOff + p * oh * ow,
+                            iOff + p * oh * ow, oh, ow);
                     continue;
                 }
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j++) {
                         float best = Float.NEGATIVE_INFINITY;
                         int arg = -1;
-                        for (int a = 0; a < kh; a++) {
-                            int r = i * sh - ph + a * dh;
+                        for (int a = 0; a < k.kh(); a++) {
+                            int r = i * k.sh() - k.ph() + a * k.dh();
                             if (r < 0 || r >= h) {
                                 continue;
                             }
-                            for (int b = 0; b < kw; b++) {
-                                int c = j * sw - pw + b * dw;
+                            for (int b = 0; b < k.kw(); b++) {
+                                int c = j * k.sw() - k.pw() + b * k.dw();
                                 if (c < 0 || c >= w) {
                                     continue;
                                 }
@@ -80,7 +74,7 @@ final class FusedKernels {
                                     best = v;
                                     arg = r * w + c;
                                     if (v != v) {
-                                        a = kh;
+                                        a = k.kh();
                                         break;
                                     }
                                 }
@@ -195,31 +189,26 @@ final class FusedKernels {
         int planes = xp.size(0) * xp.size(1);
         int hp = xp.size(2);
         int wp = xp.size(3);
-        int kh = g[0];
-        int kw = g[1];
-        int sh = g[2];
-        int sw = g[3];
-        int dh = g[6];
-        int dw = g[7];
+        Window k = Window.of(g);
         int oh = cols.size(4);
         int ow = cols.size(5);
         float[] in = data(xp);
         float[] out = data(cols);
         int xOff = xp.offset();
         int cOff = cols.offset();
-        IntraOpPool.parallelFor(planes, Math.max(1, 4096 / Math.max(1, kh * kw * oh * ow)), (p0, p1) -> {
+        IntraOpPool.parallelFor(planes, Math.max(1, 4096 / Math.max(1, k.kh() * k.kw() * oh * ow)), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int src = xOff + p * hp * wp;
-                int dst = cOff + p * kh * kw * oh * ow;
-                for (int a = 0; a < kh; a++) {
-                    for (int b = 0; b < kw; b++) {
+                int dst = cOff + p * k.kh() * k.kw() * oh * ow;
+                for (int a = 0; a < k.kh(); a++) {
+                    for (int b = 0; b < k.kw(); b++) {
                         for (int i = 0; i < oh; i++) {
-                            int from = src + (i * sh + a * dh) * wp + b * dw;
-                            if (sw == 1) {
+                            int from = src + (i * k.sh() + a * k.dh()) * wp + b * k.dw();
+                            if (k.sw() == 1) {
                                 System.arraycopy(in, from, out, dst, ow);
                             } else {
                                 for (int j = 0; j < ow; j++) {
-                                    out[dst + j] = in[from + j * sw];
+                                    out[dst + j] = in[from + j * k.sw()];
                                 }
                             }
                             dst += ow;
@@ -242,43 +231,36 @@ final class FusedKernels {
         int planes = out.size(0) * out.size(1);
         int h = out.size(2);
         int w = out.size(3);
-        int kh = g[0];
-        int kw = g[1];
-        int sh = g[2];
-        int sw = g[3];
-        int ph = g[4];
-        int pw = g[5];
-        int dh = g[6];
-        int dw = g[7];
+        Window k = Window.of(g);
         int oh = cols.size(4);
         int ow = cols.size(5);
         float[] in = data(cols);
         float[] o = data(out);
         int cOff = cols.offset();
         int oOff = out.offset();
-        IntraOpPool.parallelFor(planes, Math.max(1, 4096 / Math.max(1, kh * kw * oh * ow)), (p0, p1) -> {
+        IntraOpPool.parallelFor(planes, Math.max(1, 4096 / Math.max(1, k.kh() * k.kw() * oh * ow)), (p0, p1) -> {
             java.util.Arrays.fill(o, oOff + p0 * h * w, oOff + p1 * h * w, 0f);
             for (int p = p0; p < p1; p++) {
                 int dst = oOff + p * h * w;
-                int src = cOff + p * kh * kw * oh * ow;
-                for (int a = 0; a < kh; a++) {
-                    for (int b = 0; b < kw; b++) {
-                        int shift = b * dw - pw;   // input column of output column j is j·sw + shift
-                        int jFrom = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
-                        int jTo = Math.min(ow, w - 1 - shift < 0 ? 0 : (w - 1 - shift) / sw + 1);
+                int src = cOff + p * k.kh() * k.kw() * oh * ow;
+                for (int a = 0; a < k.kh(); a++) {
+                    for (int b = 0; b < k.kw(); b++) {
+                        int shift = b * k.dw() - k.pw();   // input column of output column j is j·sw + shift
+                        int jFrom = shift >= 0 ? 0 : (-shift + k.sw() - 1) / k.sw();
+                        int jTo = Math.min(ow, w - 1 - shift < 0 ? 0 : (w - 1 - shift) / k.sw() + 1);
                         for (int i = 0; i < oh; i++, src += ow) {
-                            int r = i * sh + a * dh - ph;
+                            int r = i * k.sh() + a * k.dh() - k.ph();
                             if (r < 0 || r >= h) {
                                 continue;
                             }
                             int row = dst + r * w + shift;
-                            if (sw == 1) {
+                            if (k.sw() == 1) {
                                 for (int j = jFrom; j < jTo; j++) {
                                     o[row + j] += in[src + j];
                                 }
                             } else {
                                 for (int j = jFrom; j < jTo; j++) {
-                                    o[row + j * sw] += in[src + j];
+                                    o[row + j * k.sw()] += in[src + j];
                                 }
                             }
                         }
