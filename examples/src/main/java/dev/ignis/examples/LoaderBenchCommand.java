@@ -4,7 +4,6 @@ import dev.ignis.backend.IntraOpPool;
 import dev.ignis.data.DataLoader;
 import dev.ignis.data.Idx;
 import dev.ignis.data.vision.ImageFolder;
-import dev.ignis.data.vision.Transforms;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import java.awt.image.BufferedImage;
@@ -53,9 +52,7 @@ final class LoaderBenchCommand implements Runnable {
         if (make > 0) {
             writePngs(new File(data), make);
         }
-        ImageFolder folder = new ImageFolder(new File(data).toURI().toString(), new ImageFolder.Options().mode("L")
-                .transform(Transforms.toTensor().andThen(Transforms.normalize(new double[] {0.2860},
-                        new double[] {0.3530}))));
+        ImageFolder folder = TrainingBatches.fashionPngFolder(data);
         try (DataLoader<Object> loader = DataLoader.of(folder).batchSize(batch).shuffle(true)
                 .generator(new Generator(0)).numWorkers(workers).persistentWorkers(persistentWorkers && workers > 0).build()) {
             for (int p = 0; p < warmup; p++) {

@@ -69,12 +69,21 @@ interface TrainingBatches extends AutoCloseable {
 
     /** A DataLoader over an ImageFolder of PNGs: decode, ToTensor and Normalize in the workers. */
     static TrainingBatches imageFolder(String dir, int batch, int workers, Generator gen) {
-        ImageFolder folder = new ImageFolder(new File(dir).toURI().toString(), new ImageFolder.Options().mode("L")
-                .transform(Transforms.toTensor().andThen(Transforms.normalize(new double[] {0.2860},
-                        new double[] {0.3530}))));
+        ImageFolder folder = fashionPngFolder(dir);
         DataLoader<Object> loader = DataLoader.of(folder).batchSize(batch).shuffle(true).dropLast(true).generator(gen)
                 .numWorkers(workers).persistentWorkers(workers > 0).build();
         return fromLoader("imagefolder(workers=" + workers + ")", folder.size(), loader);
+    }
+
+    /**
+     * An ImageFolder of grayscale Fashion-MNIST PNGs (as {@code bench loader --make} writes them):
+     * ToTensor, then Normalize with the training set's mean and std, in place on ToTensor's fresh
+     * result.
+     */
+    static ImageFolder fashionPngFolder(String dir) {
+        return new ImageFolder(new File(dir).toURI().toString(), new ImageFolder.Options().mode("L")
+                .transform(Transforms.toTensor().andThen(Transforms.normalize(new double[] {0.2860},
+                        new double[] {0.3530}, true))));
     }
 
     private static TrainingBatches fromLoader(String name, long samples, DataLoader<Object> loader) {

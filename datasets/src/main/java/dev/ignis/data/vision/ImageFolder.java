@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -252,8 +251,9 @@ public final class ImageFolder implements Dataset<Object[]> {
 
     private Image load(int sample) throws IOException {
         if (localFiles != null) {
-            // one open and read instead of the half-dozen stat calls Hadoop's local stream makes
-            return ImageDecoder.decode(Files.readAllBytes(localFiles[sample]), mode);
+            // open, read, close instead of the half-dozen stat calls Hadoop's local stream makes; the
+            // listing holds regular files only
+            return ImageDecoder.decode(LocalFileReader.readAll(localFiles[sample], true), mode);
         }
         try (InputStream in = fileSystem.open(new Path(URI.create(samples.get(sample).path())))) {
             return ImageDecoder.decode(in, mode);

@@ -37,8 +37,17 @@ public final class Transforms {
         return img -> img.pixels().permute(2, 0, 1).contiguous().div(255.0);
     }
 
-    /** (x − mean[c]) / std[c] on a [C, H, W] tensor; a zero std is an error. */
+    /** (x − mean[c]) / std[c] on a [C, H, W] tensor into a new tensor; a zero std is an error. */
     public static Function<Tensor, Tensor> normalize(double[] mean, double[] std) {
+        return normalize(mean, std, false);
+    }
+
+    /**
+     * torchvision's Normalize(mean, std, inplace): (x − mean[c]) / std[c] on a [C, H, W] tensor.
+     * With {@code inplace} the input tensor is overwritten and returned (right after toTensor, whose
+     * result nothing else holds, that saves a copy per image); otherwise the result is a new tensor.
+     */
+    public static Function<Tensor, Tensor> normalize(double[] mean, double[] std, boolean inplace) {
         for (double s : std) {
             if (s == 0) {
                 throw new IllegalArgumentException("std evaluated to zero after conversion to float32, leading to division"
@@ -53,8 +62,8 @@ public final class Transforms {
         }
         Tensor mt = Tensor.fromArray(m, m.length, 1, 1);
         Tensor st = Tensor.fromArray(s, s.length, 1, 1);
-        // torchvision: clone, then sub_ and div_ in place; here the sub makes the one new tensor
-        return x -> x.sub(mt).div_(st);
+        // torchvision: clone unless inplace, then sub_ and div_; here the sub makes the one new tensor
+        return inplace ? x -> x.sub_(mt).div_(st) : x -> x.sub(mt).div_(st);
     }
 
     /** Resize so the smaller edge is {@code size}, keeping the aspect ratio (torchvision's Resize(int)). */

@@ -2,6 +2,7 @@ package dev.ignis.data.vision;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -157,5 +158,37 @@ class ImageFolderTest {
         Tensor cropped = Transforms.centerCrop(2, 3).apply(t);
         assertArrayEquals(new int[] {1, 2, 3}, cropped.shape());
         assertThrows(IllegalArgumentException.class, () -> Transforms.normalize(new double[] {0}, new double[] {0}));
+    }
+
+    @Test
+    void normalizeInplaceOverwritesItsInputAsTorchvisionsInplaceTrue() {
+        Tensor x = Tensor.fromArray(new float[] {0.5f, 2f, 0f, 0.75f}, 2, 1, 2);
+        double[] mean = {0.5, 0.25};
+        double[] std = {0.5, 0.25};
+        Tensor copied = Transforms.normalize(mean, std).apply(x);
+        assertEquals(2.0, x.get(0, 0, 1), 0.0, "inplace=False leaves its input alone");
+        Tensor same = Transforms.normalize(mean, std, true).apply(x);
+        assertSame(x, same);
+        for (int c = 0; c < 2; c++) {
+            for (int j = 0; j < 2; j++) {
+                assertEquals(copied.get(c, 0, j), x.get(c, 0, j), 0.0);
+            }
+        }
+        assertEquals(3.0, x.get(0, 0, 1), 0.0);
+        assertEquals(-1.0, x.get(1, 0, 0), 0.0);
+        assertEquals(2.0, x.get(1, 0, 1), 0.0);
+    }
+
+    @Test
+    void localFilesOfAnySizeAreReadWhole(@TempDir Path dir) throws IOException {
+        byte[] big = new byte[200_000];   // past the reader's first 64 KiB buffer
+        new java.util.Random(1).nextBytes(big);
+        Path bigFile = Files.write(dir.resolve("big.bin"), big);
+        Path empty = Files.write(dir.resolve("empty.bin"), new byte[0]);
+        assertArrayEquals(big, LocalFileReader.readAll(bigFile, true));
+        assertArrayEquals(new byte[0], LocalFileReader.readAll(empty, true));
+        assertArrayEquals(big, LocalFileReader.readAll(bigFile, false));
+        assertArrayEquals(new byte[] {1, 2, 3}, LocalFileReader.readAll(Files.write(dir.resolve("small.bin"),
+                new byte[] {1, 2, 3}), true), "a small file after a large one on the same thread");
     }
 }

@@ -160,6 +160,14 @@ public final class CpuBackend implements Backend {
         CpuStorage d = cpu(out);
         boolean f32 = sa.dtype() == DType.FLOAT32 && sb.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
         boolean i64 = sa.dtype() == DType.INT64 && sb.dtype() == DType.INT64 && d.dtype() == DType.INT64;
+        int numel = out.numel();
+        if (f32 && StridedWalk.serial(numel) && out.isContiguous() && a.isContiguous()
+                && (b.isContiguous() || isBroadcastScalar(b))) {
+            // small contiguous operands (per-sample transforms): one loop, none of the walk's bookkeeping
+            ElementwiseLoops.binaryF32(op, sa.f32, a.offset(), 1, sb.f32, b.offset(), b.isContiguous() ? 1 : 0,
+                    d.f32, out.offset(), 1, numel);
+            return;
+        }
         StridedWalk.forEachBlock(out.shape(), new int[][] {a.strides(), b.strides(), out.strides()},
                 new int[] {a.offset(), b.offset(), out.offset()}, w -> {
                     int n = w.inner();
@@ -183,6 +191,16 @@ public final class CpuBackend implements Backend {
                         }
                     } while (w.next());
                 });
+    }
+
+    /** One element seen at every position: every dimension of size > 1 has stride 0. */
+    private static boolean isBroadcastScalar(Tensor t) {
+        for (int dim = 0; dim < t.dim(); dim++) {
+            if (t.size(dim) != 1 && t.stride(dim) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -65,6 +65,11 @@ final class StridedWalk {
      * after merging dimensions that are contiguous in every operand. Large spaces are split along
      * their outermost merged dimension across the intra-op pool; each chunk gets its own walk.
      */
+    /** Whether an elementwise kernel over {@code numel} elements runs on the calling thread alone. */
+    static boolean serial(int numel) {
+        return numel < 2 * PARALLEL_GRAIN || IntraOpPool.threads() == 1;
+    }
+
     static void forEachBlock(int[] shape, int[][] strides, int[] offsets, java.util.function.Consumer<StridedWalk> body) {
         int[][] mergedStrides = new int[strides.length][];
         int[] merged = merge(shape, strides, mergedStrides);
@@ -75,7 +80,7 @@ final class StridedWalk {
         if (numel == 0) {
             return;
         }
-        if (merged.length == 0 || numel < 2 * PARALLEL_GRAIN || IntraOpPool.threads() == 1) {
+        if (merged.length == 0 || serial(numel)) {
             body.accept(new StridedWalk(merged, mergedStrides, offsets));
             return;
         }
@@ -99,7 +104,11 @@ final class StridedWalk {
     private static int[] merge(int[] shape, int[][] strides, int[][] mergedStrides) {
         int rank = shape.length;
         int[] outShape = new int[rank];
-        int[][] outStrides = new int[strides.length][rank];
+        // row by row: C2 compiles new int[a][b] to a runtime call, one row is an inline allocation
+        int[][] outStrides = new int[strides.length][];
+        for (int k = 0; k < strides.length; k++) {
+            outStrides[k] = new int[rank];
+        }
         int r = -1;
         for (int d = 0; d < rank; d++) {
             if (shape[d] == 1 && rank > 1) {
