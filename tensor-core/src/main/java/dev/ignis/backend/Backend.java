@@ -145,6 +145,26 @@ public interface Backend {
         return false;
     }
 
+    /**
+     * 2-D convolution: out [N, O, OH, OW] (contiguous, overwritten) with
+     * out[n, o, y, x] = bias[o] + Σ_{c in group(o), a, b} w[o, c, a, b]·x[n, c, y·sh + a·dh − ph, x·sw + b·dw − pw],
+     * positions in the padding reading zero. x [N, C, H, W] unpadded, weight [O, C/groups, kh, kw],
+     * bias [O] or null; geometry as for {@link #maxPool2d}. False if unsupported (nothing written).
+     */
+    default boolean conv2dForward(Tensor x, Tensor weight, Tensor bias, int[] geometry, int groups, Tensor out) {
+        return false;
+    }
+
+    /**
+     * The input and weight gradients of {@link #conv2dForward} from grad [N, O, OH, OW]:
+     * gradInput [N, C, H, W] and gradWeight [O, C/groups, kh, kw] are overwritten; either may be
+     * null when not needed. False if unsupported (nothing written).
+     */
+    default boolean conv2dBackward(Tensor grad, Tensor x, Tensor weight, int[] geometry, int groups, Tensor gradInput,
+                                   Tensor gradWeight) {
+        return false;
+    }
+
     /** In place: gradInput[n, c, indices[n, c, i]] += grad[n, c, i] (max pooling's backward); false if unsupported. */
     default boolean maxPool2dBackward(Tensor grad, Tensor indices, Tensor gradInput) {
         return false;

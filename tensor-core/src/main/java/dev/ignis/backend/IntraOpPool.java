@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Runtime#availableProcessors()}; a Spark task sets it to {@code spark.task.cpus}.
  *
  * <p>{@link #parallelFor} splits a range into at most {@link #threads()} chunks; the caller runs
- * the first chunk itself. Calls made from a pool thread run inline, so nested parallel kernels
- * never deadlock or oversubscribe.
+ * the first chunk itself. Calls made from a pool thread, or from the caller inside its own chunk,
+ * run inline, so nested parallel kernels never deadlock or oversubscribe.
  */
 public final class IntraOpPool {
     /** Body of a parallel loop over {@code [start, end)}. */
@@ -108,10 +108,15 @@ public final class IntraOpPool {
             futures.add(pool.submit(() -> body.run(start, end)));
         }
         Throwable failure = null;
+        // the caller's chunk counts as pool work too: a nested loop inside it runs inline instead of
+        // queueing behind the other chunks, which hold every pool thread
+        IN_POOL.set(true);
         try {
             body.run(0, (int) ((long) n / chunks));
         } catch (RuntimeException | Error e) {
             failure = e;
+        } finally {
+            IN_POOL.set(false);
         }
         for (Future<?> f : futures) {
             try {

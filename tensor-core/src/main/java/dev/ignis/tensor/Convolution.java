@@ -48,6 +48,10 @@ public final class Convolution {
         Windows win = new Windows(n, c, x.size(2), x.size(3), weight.size(2), weight.size(3), stride[0], stride[1],
                 padding[0], padding[1], dilation[0], dilation[1]);
         win.check("conv2d");
+        Tensor fused = fusedConv2d(x, weight, bias, win, groups);
+        if (fused != null) {
+            return fused;
+        }
         int cgkk = weight.size(1) * win.kh() * win.kw();
         int og = o / groups;
         int l = win.outH() * win.outW();
@@ -65,32 +69,75 @@ public final class Convolution {
             }
         }
         return Autograd.record("ConvolutionBackward0", out, Autograd.of(x, weight, bias), Autograd.of(x, weight),
+                (grad, ctx) -> composedConv2dBackward(grad, ctx.saved(0), ctx.saved(1), win, groups,
+                        ctx.needsGrad(0), ctx.needsGrad(1), ctx.needsGrad(2)));
+    }
+
+    /**
+     * conv2d through the backend's convolution kernel (per-sample im2col kept in cache), or null
+     * where the backend has none for these operands. Its backward falls back to the composed one
+     * if the backend declines the gradient kernel.
+     */
+    private static Tensor fusedConv2d(Tensor x, Tensor weight, Tensor bias, Windows win, int groups) {
+        if (!x.device().equals(weight.device()) || (bias != null && !x.device().equals(bias.device()))) {
+            return null;
+        }
+        Tensor out = Tensor.zeros(x.dtype(), x.device(), win.n(), weight.size(0), win.outH(), win.outW());
+        Tensor xc = x.contiguous().detach();
+        Tensor wc = weight.contiguous().detach();
+        Tensor bc = bias == null ? null : bias.contiguous().detach();
+        if (!x.backend().conv2dForward(xc, wc, bc, win.geometry(), groups, out)) {
+            return null;
+        }
+        int[] xShape = x.shape();
+        int[] wShape = weight.shape();
+        return Autograd.record("ConvolutionBackward0", out, Autograd.of(x, weight, bias), Autograd.of(x, weight),
                 (grad, ctx) -> {
-                    Tensor in = ctx.saved(0);
-                    Tensor w3 = ctx.saved(1).contiguous().view(groups, og, cgkk);
-                    Tensor g4 = grad.contiguous().view(n, groups, og, l);
-                    Tensor cols = ctx.needsGrad(1) ? columns(in, win, groups, cgkk, l) : null;
-                    Tensor[] gw = new Tensor[groups];
-                    Tensor[] gcols = new Tensor[groups];
-                    for (int g = 0; g < groups; g++) {
-                        Tensor gg = g4.select(1, g);
-                        if (ctx.needsGrad(1)) {
-                            gw[g] = gg.bmm(cols.select(1, g).transpose(1, 2)).sum(0, false);
-                        }
-                        if (ctx.needsGrad(0)) {
-                            gcols[g] = w3.select(0, g).t().unsqueeze(0).expand(n, cgkk, og).bmm(gg);
-                        }
+                    Tensor in = ctx.saved(0).contiguous();
+                    Tensor w = ctx.saved(1).contiguous();
+                    Tensor gc = grad.contiguous();
+                    Tensor gx = ctx.needsGrad(0) ? Tensor.zeros(gc.dtype(), gc.device(), xShape) : null;
+                    Tensor gw = ctx.needsGrad(1) ? Tensor.zeros(gc.dtype(), gc.device(), wShape) : null;
+                    if ((gx == null && gw == null)
+                            || gc.backend().conv2dBackward(gc, in, w, win.geometry(), groups, gx, gw)) {
+                        Tensor gb = ctx.needsGrad(2) ? grad.sum(new int[] {0, 2, 3}, false) : null;
+                        return new Tensor[] {gx, gw, gb};
                     }
-                    Tensor gx = null;
-                    if (ctx.needsGrad(0)) {
-                        Tensor all = groups == 1 ? gcols[0] : Tensor.stack(java.util.List.of(gcols), 1);
-                        gx = win.fold(all.reshape(n, c, win.kh(), win.kw(), win.outH(), win.outW()));
-                    }
-                    Tensor gWeight = ctx.needsGrad(1)
-                            ? Tensor.stack(java.util.List.of(gw), 0).reshape(ctx.saved(1).shape()) : null;
-                    Tensor gBias = ctx.needsGrad(2) ? grad.sum(new int[] {0, 2, 3}, false) : null;
-                    return new Tensor[] {gx, gWeight, gBias};
+                    return composedConv2dBackward(grad, in, w, win, groups, ctx.needsGrad(0), ctx.needsGrad(1),
+                            ctx.needsGrad(2));
                 });
+    }
+
+    /** conv2d's backward as im2col + batched GEMM + col2im: {gradInput, gradWeight, gradBias}, null where not needed. */
+    private static Tensor[] composedConv2dBackward(Tensor grad, Tensor in, Tensor weight, Windows win, int groups,
+                                                   boolean needInput, boolean needWeight, boolean needBias) {
+        int n = win.n();
+        int c = win.c();
+        int og = weight.size(0) / groups;
+        int cgkk = weight.size(1) * win.kh() * win.kw();
+        int l = win.outH() * win.outW();
+        Tensor w3 = weight.contiguous().view(groups, og, cgkk);
+        Tensor g4 = grad.contiguous().view(n, groups, og, l);
+        Tensor cols = needWeight ? columns(in, win, groups, cgkk, l) : null;
+        Tensor[] gw = new Tensor[groups];
+        Tensor[] gcols = new Tensor[groups];
+        for (int g = 0; g < groups; g++) {
+            Tensor gg = g4.select(1, g);
+            if (needWeight) {
+                gw[g] = gg.bmm(cols.select(1, g).transpose(1, 2)).sum(0, false);
+            }
+            if (needInput) {
+                gcols[g] = w3.select(0, g).t().unsqueeze(0).expand(n, cgkk, og).bmm(gg);
+            }
+        }
+        Tensor gx = null;
+        if (needInput) {
+            Tensor all = groups == 1 ? gcols[0] : Tensor.stack(java.util.List.of(gcols), 1);
+            gx = win.fold(all.reshape(n, c, win.kh(), win.kw(), win.outH(), win.outW()));
+        }
+        Tensor gWeight = needWeight ? Tensor.stack(java.util.List.of(gw), 0).reshape(weight.shape()) : null;
+        Tensor gBias = needBias ? grad.sum(new int[] {0, 2, 3}, false) : null;
+        return new Tensor[] {gx, gWeight, gBias};
     }
 
     /**

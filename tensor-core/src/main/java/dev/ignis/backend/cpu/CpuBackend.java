@@ -439,6 +439,17 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean conv2dForward(Tensor x, Tensor weight, Tensor bias, int[] geometry, int groups, Tensor out) {
+        return ConvKernels.forward(x, weight, bias, geometry, groups, out, forceJavaGemm);
+    }
+
+    @Override
+    public boolean conv2dBackward(Tensor grad, Tensor x, Tensor weight, int[] geometry, int groups, Tensor gradInput,
+                                  Tensor gradWeight) {
+        return ConvKernels.backward(grad, x, weight, geometry, groups, gradInput, gradWeight, forceJavaGemm);
+    }
+
+    @Override
     public boolean maxPool2dBackward(Tensor grad, Tensor indices, Tensor gradInput) {
         return FusedKernels.maxPool2dBackward(grad, indices, gradInput);
     }

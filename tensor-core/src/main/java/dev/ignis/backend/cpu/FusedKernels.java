@@ -13,7 +13,7 @@ final class FusedKernels {
     private FusedKernels() {
     }
 
-    private static boolean f32Contiguous(Tensor... ts) {
+    static boolean f32Contiguous(Tensor... ts) {
         for (Tensor t : ts) {
             if (t != null && (t.dtype() != DType.FLOAT32 || !t.isContiguous())) {
                 return false;
@@ -22,7 +22,7 @@ final class FusedKernels {
         return true;
     }
 
-    private static float[] data(Tensor t) {
+    static float[] data(Tensor t) {
         return ((CpuStorage) t.storage()).f32;
     }
 
@@ -241,31 +241,7 @@ final class FusedKernels {
         IntraOpPool.parallelFor(planes, Math.max(1, 4096 / Math.max(1, k.kh() * k.kw() * oh * ow)), (p0, p1) -> {
             java.util.Arrays.fill(o, oOff + p0 * h * w, oOff + p1 * h * w, 0f);
             for (int p = p0; p < p1; p++) {
-                int dst = oOff + p * h * w;
-                int src = cOff + p * k.kh() * k.kw() * oh * ow;
-                for (int a = 0; a < k.kh(); a++) {
-                    for (int b = 0; b < k.kw(); b++) {
-                        int shift = b * k.dw() - k.pw();   // input column of output column j is j·sw + shift
-                        int jFrom = shift >= 0 ? 0 : (-shift + k.sw() - 1) / k.sw();
-                        int jTo = Math.min(ow, w - 1 - shift < 0 ? 0 : (w - 1 - shift) / k.sw() + 1);
-                        for (int i = 0; i < oh; i++, src += ow) {
-                            int r = i * k.sh() + a * k.dh() - k.ph();
-                            if (r < 0 || r >= h) {
-                                continue;
-                            }
-                            int row = dst + r * w + shift;
-                            if (k.sw() == 1) {
-                                for (int j = jFrom; j < jTo; j++) {
-                                    o[row + j] += in[src + j];
-                                }
-                            } else {
-                                for (int j = jFrom; j < jTo; j++) {
-                                    o[row + j * k.sw()] += in[src + j];
-                                }
-                            }
-                        }
-                    }
-                }
+                ConvKernels.addColumnsOfPlane(in, cOff + p * k.kh() * k.kw() * oh * ow, k, oh, ow, o, oOff + p * h * w, h, w);
             }
         });
         return true;

@@ -1,0 +1,249 @@
+package dev.ignis.backend.cpu;
+
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Float32 2-D convolution, one sample at a time: the sample's im2col columns
+ * [C·kh·kw, OH·OW] are built in a buffer that stays in cache, multiplied by the weights straight
+ * into the output's [O, OH·OW] block (which is already the NCHW layout), and reused for the next
+ * sample. Building the columns of the whole batch first (what the composed path in
+ * {@code Convolution} does) allocates, zeroes and streams through memory a buffer kh·kw times the
+ * input; here that traffic stays in the core's cache. Samples are spread over the intra-op pool;
+ * each GEMM runs on its own thread.
+ *
+ * <p>Notation: x [N, C, H, W], weight [O, C/G, kh, kw] with G groups, og = O/G output channels
+ * and cgkk = C/G·kh·kw rows of columns per group, L = OH·OW output positions.
+ */
+final class ConvKernels {
+    /**
+     * Samples whose weight gradients are summed together before the per-block sums are added in
+     * block order: the result does not depend on the thread count.
+     */
+    private static final int WEIGHT_GRAD_BLOCK = 8;
+
+    private ConvKernels() {
+    }
+
+    /**
+     * out[n, o] = bias[o] + W_g(o)·cols(x[n], g(o)); all operands contiguous float32, out
+     * [N, O, OH, OW] overwritten. False (nothing written) for other dtypes or layouts.
+     */
+    static boolean forward(Tensor x, Tensor weight, Tensor bias, int[] geometry, int groups, Tensor out,
+                           boolean forceJava) {
+        if (!FusedKernels.f32Contiguous(x, weight, bias, out) || x.dim() != 4) {
+            return false;
+        }
+        Shapes s = new Shapes(x, weight, out, geometry, groups);
+        float[] in = FusedKernels.data(x);
+        float[] w = FusedKernels.data(weight);
+        float[] y = FusedKernels.data(out);
+        float[] b = bias == null ? null : FusedKernels.data(bias);
+        int xOff = x.offset();
+        int wOff = weight.offset();
+        int yOff = out.offset();
+        int bOff = bias == null ? 0 : bias.offset();
+        IntraOpPool.parallelFor(s.n, 1, (n0, n1) -> {
+            float[] cols = new float[s.groups * s.cgkk * s.l];
+            for (int n = n0; n < n1; n++) {
+                im2col(in, xOff + n * s.c * s.h * s.w, s, cols);
+                for (int g = 0; g < s.groups; g++) {
+                    CpuGemm.sgemm(false, false, s.og, s.l, s.cgkk, w, wOff + g * s.og * s.cgkk, s.cgkk,
+                            cols, g * s.cgkk * s.l, s.l, y, yOff + (n * s.o + g * s.og) * s.l, s.l, forceJava);
+                }
+                if (b != null) {
+                    for (int o = 0; o < s.o; o++) {
+                        float bo = b[bOff + o];
+                        int row = yOff + (n * s.o + o) * s.l;
+                        for (int j = 0; j < s.l; j++) {
+                            y[row + j] += bo;
+                        }
+                    }
+                }
+            }
+        });
+        return true;
+    }
+
+    /**
+     * From grad [N, O, OH, OW]: gradInput[n] = col2im(W_gᵀ·grad[n, g]) and
+     * gradWeight_g = Σ_n grad[n, g]·cols(x[n], g)ᵀ, both overwritten (either may be null). All
+     * operands contiguous float32; false (nothing written) otherwise.
+     */
+    static boolean backward(Tensor grad, Tensor x, Tensor weight, int[] geometry, int groups, Tensor gradInput,
+                            Tensor gradWeight, boolean forceJava) {
+        if (!FusedKernels.f32Contiguous(grad, x, weight, gradInput, gradWeight) || x.dim() != 4) {
+            return false;
+        }
+        Shapes s = new Shapes(x, weight, grad, geometry, groups);
+        float[] gy = FusedKernels.data(grad);
+        float[] in = FusedKernels.data(x);
+        float[] w = FusedKernels.data(weight);
+        int gyOff = grad.offset();
+        int xOff = x.offset();
+        int wOff = weight.offset();
+        int weightSize = s.o * s.cgkk;
+        int blocks = (s.n + WEIGHT_GRAD_BLOCK - 1) / WEIGHT_GRAD_BLOCK;
+        float[][] blockSums = gradWeight == null ? null : new float[blocks][];
+        IntraOpPool.parallelFor(blocks, 1, (b0, b1) -> {
+            float[] cols = new float[s.groups * s.cgkk * s.l];
+            float[] product = gradWeight == null ? null : new float[s.og * s.cgkk];
+            for (int blk = b0; blk < b1; blk++) {
+                float[] sum = gradWeight == null ? null : new float[weightSize];
+                for (int n = blk * WEIGHT_GRAD_BLOCK; n < Math.min(s.n, (blk + 1) * WEIGHT_GRAD_BLOCK); n++) {
+                    int gyAt = gyOff + n * s.o * s.l;
+                    if (gradWeight != null) {
+                        im2col(in, xOff + n * s.c * s.h * s.w, s, cols);
+                        for (int g = 0; g < s.groups; g++) {
+                            CpuGemm.sgemm(false, true, s.og, s.cgkk, s.l, gy, gyAt + g * s.og * s.l, s.l,
+                                    cols, g * s.cgkk * s.l, s.l, product, 0, s.cgkk, forceJava);
+                            int at = g * s.og * s.cgkk;
+                            for (int i = 0; i < product.length; i++) {
+                                sum[at + i] += product[i];
+                            }
+                        }
+                    }
+                    if (gradInput != null) {
+                        for (int g = 0; g < s.groups; g++) {
+                            CpuGemm.sgemm(true, false, s.cgkk, s.l, s.og, w, wOff + g * s.og * s.cgkk, s.cgkk,
+                                    gy, gyAt + g * s.og * s.l, s.l, cols, g * s.cgkk * s.l, s.l, forceJava);
+                        }
+                        col2im(cols, s, FusedKernels.data(gradInput), gradInput.offset() + n * s.c * s.h * s.w);
+                    }
+                }
+                if (blockSums != null) {
+                    blockSums[blk] = sum;
+                }
+            }
+        });
+        if (gradWeight != null) {
+            float[] gw = FusedKernels.data(gradWeight);
+            int gwOff = gradWeight.offset();
+            Arrays.fill(gw, gwOff, gwOff + weightSize, 0f);
+            for (float[] sum : blockSums) {
+                for (int i = 0; i < weightSize; i++) {
+                    gw[gwOff + i] += sum[i];
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One sample's columns: cols[(c·kh + a)·kw + b, i·OW + j] = x[c, i·sh + a·dh − ph, j·sw + b·dw − pw],
+     * zero where that position lies in the padding. Every entry of cols is written.
+     */
+    private static void im2col(float[] x, int xOff, Shapes s, float[] cols) {
+        Window k = s.k;
+        int dst = 0;
+        for (int c = 0; c < s.c; c++) {
+            int plane = xOff + c * s.h * s.w;
+            for (int a = 0; a < k.kh(); a++) {
+                for (int b = 0; b < k.kw(); b++) {
+                    int shift = b * k.dw() - k.pw();   // input column of output column j is j·sw + shift
+                    int jFrom = firstInside(shift, k.sw());
+                    int jTo = endInside(shift, k.sw(), s.w, s.ow);
+                    for (int i = 0; i < s.oh; i++, dst += s.ow) {
+                        int r = i * k.sh() + a * k.dh() - k.ph();
+                        if (r < 0 || r >= s.h || jFrom >= jTo) {
+                            Arrays.fill(cols, dst, dst + s.ow, 0f);
+                            continue;
+                        }
+                        Arrays.fill(cols, dst, dst + jFrom, 0f);
+                        int src = plane + r * s.w + shift;
+                        if (k.sw() == 1) {
+                            System.arraycopy(x, src + jFrom, cols, dst + jFrom, jTo - jFrom);
+                        } else {
+                            for (int j = jFrom; j < jTo; j++) {
+                                cols[dst + j] = x[src + j * k.sw()];
+                            }
+                        }
+                        Arrays.fill(cols, dst + jTo, dst + s.ow, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** col2im of one sample: out[c] (overwritten) = the sum of its columns put back where im2col took them. */
+    private static void col2im(float[] cols, Shapes s, float[] out, int outOff) {
+        Arrays.fill(out, outOff, outOff + s.c * s.h * s.w, 0f);
+        for (int c = 0; c < s.c; c++) {
+            addColumnsOfPlane(cols, c * s.k.kh() * s.k.kw() * s.oh * s.ow, s.k, s.oh, s.ow, out,
+                    outOff + c * s.h * s.w, s.h, s.w);
+        }
+    }
+
+    /**
+     * Adds the kh·kw·OH·OW columns of one input plane (at {@code src}) into that plane (at
+     * {@code dst}, H×W), out[i·sh + a·dh − ph, j·sw + b·dw − pw] += cols[a, b, i, j]; entries in
+     * the padding are dropped.
+     */
+    static void addColumnsOfPlane(float[] cols, int src, Window k, int oh, int ow, float[] out, int dst, int h, int w) {
+        for (int a = 0; a < k.kh(); a++) {
+            for (int b = 0; b < k.kw(); b++) {
+                int shift = b * k.dw() - k.pw();
+                int jFrom = firstInside(shift, k.sw());
+                int jTo = endInside(shift, k.sw(), w, ow);
+                for (int i = 0; i < oh; i++, src += ow) {
+                    int r = i * k.sh() + a * k.dh() - k.ph();
+                    if (r < 0 || r >= h) {
+                        continue;
+                    }
+                    int row = dst + r * w + shift;
+                    if (k.sw() == 1) {
+                        for (int j = jFrom; j < jTo; j++) {
+                            out[row + j] += cols[src + j];
+                        }
+                    } else {
+                        for (int j = jFrom; j < jTo; j++) {
+                            out[row + j * k.sw()] += cols[src + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The first output column j whose input column j·stride + shift is ≥ 0. */
+    private static int firstInside(int shift, int stride) {
+        return shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+    }
+
+    /** One past the last output column (< ow) whose input column j·stride + shift is < width. */
+    private static int endInside(int shift, int stride, int width, int ow) {
+        return Math.min(ow, width - 1 - shift < 0 ? 0 : (width - 1 - shift) / stride + 1);
+    }
+
+    /** The sizes every loop above needs, read once from the operands. */
+    private static final class Shapes {
+        final int n;
+        final int c;
+        final int h;
+        final int w;
+        final int o;
+        final int groups;
+        final int og;
+        final int cgkk;
+        final int oh;
+        final int ow;
+        final int l;
+        final Window k;
+
+        Shapes(Tensor x, Tensor weight, Tensor out, int[] geometry, int groups) {
+            this.n = x.size(0);
+            this.c = x.size(1);
+            this.h = x.size(2);
+            this.w = x.size(3);
+            this.o = weight.size(0);
+            this.groups = groups;
+            this.og = o / groups;
+            this.k = Window.of(geometry);
+            this.cgkk = weight.size(1) * k.kh() * k.kw();
+            this.oh = out.size(2);
+            this.ow = out.size(3);
+            this.l = oh * ow;
+        }
+    }
+}
