@@ -311,11 +311,7 @@ public final class CpuBackend implements Backend {
                         }
                         d.i64[outOff + r] = acc;
                     } else if (s.dtype() == DType.FLOAT32) {
-                        double acc = 0;
-                        for (int j = 0; j < n; j++) {
-                            acc += s.f32[start + j];
-                        }
-                        d.f32[outOff + r] = (float) acc;
+                        d.f32[outOff + r] = (float) Sums.sum(s.f32, start, n);
                     } else {
                         double acc = 0;
                         for (int j = 0; j < n; j++) {

@@ -293,19 +293,12 @@ final class FusedKernels {
             for (int c = c0; c < c1; c++) {
                 double sum = 0;
                 for (int s = 0; s < n; s++) {
-                    int base = xOff + (s * channels + c) * inner;
-                    for (int j = 0; j < inner; j++) {
-                        sum += in[base + j];
-                    }
+                    sum += Sums.sum(in, xOff + (s * channels + c) * inner, inner);
                 }
                 double mu = sum / count;
                 double sq = 0;
                 for (int s = 0; s < n; s++) {
-                    int base = xOff + (s * channels + c) * inner;
-                    for (int j = 0; j < inner; j++) {
-                        double d = in[base + j] - mu;
-                        sq += d * d;
-                    }
+                    sq += Sums.sumSquaredDeviations(in, xOff + (s * channels + c) * inner, inner, mu);
                 }
                 float inv = (float) (1.0 / Math.sqrt(sq / count + eps));
                 float muF = (float) mu;
