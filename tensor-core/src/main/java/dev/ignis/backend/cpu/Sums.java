@@ -12,44 +12,38 @@ final class Sums {
 
     /** Σ a[from + j] for j in [0, len). */
     static double sum(float[] a, int from, int len) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = 0;
-        for (; j + 3 < len; j += 4) {
-            s0 += a[from + j];
-            s1 += a[from + j + 1];
-            s2 += a[from + j + 2];
-            s3 += a[from + j + 3];
-        }
-        for (; j < len; j++) {
-            s0 += a[from + j];
-        }
-        return (s0 + s1) + (s2 + s3);
+        return accumulate(a, from, len, 0, false);
     }
 
     /** Σ (a[from + j] − mu)² for j in [0, len). */
     static double sumSquaredDeviations(float[] a, int from, int len, double mu) {
+        return accumulate(a, from, len, mu, true);
+    }
+
+    /** Σ t(a[from + j]) with t(v) = (v − mu)² when {@code squared}, else v (C2 unswitches the loop on it). */
+    private static double accumulate(float[] a, int from, int len, double mu, boolean squared) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
         int j = 0;
         for (; j + 3 < len; j += 4) {
-            double d0 = a[from + j] - mu;
-            double d1 = a[from + j + 1] - mu;
-            double d2 = a[from + j + 2] - mu;
-            double d3 = a[from + j + 3] - mu;
-            s0 += d0 * d0;
-            s1 += d1 * d1;
-            s2 += d2 * d2;
-            s3 += d3 * d3;
+            s0 += term(a[from + j], mu, squared);
+            s1 += term(a[from + j + 1], mu, squared);
+            s2 += term(a[from + j + 2], mu, squared);
+            s3 += term(a[from + j + 3], mu, squared);
         }
         for (; j < len; j++) {
-            double d = a[from + j] - mu;
-            s0 += d * d;
+            s0 += term(a[from + j], mu, squared);
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    private static double term(float v, double mu, boolean squared) {
+        if (!squared) {
+            return v;
+        }
+        double d = v - mu;
+        return d * d;
     }
 }
