@@ -106,17 +106,19 @@ final class FusedKernels {
                 float b = in[base + at + 1];
                 float c = in[base + at + w];
                 float d = in[base + at + w + 1];
-                if (a != a || b != b || c != c || d != d) {
+                // values through Math.max (branch-free maxss), indices by arithmetic on the comparisons
+                float upper = Math.max(a, b);
+                float lower = Math.max(c, d);
+                float max = Math.max(upper, lower);
+                if (max != max) {
+                    // Math.max passes NaN on: one test covers the four values
                     o[oBase + i * ow + j] = Float.NaN;
                     idx[iBase + i * ow + j] = a != a ? at : b != b ? at + 1 : c != c ? at + w : at + w + 1;
                     continue;
                 }
-                // values through Math.max (branch-free maxss), indices by arithmetic on the comparisons
-                float upper = Math.max(a, b);
                 int upperAt = at + greater(b, a);
-                float lower = Math.max(c, d);
                 int lowerAt = at + w + greater(d, c);
-                o[oBase + i * ow + j] = Math.max(upper, lower);
+                o[oBase + i * ow + j] = max;
                 idx[iBase + i * ow + j] = upperAt + greater(lower, upper) * (lowerAt - upperAt);
             }
         }
