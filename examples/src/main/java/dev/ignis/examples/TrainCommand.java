@@ -9,7 +9,6 @@ import dev.ignis.tensor.Tensor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -115,14 +114,15 @@ final class TrainCommand implements Runnable {
         return usedHeap();
     }
 
+    /** The heap's memory pools, looked up once: the lookup builds management names on every call. */
+    private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP).toList();
+
     /** Heap in use (all heap pools), sampled without forcing a collection. */
     static long usedHeap() {
         long used = 0;
-        List<MemoryPoolMXBean> pools = new ArrayList<>(ManagementFactory.getMemoryPoolMXBeans());
-        for (MemoryPoolMXBean p : pools) {
-            if (p.getType() == MemoryType.HEAP) {
-                used += p.getUsage().getUsed();
-            }
+        for (MemoryPoolMXBean p : HEAP_POOLS) {
+            used += p.getUsage().getUsed();
         }
         return used;
     }
