@@ -14,8 +14,11 @@ public enum BinaryOp {
     /** NaN-propagating maximum, like torch.maximum. */
     MAXIMUM { public double apply(double a, double b) { return Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b); } },
     MINIMUM { public double apply(double a, double b) { return Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.min(a, b); } },
-    /** a where b > 0, else 0: ReLU's backward (a the gradient, b the output). */
-    MASK_POSITIVE { public double apply(double a, double b) { return b > 0 ? a : 0.0; } },
+    /**
+     * 0 where b ≤ 0, else a: ReLU's backward (a the gradient, b the output), PyTorch's
+     * threshold_backward, so a NaN output (which compares false) passes its gradient.
+     */
+    MASK_POSITIVE { public double apply(double a, double b) { return b <= 0 ? 0.0 : a; } },
     EQ(true) { public double apply(double a, double b) { return a == b ? 1 : 0; } },
     NE(true) { public double apply(double a, double b) { return a != b ? 1 : 0; } },
     LT(true) { public double apply(double a, double b) { return a < b ? 1 : 0; } },

@@ -235,6 +235,37 @@ class TensorTest {
         assertEquals(Math.expm1(-2) * 1.5, x.elu(1.5).get(0), 1e-6);
     }
 
+    @Test
+    void reluBackwardPassesTheGradientWhereTheOutputIsPositiveAndZeroElsewhereAsThresholdBackward() {
+        float tiny = Float.MIN_VALUE;
+        float[] in = {-1f, -0f, 0f, tiny, 2f, Float.POSITIVE_INFINITY, Float.NaN, Float.NEGATIVE_INFINITY, 3f, -3f};
+        float[] grad = {5f, 5f, 5f, 5f, Float.NaN, 7f, 5f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            Float.POSITIVE_INFINITY};
+        // PyTorch: threshold_backward(grad, relu(x), 0) = where(relu(x) <= 0, 0, grad); relu(NaN) is NaN,
+        // which compares false, so its gradient passes
+        float[] want = {0f, 0f, 0f, 5f, Float.NaN, 7f, 5f, 0f, Float.NEGATIVE_INFINITY, 0f};
+        for (int size : new int[] {in.length, 1000}) {
+            float[] x = new float[size];
+            float[] g = new float[size];
+            for (int i = 0; i < size; i++) {
+                x[i] = in[i % in.length];
+                g[i] = grad[i % grad.length];
+            }
+            Tensor t = Tensor.fromArray(x, size).requiresGrad(true);
+            t.relu().backward(Tensor.fromArray(g, size), false);
+            float[] got = t.grad().toFloatArray();
+            Tensor t64 = Tensor.fromArray(x, size).to(DType.FLOAT64).requiresGrad(true);
+            t64.relu().backward(Tensor.fromArray(g, size).to(DType.FLOAT64), false);
+            double[] got64 = t64.grad().toDoubleArray();
+            for (int i = 0; i < size; i++) {
+                assertEquals(Float.floatToIntBits(want[i % want.length]), Float.floatToIntBits(got[i]),
+                        "x = " + x[i] + ", grad = " + g[i] + " at " + i);
+                assertEquals(Double.doubleToLongBits(want[i % want.length]), Double.doubleToLongBits(got64[i]),
+                        "float64: x = " + x[i] + ", grad = " + g[i] + " at " + i);
+            }
+        }
+    }
+
     private static double erf(double z) {
         // Reference value by numerical integration of 2/sqrt(pi)·e^(−t²) on [0, z] (Simpson, 2000 steps).
         int n = 2000;
