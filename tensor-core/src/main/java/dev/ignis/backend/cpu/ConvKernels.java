@@ -153,7 +153,10 @@ final class ConvKernels {
                         Arrays.fill(cols, dst, dst + jFrom, 0f);
                         int src = plane + r * s.w + shift;
                         if (k.sw() == 1) {
-                            System.arraycopy(x, src + jFrom, cols, dst + jFrom, jTo - jFrom);
+                            // a plain loop: rows are short (OW), where arraycopy's call costs more than the copy
+                            for (int j = jFrom; j < jTo; j++) {
+                                cols[dst + j] = x[src + j];
+                            }
                         } else {
                             for (int j = jFrom; j < jTo; j++) {
                                 cols[dst + j] = x[src + j * k.sw()];
