@@ -25,6 +25,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", description = "Train the MLP or CNN of shared/bench/torch_fashion.py on Fashion-MNIST.")
 final class TrainCommand implements Runnable {
+    /** The heap's memory pools, looked up once: the lookup builds management names on every call. */
+    private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP).toList();
+
     @Option(names = "--model", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE})")
     String model;
 
@@ -113,10 +117,6 @@ final class TrainCommand implements Runnable {
         System.gc();
         return usedHeap();
     }
-
-    /** The heap's memory pools, looked up once: the lookup builds management names on every call. */
-    private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(p -> p.getType() == MemoryType.HEAP).toList();
 
     /** Heap in use (all heap pools), sampled without forcing a collection. */
     static long usedHeap() {
