@@ -36,6 +36,8 @@ class Conv2dKernelTest {
                 new int[] {3, 2, 5, 5}, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, 1, true),
         new Case("stride 3, padding 1, 1x1-like output columns", new int[] {4, 1, 10, 5},
                 new int[] {2, 1, 3, 2}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, 1, true),
+        new Case("150 samples: 16 weight-gradient blocks of 10, the last one empty", new int[] {150, 2, 4, 4},
+                new int[] {3, 2, 3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1, true),
     };
 
     @Test

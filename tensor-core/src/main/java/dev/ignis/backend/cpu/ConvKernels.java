@@ -18,10 +18,17 @@ import java.util.Arrays;
  */
 final class ConvKernels {
     /**
-     * Samples whose weight gradients are summed together before the per-block sums are added in
-     * block order: the result does not depend on the thread count.
+     * Weight gradients are summed per block of samples, then the block sums in block order, so the
+     * result does not depend on the thread count. Blocks hold at least this many samples...
      */
-    private static final int WEIGHT_GRAD_BLOCK = 8;
+    private static final int MIN_SAMPLES_PER_BLOCK = 8;
+
+    /**
+     * ...and there are at most this many, which bounds the partial sums held at once to this many
+     * copies of the weight (the composed path held one per sample) while leaving up to this many
+     * threads work.
+     */
+    private static final int MAX_BLOCKS = 16;
 
     private ConvKernels() {
     }
@@ -84,14 +91,15 @@ final class ConvKernels {
         int xOff = x.offset();
         int wOff = weight.offset();
         int weightSize = s.o * s.cgkk;
-        int blocks = (s.n + WEIGHT_GRAD_BLOCK - 1) / WEIGHT_GRAD_BLOCK;
+        int blocks = Math.min(MAX_BLOCKS, (s.n + MIN_SAMPLES_PER_BLOCK - 1) / MIN_SAMPLES_PER_BLOCK);
+        int perBlock = blocks == 0 ? 0 : (s.n + blocks - 1) / blocks;
         float[][] blockSums = gradWeight == null ? null : new float[blocks][];
         IntraOpPool.parallelFor(blocks, 1, (b0, b1) -> {
             float[] cols = new float[s.groups * s.cgkk * s.l];
             float[] product = gradWeight == null ? null : new float[s.og * s.cgkk];
             for (int blk = b0; blk < b1; blk++) {
                 float[] sum = gradWeight == null ? null : new float[weightSize];
-                for (int n = blk * WEIGHT_GRAD_BLOCK; n < Math.min(s.n, (blk + 1) * WEIGHT_GRAD_BLOCK); n++) {
+                for (int n = blk * perBlock; n < Math.min(s.n, (blk + 1) * perBlock); n++) {
                     int gyAt = gyOff + n * s.o * s.l;
                     if (gradWeight != null) {
                         im2col(in, xOff + n * s.c * s.h * s.w, s, cols);
