@@ -2,7 +2,7 @@ package dev.ignis.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.ignis.backend.IntraOpPool;
 import org.junit.jupiter.api.AfterEach;
@@ -87,7 +87,7 @@ class Conv2dKernelTest {
         for (int k = 0; k < want.length; k++) {
             assertEquals(want[k], got[k], 1e-5 * (1 + Math.abs(want[k])));
         }
-        assertTrue(w.grad() == null);
+        assertNull(w.grad(), "the weight does not require grad");
     }
 
     /** {output, grad x, grad w, grad b} of sum(conv2d(x, w, b) · r) for a fixed random r. */
