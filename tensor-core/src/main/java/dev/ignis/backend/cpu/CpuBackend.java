@@ -161,12 +161,14 @@ public final class CpuBackend implements Backend {
         boolean f32 = sa.dtype() == DType.FLOAT32 && sb.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
         boolean i64 = sa.dtype() == DType.INT64 && sb.dtype() == DType.INT64 && d.dtype() == DType.INT64;
         int numel = out.numel();
-        if (f32 && StridedWalk.serial(numel) && out.isContiguous() && a.isContiguous()
-                && (b.isContiguous() || isBroadcastScalar(b))) {
-            // small contiguous operands (per-sample transforms): one loop, none of the walk's bookkeeping
-            ElementwiseLoops.binaryF32(op, sa.f32, a.offset(), 1, sb.f32, b.offset(), b.isContiguous() ? 1 : 0,
-                    d.f32, out.offset(), 1, numel);
-            return;
+        if (f32 && StridedWalk.serial(numel) && out.isContiguous() && a.isContiguous()) {
+            boolean bRow = b.isContiguous();
+            if (bRow || isBroadcastScalar(b)) {
+                // small contiguous operands (per-sample transforms): one loop, none of the walk's bookkeeping
+                ElementwiseLoops.binaryF32(op, sa.f32, a.offset(), 1, sb.f32, b.offset(), bRow ? 1 : 0,
+                        d.f32, out.offset(), 1, numel);
+                return;
+            }
         }
         StridedWalk.forEachBlock(out.shape(), new int[][] {a.strides(), b.strides(), out.strides()},
                 new int[] {a.offset(), b.offset(), out.offset()}, w -> {
