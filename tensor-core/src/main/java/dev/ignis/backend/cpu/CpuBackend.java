@@ -218,13 +218,14 @@ public final class CpuBackend implements Backend {
             do {
                 int i = w.offset(0);
                 int o = w.offset(1);
-                if (f32 && xs == 1 && ys == 1) {
-                    // Math.fma rounds once, as PyTorch's vectorised add_ does, and HotSpot vectorises it
+                if (f32 && xs == 1 && ys == 1 && i == o) {
+                    // Math.fma rounds once, as PyTorch's vectorised add_ does; one index for both
+                    // arrays, so that HotSpot vectorises it (see ElementwiseLoops)
                     float af = (float) a;
                     float[] xv = sx.f32;
                     float[] yv = sy.f32;
-                    for (int j = 0; j < n; j++) {
-                        yv[o + j] = Math.fma(af, xv[i + j], yv[o + j]);
+                    for (int j = o; j < o + n; j++) {
+                        yv[j] = Math.fma(af, xv[j], yv[j]);
                     }
                 } else if (f32) {
                     float af = (float) a;
@@ -259,9 +260,10 @@ public final class CpuBackend implements Backend {
                         int i = w.offset(0);
                         int o = w.offset(1);
                         // (b·y) rounded, then a·x added with one rounding: as mul_(beta) followed by add_(x, alpha)
-                        if (xs == 1 && ys == 1) {
-                            for (int j = 0; j < n; j++) {
-                                yv[o + j] = Math.fma(a, xv[i + j], yv[o + j] * b);
+                        if (xs == 1 && ys == 1 && i == o) {
+                            // one index for both arrays, so that HotSpot vectorises it (see ElementwiseLoops)
+                            for (int j = o; j < o + n; j++) {
+                                yv[j] = Math.fma(a, xv[j], yv[j] * b);
                             }
                         } else {
                             for (int j = 0; j < n; j++) {

@@ -311,8 +311,15 @@ final class FusedKernels {
                 for (int s = 0; s < n; s++) {
                     int from = xOff + (s * channels + c) * inner;
                     int to = oOff + (s * channels + c) * inner;
-                    for (int j = 0; j < inner; j++) {
-                        o[to + j] = (in[from + j] - muF) * scale + shift;
+                    if (from == to) {
+                        // one index for both arrays, so that HotSpot vectorises it (see ElementwiseLoops)
+                        for (int j = from; j < from + inner; j++) {
+                            o[j] = (in[j] - muF) * scale + shift;
+                        }
+                    } else {
+                        for (int j = 0; j < inner; j++) {
+                            o[to + j] = (in[from + j] - muF) * scale + shift;
+                        }
                     }
                 }
             }
@@ -364,9 +371,17 @@ final class FusedKernels {
                         int gb = grad.offset() + (s * channels + c) * inner;
                         int xb = x.offset() + (s * channels + c) * inner;
                         int ib = gradInput.offset() + (s * channels + c) * inner;
-                        for (int j = 0; j < inner; j++) {
-                            float xhat = (in[xb + j] - mu) * inv;
-                            gi[ib + j] = scale * (g[gb + j] - meanG - xhat * meanGXhat);
+                        if (gb == xb && xb == ib) {
+                            // one index for every array, so that HotSpot vectorises it (see ElementwiseLoops)
+                            for (int j = xb; j < xb + inner; j++) {
+                                float xhat = (in[j] - mu) * inv;
+                                gi[j] = scale * (g[j] - meanG - xhat * meanGXhat);
+                            }
+                        } else {
+                            for (int j = 0; j < inner; j++) {
+                                float xhat = (in[xb + j] - mu) * inv;
+                                gi[ib + j] = scale * (g[gb + j] - meanG - xhat * meanGXhat);
+                            }
                         }
                     }
                 }
