@@ -106,10 +106,7 @@ final class ConvKernels {
                         for (int g = 0; g < s.groups; g++) {
                             CpuGemm.sgemm(false, true, s.og, s.cgkk, s.l, gy, gyAt + g * s.og * s.l, s.l,
                                     cols, g * s.cgkk * s.l, s.l, product, 0, s.cgkk, forceJava);
-                            int at = g * s.og * s.cgkk;
-                            for (int i = 0; i < product.length; i++) {
-                                sum[at + i] += product[i];
-                            }
+                            addInto(sum, g * s.og * s.cgkk, product);
                         }
                     }
                     if (gradInput != null) {
@@ -130,12 +127,26 @@ final class ConvKernels {
             int gwOff = gradWeight.offset();
             Arrays.fill(gw, gwOff, gwOff + weightSize, 0f);
             for (float[] sum : blockSums) {
-                for (int i = 0; i < weightSize; i++) {
-                    gw[gwOff + i] += sum[i];
-                }
+                addInto(gw, gwOff, sum);
             }
         }
         return true;
+    }
+
+    /**
+     * dst[at + i] += src[i] for every i of src. At offset 0 (one group, a fresh gradient) the loop
+     * indexes both arrays alike, the form HotSpot vectorises (see {@code ElementwiseLoops}).
+     */
+    private static void addInto(float[] dst, int at, float[] src) {
+        if (at == 0) {
+            for (int i = 0; i < src.length; i++) {
+                dst[i] += src[i];
+            }
+        } else {
+            for (int i = 0; i < src.length; i++) {
+                dst[at + i] += src[i];
+            }
+        }
     }
 
     /**

@@ -91,52 +91,63 @@ final class FusedKernels {
     }
 
     /**
-     * One input plane, 2×2 windows with stride 2 (the usual pooling layer): the four values are
-     * compared as a tree of two pairs (short dependency chains), each index comparison a strict
-     * {@code >} so ties keep the value first in scan order, as the sequential arg max does. A
-     * window holding NaN gives NaN and the index of its first NaN, as the general loop.
+     * One input plane, 2×2 windows with stride 2 (the usual pooling layer), with the sequential
+     * scan's result: the first NaN of the window, else the first value equal to the window's
+     * maximum (a later equal value never wins a strict {@code >}; −0 and +0 are equal), and that
+     * value itself, so a −0 met first stays −0. The index of the first maximum comes from
+     * arithmetic on exact equality tests: on activations a branch per comparison mispredicts half
+     * the time, and C2 does not turn float selects into conditional moves. Windows whose maximum
+     * is NaN or infinite (where {@code v − max} is not exact zero for equal values) take the scan.
      */
     private static void maxPlane2x2(float[] in, int base, int w, float[] o, long[] idx, int oBase, int iBase, int oh,
                                     int ow) {
         for (int i = 0; i < oh; i++) {
             int top = 2 * i * w;
+            int outRow = i * ow;
             for (int j = 0; j < ow; j++) {
                 int at = top + 2 * j;
                 float a = in[base + at];
                 float b = in[base + at + 1];
                 float c = in[base + at + w];
                 float d = in[base + at + w + 1];
-                // values through Math.max (branch-free maxss), indices by arithmetic on the comparisons
-                float upper = Math.max(a, b);
-                float lower = Math.max(c, d);
-                float max = Math.max(upper, lower);
-                if (max != max) {
-                    // Math.max passes NaN on: one test covers the four values
-                    o[oBase + i * ow + j] = Float.NaN;
-                    idx[iBase + i * ow + j] = a != a ? at : b != b ? at + 1 : c != c ? at + w : at + w + 1;
-                    continue;
+                float max = Math.max(Math.max(a, b), Math.max(c, d));   // NaN if any is NaN
+                int arg;
+                if (Math.abs(max) <= Float.MAX_VALUE) {
+                    // offset of the first maximum among a, b, c, d: 0, 1, w or w + 1
+                    int fromC = w + 1 - equal(c, max);
+                    int fromB = fromC + equal(b, max) * (1 - fromC);
+                    arg = at + (1 - equal(a, max)) * fromB;
+                } else {
+                    arg = scan2x2(in, base, at, w);
                 }
-                int upperAt = at + greater(b, a);
-                int lowerAt = at + w + greater(d, c);
-                o[oBase + i * ow + j] = max;
-                idx[iBase + i * ow + j] = upperAt + greater(lower, upper) * (lowerAt - upperAt);
+                o[oBase + outRow + j] = in[base + arg];
+                idx[iBase + outRow + j] = arg;
             }
         }
     }
 
     /**
-     * 1 when {@code b > a}, else 0, for floats that are not NaN, without a branch: on random data a
-     * branch mispredicts half the time, and C2 does not turn these selects into conditional moves.
-     * Adding 0 turns −0 into +0 so that equal values compare equal; the keys order the remaining
-     * values as floats order them.
+     * 1 when {@code v == max}, else 0, without a branch, for a finite {@code max} ≥ v: then
+     * v − max is ±0 exactly when they are equal (IEEE subtraction of unequal floats is never zero).
      */
-    private static int greater(float b, float a) {
-        return (int) (((long) orderKey(a) - orderKey(b)) >>> 63);
+    private static int equal(float v, float max) {
+        int magnitude = Float.floatToRawIntBits(v - max) & 0x7FFFFFFF;
+        return (magnitude - 1) >>> 31;
     }
 
-    private static int orderKey(float f) {
-        int bits = Float.floatToRawIntBits(f + 0f);
-        return bits ^ ((bits >> 31) & 0x7FFFFFFF);
+    /** The sequential scan of the 2×2 window at {@code at}: first NaN, else first strict maximum. */
+    private static int scan2x2(float[] in, int base, int at, int w) {
+        int arg = at;
+        float best = in[base + at];
+        for (int k = 1; k < 4 && best == best; k++) {
+            int p = at + (k & 1) + (k >> 1) * w;
+            float v = in[base + p];
+            if (v > best || v != v) {
+                best = v;
+                arg = p;
+            }
+        }
+        return arg;
     }
 
     /**
@@ -162,7 +173,6 @@ final class FusedKernels {
                     }
                 }
                 if (nan) {
-                    best = Float.NaN;
                     for (int a = 0; a < kh && arg >= 0; a++) {
                         int row = (i * sh + a) * w + j * sw;
                         for (int b = 0; b < kw; b++) {
@@ -174,7 +184,7 @@ final class FusedKernels {
                         }
                     }
                 }
-                o[oBase + i * ow + j] = best;
+                o[oBase + i * ow + j] = in[base + arg];   // the scan's value: −0 if a −0 came first
                 idx[iBase + i * ow + j] = arg;
             }
         }
