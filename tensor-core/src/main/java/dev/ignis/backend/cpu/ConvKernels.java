@@ -155,6 +155,8 @@ final class ConvKernels {
      */
     private static void im2col(float[] x, int xOff, Shapes s, float[] cols) {
         Window k = s.k;
+        // "same"-size unit-stride windows: a block of output rows reads a block of whole input rows
+        boolean rowsContiguous = k.sh() == 1 && k.dh() == 1 && k.sw() == 1 && k.dw() == 1 && s.ow == s.w;
         int dst = 0;
         for (int c = 0; c < s.c; c++) {
             int plane = xOff + c * s.h * s.w;
@@ -163,6 +165,11 @@ final class ConvKernels {
                     int shift = b * k.dw() - k.pw();   // input column of output column j is j·sw + shift
                     int jFrom = firstInside(shift, k.sw());
                     int jTo = endInside(shift, k.sw(), s.w, s.ow);
+                    if (rowsContiguous) {
+                        shiftedPlane(x, plane + (a - k.ph()) * s.w + shift, s, a - k.ph(), jFrom, jTo, cols, dst);
+                        dst += s.oh * s.ow;
+                        continue;
+                    }
                     for (int i = 0; i < s.oh; i++, dst += s.ow) {
                         int r = i * k.sh() + a * k.dh() - k.ph();
                         if (r < 0 || r >= s.h || jFrom >= jTo) {
@@ -186,6 +193,38 @@ final class ConvKernels {
                 }
             }
         }
+    }
+
+    /**
+     * im2col's block for one (channel, a, b) when windows have unit stride and dilation and the
+     * output is as wide as the input: cols[dst + i·W + j] = x[src + i·W + j] where input row
+     * i + rowShift lies inside and j in [jFrom, jTo), else 0. Rows of both advance by W, so the
+     * inside rows are one copy (a few hundred floats instead of one short loop per row); the
+     * copy's columns outside [jFrom, jTo) read the neighbouring rows and are zeroed after.
+     */
+    private static void shiftedPlane(float[] x, int src, Shapes s, int rowShift, int jFrom, int jTo, float[] cols,
+                                     int dst) {
+        int w = s.w;
+        int iFrom = Math.max(0, -rowShift);
+        int iTo = Math.min(s.oh, s.h - rowShift);
+        if (iFrom >= iTo || jFrom >= jTo) {
+            Arrays.fill(cols, dst, dst + s.oh * w, 0f);
+            return;
+        }
+        Arrays.fill(cols, dst, dst + iFrom * w, 0f);
+        int first = iFrom * w + jFrom;
+        int end = (iTo - 1) * w + jTo;
+        System.arraycopy(x, src + first, cols, dst + first, end - first);
+        for (int i = iFrom; i < iTo; i++) {
+            int row = dst + i * w;
+            for (int j = 0; j < jFrom; j++) {
+                cols[row + j] = 0f;
+            }
+            for (int j = jTo; j < w; j++) {
+                cols[row + j] = 0f;
+            }
+        }
+        Arrays.fill(cols, dst + iTo * w, dst + s.oh * w, 0f);
     }
 
     /** col2im of one sample: out[c] (overwritten) = the sum of its columns put back where im2col took them. */
