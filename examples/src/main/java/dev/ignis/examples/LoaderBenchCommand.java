@@ -45,8 +45,8 @@ final class LoaderBenchCommand implements Runnable {
     boolean persistentWorkers;
 
     @Option(names = "--warmup", defaultValue = "10",
-            description = "untimed passes first, at least (default ${DEFAULT-VALUE}); more follow while the JIT is"
-                    + " still compiling, up to --max-warmup")
+            description = "untimed passes first, at least (default ${DEFAULT-VALUE}); more follow until two in a row"
+                    + " see no JIT compilation, up to --max-warmup")
     int warmup;
 
     @Option(names = "--max-warmup", defaultValue = "100",
@@ -76,11 +76,12 @@ final class LoaderBenchCommand implements Runnable {
     }
 
     /**
-     * Untimed passes: at least {@code --warmup}, then more until one pass goes by without JIT
-     * compilation (at most {@code --max-warmup}). With every core busy in the workers the compiler
-     * threads get little time, so the JIT finishes far later than with no workers (measured: 10
-     * passes left the two-worker rate ~12% below its steady rate, the no-worker rate unchanged); a
-     * fixed count would time compilation in one mode and not in the other.
+     * Untimed passes: at least {@code --warmup}, then more until two passes in a row go by without
+     * JIT compilation (at most {@code --max-warmup}). With every core busy in the workers the
+     * compiler threads get little time, so the JIT finishes far later than with no workers
+     * (measured: after 10 passes the two-worker rate was ~10% below its rate after 40, the
+     * no-worker rate unchanged); a fixed count would time compilation in one mode and not in the
+     * other.
      */
     private int warmUp(DataLoader<Object> loader) {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
