@@ -1,5 +1,6 @@
 package dev.ignis.backend.cpu;
 
+import dev.ignis.backend.BinaryOp;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.tensor.Tensor;
 import java.util.Arrays;
@@ -133,20 +134,9 @@ final class ConvKernels {
         return true;
     }
 
-    /**
-     * dst[at + i] += src[i] for every i of src. At offset 0 (one group, a fresh gradient) the loop
-     * indexes both arrays alike, the form HotSpot vectorises (see {@code ElementwiseLoops}).
-     */
+    /** dst[at + i] += src[i] for every i of src, by the elementwise add's row loop (vectorised at offset 0). */
     private static void addInto(float[] dst, int at, float[] src) {
-        if (at == 0) {
-            for (int i = 0; i < src.length; i++) {
-                dst[i] += src[i];
-            }
-        } else {
-            for (int i = 0; i < src.length; i++) {
-                dst[at + i] += src[i];
-            }
-        }
+        ElementwiseLoops.binaryF32(BinaryOp.ADD, dst, at, 1, src, 0, 1, dst, at, 1, src.length);
     }
 
     /**
