@@ -60,16 +60,16 @@ final class StridedWalk {
     /** Elements per parallel chunk of an elementwise kernel: below this, threads cost more than they save. */
     private static final int PARALLEL_GRAIN = 1 << 17;
 
-    /**
-     * Runs {@code body} over the index space {@code shape} (with each operand's strides and offset),
-     * after merging dimensions that are contiguous in every operand. Large spaces are split along
-     * their outermost merged dimension across the intra-op pool; each chunk gets its own walk.
-     */
     /** Whether an elementwise kernel over {@code numel} elements runs on the calling thread alone. */
     static boolean serial(int numel) {
         return numel < 2 * PARALLEL_GRAIN || IntraOpPool.threads() == 1;
     }
 
+    /**
+     * Runs {@code body} over the index space {@code shape} (with each operand's strides and offset),
+     * after merging dimensions that are contiguous in every operand. Large spaces are split along
+     * their outermost merged dimension across the intra-op pool; each chunk gets its own walk.
+     */
     static void forEachBlock(int[] shape, int[][] strides, int[] offsets, java.util.function.Consumer<StridedWalk> body) {
         int[][] mergedStrides = new int[strides.length][];
         int[] merged = merge(shape, strides, mergedStrides);
