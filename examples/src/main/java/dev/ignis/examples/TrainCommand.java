@@ -1,5 +1,6 @@
 package dev.ignis.examples;
 
+import dev.ignis.autograd.Profiler;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.nn.F;
 import dev.ignis.nn.Module;
@@ -42,6 +43,10 @@ final class TrainCommand implements Runnable {
             + " this many workers (default: index the tensors directly, as torch_fashion.py does)")
     int workers;
 
+    @Option(names = "--profile", description = "time the last epoch by layer forward, backward node, loss, optimizer"
+            + " step and batch fetching, and print the table (torch.autograd.profiler's key_averages)")
+    boolean profile;
+
     @Option(names = "--images", description = "train from this image folder of PNGs (class sub-folders, e.g. written by"
             + " 'bench loader --make') through a DataLoader instead of the IDX training images")
     String images;
@@ -70,7 +75,11 @@ final class TrainCommand implements Runnable {
         long heapAfterFirstSteps = -1;
         int stepsPerEpoch = n / batch;
         long waitNanos = 0;
+        Profiler profiler = null;
         for (int epoch = 1; epoch <= epochs; epoch++) {
+            if (profile && epoch == epochs) {
+                profiler = Profiler.start();   // the last epoch: after the JIT's warm-up when there are several
+            }
             net.train();
             double lossSum = 0;
             Iterator<Tensor[]> batches = source.epoch();
@@ -80,10 +89,21 @@ final class TrainCommand implements Runnable {
                 waitNanos += System.nanoTime() - waitStart;
                 Tensor x = xy[0];
                 Tensor y = xy[1];
+                long t0 = System.nanoTime();
                 opt.zeroGrad();
-                Tensor loss = F.crossEntropy(net.call(x), y);
+                Tensor logits = net.call(x);
+                long t1 = System.nanoTime();
+                Tensor loss = F.crossEntropy(logits, y);
+                long t2 = System.nanoTime();
                 loss.backward();
+                long t3 = System.nanoTime();
                 opt.step();
+                if (profiler != null) {
+                    long t4 = System.nanoTime();
+                    profiler.record("next batch", t0 - waitStart);
+                    profiler.record("cross_entropy forward", t2 - t1);
+                    profiler.record("optimizer step", t4 - t3);
+                }
                 lossSum += loss.item();
                 seen += batch;
                 peakHeap = Math.max(peakHeap, usedHeap());
@@ -91,6 +111,9 @@ final class TrainCommand implements Runnable {
                     long paused = System.nanoTime();
                     heapAfterFirstSteps = liveHeap();
                     start += System.nanoTime() - paused;   // the measurement is not training time
+                    if (profiler != null) {
+                        profiler.record("live heap measurement (full GC, not training)", System.nanoTime() - paused);
+                    }
                 }
                 if ((step + 1) % 100 == 0 || step + 1 == stepsPerEpoch) {
                     double secs = (System.nanoTime() - start) / 1e9;
@@ -102,6 +125,9 @@ final class TrainCommand implements Runnable {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (profiler != null) {
+            profiler.close();
+        }
         source.close();
         double accuracy = ds.evaluate(net)[0];
         long liveAtEnd = liveHeap();
@@ -109,6 +135,9 @@ final class TrainCommand implements Runnable {
                         + " data_wait_share=%.3f peak_heap_mb=%d live_heap_step20_mb=%d live_heap_end_mb=%d%n", model,
                 epochs, batch, threads, source.name(), seen / seconds, accuracy, waitNanos / 1e9 / seconds,
                 peakHeap >> 20, heapAfterFirstSteps >> 20, liveAtEnd >> 20);
+        if (profiler != null) {
+            System.out.printf("profile of epoch %d (%d steps):%n%s", epochs, stepsPerEpoch, profiler.table());
+        }
     }
 
     /** Heap still reachable: used heap right after a full collection (for "does the heap grow?"). */

@@ -1,6 +1,7 @@
 package dev.ignis.nn;
 
 import dev.ignis.autograd.GradMode;
+import dev.ignis.autograd.Profiler;
 import dev.ignis.autograd.RemovableHandle;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
@@ -81,7 +82,12 @@ public abstract class Module {
                 return g;
             });
         }
+        Profiler profiler = children.isEmpty() ? Profiler.active() : null;
+        long started = profiler == null ? 0 : System.nanoTime();
         Tensor out = forward(x);
+        if (profiler != null) {
+            profiler.record(getClass().getSimpleName() + " forward", System.nanoTime() - started);
+        }
         for (ForwardHook h : List.copyOf(forwardHooks)) {
             Tensor replaced = h.apply(this, x, out);
             out = replaced == null ? out : replaced;

@@ -61,7 +61,12 @@ public final class Engine {
             if (node.retainedOutput() != null) {
                 accumulate(node.retainedOutput(), grad, node.name(), handedOut);
             }
+            Profiler profiler = Profiler.active();
+            long started = profiler == null ? 0 : System.nanoTime();
             Tensor[] inputGrads = node.apply(grad);
+            if (profiler != null) {
+                profiler.record(node.name(), System.nanoTime() - started);
+            }
             if (!retainGraph) {
                 node.release();
             }

@@ -116,6 +116,17 @@ public interface Backend {
     // backend overrides only what it speeds up.
 
     /**
+     * Column sums of a contiguous {@code x} [rows, cols] into {@code out} [cols]:
+     * {@code out[j] = Σ_r x[r, j]} (a bias gradient: the sum over the batch). The reference
+     * transposes x so that each column becomes a row for {@link #reduceRows}.
+     *
+     * @return false when this backend has no such kernel for these operands
+     */
+    default boolean sumColumns(Tensor x, Tensor out) {
+        return false;
+    }
+
+    /**
      * Max pooling of a contiguous {@code x} [N, C, H, W] into contiguous {@code out} [N, C, OH, OW],
      * with {@code indices} (int64, out's shape) receiving each maximum's flat position h·W + w in its
      * input plane. Geometry: {kh, kw, sh, sw, ph, pw, dh, dw}; padding counts as −∞.

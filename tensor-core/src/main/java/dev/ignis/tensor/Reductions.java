@@ -100,6 +100,20 @@ final class Reductions {
      */
     private static Tensor sumRows(Tensor x, int[] reduced) {
         int rank = x.dim();
+        if (x.isContiguous() && reduced.length < rank && reduced[reduced.length - 1] == reduced.length - 1) {
+            // leading dims only (a bias gradient's sum over the batch): sum down the columns of x
+            // where it lies, rather than transposing it so that its columns become rows
+            int cols = 1;
+            for (int d = reduced.length; d < rank; d++) {
+                cols *= x.size(d);
+            }
+            int rows = cols == 0 ? 0 : x.numel() / cols;
+            Tensor out = Tensor.zeros(x.dtype(), x.device(), cols);
+            if (rows > 0 && x.backend().sumColumns(x.viewOf(new int[] {rows, cols}, new int[] {cols, 1}, x.offset()),
+                    out)) {
+                return out;
+            }
+        }
         int suffix = rank;
         for (int i = reduced.length - 1; i >= 0 && reduced[i] == suffix - 1; i--) {
             suffix--;

@@ -343,6 +343,36 @@ public final class CpuBackend implements Backend {
         });
     }
 
+    /**
+     * Float32 column sums, each column accumulated in double down the rows in order (the same
+     * order for any thread count); columns are split over the pool.
+     */
+    @Override
+    public boolean sumColumns(Tensor x, Tensor out) {
+        if (!FusedKernels.f32Contiguous(x, out) || x.dim() != 2) {
+            return false;
+        }
+        int rows = x.size(0);
+        int cols = x.size(1);
+        float[] in = FusedKernels.data(x);
+        float[] o = FusedKernels.data(out);
+        int xOff = x.offset();
+        int oOff = out.offset();
+        IntraOpPool.parallelFor(cols, Math.max(1, (1 << 15) / Math.max(rows, 1)), (c0, c1) -> {
+            double[] acc = new double[c1 - c0];
+            for (int r = 0; r < rows; r++) {
+                int row = xOff + r * cols + c0;
+                for (int j = 0; j < acc.length; j++) {
+                    acc[j] += in[row + j];
+                }
+            }
+            for (int j = 0; j < acc.length; j++) {
+                o[oOff + c0 + j] = (float) acc[j];
+            }
+        });
+        return true;
+    }
+
     @Override
     public void bmm(Tensor a, Tensor b, Tensor out) {
         int[] as = a.shape();
