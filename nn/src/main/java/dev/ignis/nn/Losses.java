@@ -59,7 +59,6 @@ final class Losses {
         Tensor[] flat = flattenClasses(input, target);
         Tensor x = flat[0];
         Tensor y = flat[1];
-        Tensor keep = y.ne(Tensor.full(ignoreIndex, DType.INT64, y.device()));
         long[] labels = y.toLongArray();
         for (long v : labels) {
             if (v != ignoreIndex && (v < 0 || v >= classes)) {
@@ -67,6 +66,10 @@ final class Losses {
                         + " classes");
             }
         }
+        if (weight == null && input.dim() == 2 && (reduction == Reduction.MEAN || reduction == Reduction.SUM)) {
+            return new ClassIndexNll(labels, ignoreIndex, reduction == Reduction.MEAN).apply(input);
+        }
+        Tensor keep = y.ne(Tensor.full(ignoreIndex, DType.INT64, y.device()));
         Tensor safe = Tensor.where(keep, y, Tensor.zerosLike(y));
         Tensor picked = x.gather(1, safe.unsqueeze(1)).squeeze(1).neg();
         Tensor w = weight == null ? keep.to(x.dtype()) : weight.indexSelect(0, safe).mul(keep.to(x.dtype()));
