@@ -127,6 +127,26 @@ public interface Backend {
     }
 
     /**
+     * log_softmax along the rows of a contiguous {@code x} [rows, n] into contiguous {@code out}:
+     * out[r, j] = x[r, j] − m_r − log Σ_k exp(x[r, k] − m_r) with m_r = max_k x[r, k].
+     *
+     * @return false when this backend has no such kernel for these operands
+     */
+    default boolean logSoftmaxRows(Tensor x, Tensor out) {
+        return false;
+    }
+
+    /**
+     * log_softmax's backward along rows, all contiguous [rows, n]:
+     * gradInput[r, j] = grad[r, j] − exp(out[r, j])·Σ_k grad[r, k].
+     *
+     * @return false when this backend has no such kernel for these operands
+     */
+    default boolean logSoftmaxRowsBackward(Tensor grad, Tensor out, Tensor gradInput) {
+        return false;
+    }
+
+    /**
      * Max pooling of a contiguous {@code x} [N, C, H, W] into contiguous {@code out} [N, C, OH, OW],
      * with {@code indices} (int64, out's shape) receiving each maximum's flat position h·W + w in its
      * input plane. Geometry: {kh, kw, sh, sw, ph, pw, dh, dw}; padding counts as −∞.

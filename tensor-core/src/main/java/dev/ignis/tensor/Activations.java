@@ -87,13 +87,37 @@ final class Activations {
     /** log softmax = x − m − log Σ e^(x − m); backward: g − e^y · Σ g. */
     static Tensor logSoftmax(Tensor x, int dim) {
         int d = Shape.normalizeDim("log_softmax", dim, x.dim());
-        Tensor out;
-        try (var ignored = dev.ignis.autograd.GradMode.noGrad()) {
-            Tensor shifted = x.sub(x.max(d, true).values());
-            out = shifted.sub(shifted.exp().sum(d, true).log());
+        Tensor out = null;
+        boolean rows = d == x.dim() - 1 && x.dim() >= 1 && x.numel() > 0 && x.isContiguous();
+        if (rows) {
+            // the last dim of a contiguous tensor: one fused pass per row where the backend has it
+            out = Tensor.zeros(x.dtype(), x.device(), x.shape());
+            if (!x.backend().logSoftmaxRows(asRows(x), asRows(out))) {
+                out = null;
+            }
         }
-        return Autograd.record("LogSoftmaxBackward0", out, Autograd.of(x), Autograd.of(out),
-                (g, ctx) -> new Tensor[] {g.sub(ctx.saved(0).exp().mul(g.sum(d, true)))});
+        if (out == null) {
+            try (var ignored = dev.ignis.autograd.GradMode.noGrad()) {
+                Tensor shifted = x.sub(x.max(d, true).values());
+                out = shifted.sub(shifted.exp().sum(d, true).log());
+            }
+        }
+        return Autograd.record("LogSoftmaxBackward0", out, Autograd.of(x), Autograd.of(out), (g, ctx) -> {
+            Tensor y = ctx.saved(0);
+            if (d == y.dim() - 1 && y.isContiguous() && g.isContiguous()) {
+                Tensor gi = Tensor.zeros(g.dtype(), g.device(), g.shape());
+                if (g.backend().logSoftmaxRowsBackward(asRows(g), asRows(y), asRows(gi))) {
+                    return new Tensor[] {gi};
+                }
+            }
+            return new Tensor[] {g.sub(y.exp().mul(g.sum(d, true)))};
+        });
+    }
+
+    /** A contiguous tensor as [rows, last dim] (a 0-D or 1-D one is a single row). */
+    private static Tensor asRows(Tensor t) {
+        int n = t.dim() == 0 ? 1 : t.size(-1);
+        return t.viewOf(new int[] {t.numel() / n, n}, new int[] {n, 1}, t.offset());
     }
 
     /** Keeps each element with probability 1−p, scaled by 1/(1−p); the same mask scales the gradient. */

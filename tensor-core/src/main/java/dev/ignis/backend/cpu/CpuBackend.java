@@ -491,6 +491,16 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean logSoftmaxRows(Tensor x, Tensor out) {
+        return SoftmaxKernels.logSoftmax(x, out);
+    }
+
+    @Override
+    public boolean logSoftmaxRowsBackward(Tensor grad, Tensor out, Tensor gradInput) {
+        return SoftmaxKernels.logSoftmaxBackward(grad, out, gradInput);
+    }
+
+    @Override
     public boolean batchNormBackward(Tensor grad, Tensor x, Tensor weight, Tensor mean, Tensor invstd,
                                      Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
         return FusedKernels.batchNormBackward(grad, x, weight, mean, invstd, gradInput, gradWeight, gradBias);
