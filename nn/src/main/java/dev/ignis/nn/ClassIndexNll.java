@@ -2,7 +2,6 @@ package dev.ignis.nn;
 
 import dev.ignis.autograd.Function;
 import dev.ignis.autograd.FunctionContext;
-import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Tensor;
 
 /**
@@ -61,25 +60,13 @@ final class ClassIndexNll extends Function {
         int rows = labels.length;
         int classes = ctx.<Integer>get("classes");
         double g = -gradOut[0].item() / (mean ? kept() : 1);
-        DType dtype = gradOut[0].dtype();
-        Tensor grad;
-        if (dtype == DType.FLOAT64) {
-            double[] d = new double[rows * classes];
-            for (int i = 0; i < rows; i++) {
-                if (labels[i] != ignoreIndex) {
-                    d[i * classes + (int) labels[i]] = g;
-                }
+        double[] d = new double[rows * classes];
+        for (int i = 0; i < rows; i++) {
+            if (labels[i] != ignoreIndex) {
+                d[i * classes + (int) labels[i]] = g;
             }
-            grad = Tensor.fromArray(d, rows, classes);
-        } else {
-            float[] d = new float[rows * classes];
-            for (int i = 0; i < rows; i++) {
-                if (labels[i] != ignoreIndex) {
-                    d[i * classes + (int) labels[i]] = (float) g;
-                }
-            }
-            grad = Tensor.fromArray(d, rows, classes);
         }
+        Tensor grad = Tensor.fromArray(d, rows, classes).to(gradOut[0].dtype());
         return new Tensor[] {grad.to(gradOut[0].device())};
     }
 }
