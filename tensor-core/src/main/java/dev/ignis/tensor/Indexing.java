@@ -118,16 +118,19 @@ final class Indexing {
     }
 
     /** Validates int64 indices against {@code bound}; names the op and the bad value. */
-    private static void checkIndices(String op, Tensor index, int bound) {
+    /** {@code index}'s values, after checking its dtype (int64) and that each lies in [0, bound). */
+    private static long[] checkedIndices(String op, Tensor index, int bound) {
         if (index.dtype() != DType.INT64) {
             throw new IllegalArgumentException(op + "(): Expected dtype int64 for index, got " + index.dtype());
         }
-        for (long v : index.toLongArray()) {
+        long[] values = index.toLongArray();
+        for (long v : values) {
             if (v < 0 || v >= bound) {
                 throw new IndexOutOfBoundsException(op + "(): index " + v + " is out of bounds for dimension with size "
                         + bound);
             }
         }
+        return values;
     }
 
     /** out[i][j] = x[index[i][j]][j] (dim 0) etc.; backward: scatter_add of g at index. */
@@ -145,7 +148,7 @@ final class Indexing {
                         + Shape.format(is) + " to be smaller than self " + Shape.format(xs) + " apart from dimension " + d);
             }
         }
-        checkIndices("gather", index, xs[d]);
+        checkedIndices("gather", index, xs[d]);
         Tensor out = Tensor.zeros(x.dtype(), x.device(), is);
         x.backend().gather(x, d, index, out);
         return Autograd.record("GatherBackward0", out, Autograd.of(x), Autograd.of(index), (g, ctx) -> {
@@ -172,7 +175,7 @@ final class Indexing {
                         + " and to be smaller size than src " + Shape.format(ss));
             }
         }
-        checkIndices("scatter_add", index, xs[d]);
+        checkedIndices("scatter_add", index, xs[d]);
         Tensor out = Views.copy(x.detach(), "CloneBackward0");
         Tensor srcView = src.viewOf(is, src.strides(), src.offset());
         out.backend().scatterAdd(out, d, index, Pointwise.castRaw(srcView, x.dtype()));
@@ -198,8 +201,7 @@ final class Indexing {
                     + Shape.format(index.shape()));
         }
         int d = Shape.normalizeDim("index_select", dim, x.dim());
-        checkIndices("index_select", index, x.size(d));
-        long[] idx = index.toLongArray();
+        long[] idx = checkedIndices("index_select", index, x.size(d));
         int[] outShape = x.shape();
         outShape[d] = idx.length;
         Tensor out = Tensor.zeros(x.dtype(), x.device(), outShape);

@@ -67,13 +67,14 @@ final class Pointwise {
             return g;
         }
         int lead = gs.length - shape.length;
-        java.util.List<Integer> dims = new java.util.ArrayList<>();
+        int[] dims = new int[gs.length];
+        int count = 0;
         for (int d = 0; d < gs.length; d++) {
             if (d < lead || (shape[d - lead] == 1 && gs[d] != 1)) {
-                dims.add(d);
+                dims[count++] = d;
             }
         }
-        Tensor s = dims.isEmpty() ? g : g.sum(dims.stream().mapToInt(Integer::intValue).toArray(), true);
+        Tensor s = count == 0 ? g : g.sum(java.util.Arrays.copyOf(dims, count), true);
         return s.reshape(shape);
     }
 
