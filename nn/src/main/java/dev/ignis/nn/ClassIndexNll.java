@@ -19,24 +19,23 @@ final class ClassIndexNll extends Function {
     private final long[] labels;
     private final int ignoreIndex;
     private final boolean mean;
+    /** Rows whose label is not {@code ignoreIndex}. */
+    private final int kept;
 
     ClassIndexNll(long[] labels, int ignoreIndex, boolean mean) {
         this.labels = labels;
         this.ignoreIndex = ignoreIndex;
         this.mean = mean;
+        int k = 0;
+        for (long y : labels) {
+            k += y == ignoreIndex ? 0 : 1;
+        }
+        this.kept = k;
     }
 
     @Override
     protected String name() {
         return "NllLossBackward0";
-    }
-
-    private int kept() {
-        int kept = 0;
-        for (long y : labels) {
-            kept += y == ignoreIndex ? 0 : 1;
-        }
-        return kept;
     }
 
     @Override
@@ -51,7 +50,7 @@ final class ClassIndexNll extends Function {
                 sum += values[i * classes + (int) labels[i]];
             }
         }
-        double loss = mean ? -sum / kept() : -sum;
+        double loss = mean ? -sum / kept : -sum;
         return new Tensor[] {Tensor.scalar(loss, logp.dtype()).to(logp.device())};
     }
 
@@ -59,7 +58,7 @@ final class ClassIndexNll extends Function {
     protected Tensor[] backward(FunctionContext ctx, Tensor... gradOut) {
         int rows = labels.length;
         int classes = ctx.<Integer>get("classes");
-        double g = -gradOut[0].item() / (mean ? kept() : 1);
+        double g = -gradOut[0].item() / (mean ? kept : 1);
         double[] d = new double[rows * classes];
         for (int i = 0; i < rows; i++) {
             if (labels[i] != ignoreIndex) {

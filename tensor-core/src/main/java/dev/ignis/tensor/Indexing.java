@@ -117,8 +117,10 @@ final class Indexing {
         return split(x, Math.max(1, (size + chunks - 1) / chunks), d);
     }
 
-    /** Validates int64 indices against {@code bound}; names the op and the bad value. */
-    /** {@code index}'s values, after checking its dtype (int64) and that each lies in [0, bound). */
+    /**
+     * {@code index}'s values, after checking its dtype (int64) and that each lies in [0, bound);
+     * the errors name the op and the bad value.
+     */
     private static long[] checkedIndices(String op, Tensor index, int bound) {
         if (index.dtype() != DType.INT64) {
             throw new IllegalArgumentException(op + "(): Expected dtype int64 for index, got " + index.dtype());
