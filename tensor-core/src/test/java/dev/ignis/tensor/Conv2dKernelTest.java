@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * The CPU backend's float32 convolution kernel (per-sample im2col in cache) against the composed
  * im2col + bmm + col2im path, which float64 tensors take and the gradient checks cover: forward
  * output and the gradients of input, weight and bias, over geometries that exercise padding on
- * every side, strides, dilation and groups.
+ * every side, strides, dilation and groups. The unit-stride cases with at most 27 taps per output
+ * (C/groups·kh·kw) take the direct forward kernel, the others the GEMM one.
  */
 class Conv2dKernelTest {
     private final int threadsBefore = IntraOpPool.threads();
@@ -38,6 +39,17 @@ class Conv2dKernelTest {
                 new int[] {2, 1, 3, 2}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, 1, true),
         new Case("150 samples: 16 weight-gradient blocks of 10, the last one empty", new int[] {150, 2, 4, 4},
                 new int[] {3, 2, 3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1, true),
+        new Case("direct: one input channel, 3x3 pad 1 (a grayscale first layer)", new int[] {5, 1, 9, 7},
+                new int[] {4, 1, 3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1, true),
+        new Case("direct: depthwise 3x3, dilation 2, padding (2, 1)", new int[] {3, 4, 8, 9},
+                new int[] {8, 1, 3, 3}, new int[] {1, 1}, new int[] {2, 1}, new int[] {2, 2}, 4, true),
+        new Case("direct: 2x2 kernel, 4 taps (not a multiple of 3), no padding, no bias", new int[] {2, 1, 5, 6},
+                new int[] {3, 1, 2, 2}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1, false),
+        new Case("direct: 5x5 over a 3x4 image, padding 2: whole rows and columns in the padding",
+                new int[] {2, 1, 3, 4}, new int[] {2, 1, 5, 5}, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, 1,
+                true),
+        new Case("direct: 2 groups of 2 channels, 2x3 kernel, dilation (1, 2), padding (0, 2)", new int[] {3, 4, 6, 8},
+                new int[] {6, 2, 2, 3}, new int[] {1, 1}, new int[] {0, 2}, new int[] {1, 2}, 2, true),
     };
 
     @Test

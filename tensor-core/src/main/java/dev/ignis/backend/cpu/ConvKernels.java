@@ -12,7 +12,8 @@ import java.util.Arrays;
  * sample. Building the columns of the whole batch first (what the composed path in
  * {@code Convolution} does) allocates, zeroes and streams through memory a buffer kh·kw times the
  * input; here that traffic stays in the core's cache. Samples are spread over the intra-op pool;
- * each GEMM runs on its own thread.
+ * each GEMM runs on its own thread. The forward pass of unit-stride layers with few taps per
+ * output (a first layer, a depthwise convolution) is {@link DirectConv}'s.
  *
  * <p>Notation: x [N, C, H, W], weight [O, C/G, kh, kw] with G groups, og = O/G output channels
  * and cgkk = C/G·kh·kw rows of columns per group, L = OH·OW output positions.
@@ -52,6 +53,10 @@ final class ConvKernels {
         int wOff = weight.offset();
         int yOff = out.offset();
         int bOff = bias == null ? 0 : bias.offset();
+        if (DirectConv.applies(s)) {
+            DirectConv.forward(in, xOff, w, wOff, b, bOff, y, yOff, s);
+            return true;
+        }
         IntraOpPool.parallelFor(s.n, 1, (n0, n1) -> {
             float[] cols = new float[s.groups * s.cgkk * s.l];
             for (int n = n0; n < n1; n++) {
@@ -268,7 +273,7 @@ final class ConvKernels {
     }
 
     /** The sizes every loop above needs, read once from the operands. */
-    private static final class Shapes {
+    static final class Shapes {
         final int n;
         final int c;
         final int h;
