@@ -263,12 +263,12 @@ final class ConvKernels {
     }
 
     /** The first output column j whose input column j·stride + shift is ≥ 0. */
-    private static int firstInside(int shift, int stride) {
+    static int firstInside(int shift, int stride) {
         return shift >= 0 ? 0 : (-shift + stride - 1) / stride;
     }
 
     /** One past the last output column (< ow) whose input column j·stride + shift is < width. */
-    private static int endInside(int shift, int stride, int width, int ow) {
+    static int endInside(int shift, int stride, int width, int ow) {
         return Math.min(ow, width - 1 - shift < 0 ? 0 : (width - 1 - shift) / stride + 1);
     }
 
