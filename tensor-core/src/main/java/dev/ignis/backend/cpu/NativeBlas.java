@@ -11,23 +11,27 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  *
  * <p>OpenBLAS runs single-threaded here; parallelism comes from the intra-op pool, each thread
  * calling {@code cblas_sgemm} on its own block of C rows (or columns). That keeps the thread
- * count under Ignis' control ({@code spark.task.cpus} on executors). Tensors live in Java arrays,
- * so operands are copied into per-thread off-heap scratch buffers, in parallel, once per call;
- * passing Java arrays to JavaCPP directly would copy all three arrays in and out on every call.
+ * count under Ignis' control ({@code spark.task.cpus} on executors). Tensors live in Java arrays:
+ * where {@link CriticalBlas} loaded, OpenBLAS reads and writes them in place; otherwise operands
+ * are copied into per-thread off-heap scratch buffers, in parallel, once per call (passing Java
+ * arrays to JavaCPP directly would copy all three arrays in and out on every call).
  */
 final class NativeBlas {
     private static final boolean AVAILABLE;
     private static final String STATUS;
+    /** The path of JavaCPP's JNI library for OpenBLAS, once loaded. */
+    private static final String JNI_LIBRARY;
 
     static {
         boolean ok;
         String status;
+        String jni = null;
         if ("java".equalsIgnoreCase(System.getProperty("ignis.blas", ""))) {
             ok = false;
             status = "disabled by ignis.blas=java";
         } else {
             try {
-                Loader.load(openblas_nolapack.class);
+                jni = Loader.load(openblas_nolapack.class);
                 openblas_nolapack.blas_set_num_threads(1);
                 ok = true;
                 status = openblas_nolapack.OPENBLAS_VERSION.trim() + " (bytedeco), single-threaded per call";
@@ -38,6 +42,7 @@ final class NativeBlas {
         }
         AVAILABLE = ok;
         STATUS = status;
+        JNI_LIBRARY = jni;
     }
 
     /** Per calling thread: off-heap copies of A, B and C, grown as needed. */
@@ -60,37 +65,68 @@ final class NativeBlas {
     private NativeBlas() {
     }
 
+    private static void checkRegion(String operand, int start, long length, int arrayLength) {
+        if (start < 0 || start + length > arrayLength) {
+            throw new IndexOutOfBoundsException("sgemm: " + operand + " spans [" + start + ", " + (start + length)
+                    + ") of an array of " + arrayLength);
+        }
+    }
+
     static boolean available() {
         return AVAILABLE;
     }
 
     static String status() {
-        return STATUS;
+        return STATUS + "; operands " + (CriticalBlas.available() ? "read in place" : "copied off-heap ("
+                + CriticalBlas.status() + ")");
+    }
+
+    static String jniLibrary() {
+        return JNI_LIBRARY;
     }
 
     /**
      * C = op(A)·op(B), row-major; C is overwritten. See {@link JavaGemm#sgemm} for the layout.
-     * C is split into row (or column) blocks, one per pool thread; each thread copies the operand
-     * regions its block reads into its own scratch, multiplies, and copies its block of C back —
-     * one hand-off per call, no barrier between copying and multiplying.
+     * C is split into row (or column) blocks, one per pool thread; each thread multiplies its
+     * block in place, or (without {@link CriticalBlas}, or when C shares an array with A or B)
+     * copies the operand regions its block reads into its own scratch, multiplies, and copies its
+     * block of C back — one hand-off per call, no barrier between copying and multiplying.
      */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float[] c, int cOff, int ldc) {
+        sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, CriticalBlas.available());
+    }
+
+    /** As above; {@code inPlaceAllowed} false always copies (the tests compare the two paths). */
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float[] c, int cOff, int ldc, boolean inPlaceAllowed) {
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int minFlopsPerChunk = 1 << 22;
         boolean byRows = m >= n;
         int extent = byRows ? m : n;
         int grain = Math.max(1, minFlopsPerChunk / Math.max(1, (byRows ? n : m) * k));
+        boolean inPlace = inPlaceAllowed && c != a && c != b;
         IntraOpPool.parallelFor(extent, grain, (start, end) -> {
             int rows = byRows ? end - start : m;
             int cols = byRows ? n : end - start;
+            int cStart = cOff + (byRows ? start * ldc : start);
             // the part of A and B this block reads, as (offset, length, leading dimension)
             int aStart = byRows ? aOff + (transA ? start : start * lda) : aOff;
             int aLen = transA ? (k - 1) * lda + rows : (rows - 1) * lda + k;
             int bStart = byRows ? bOff : bOff + (transB ? start * ldb : start);
             int bLen = transB ? (cols - 1) * ldb + k : (k - 1) * ldb + cols;
+            // native code reads and writes unchecked (JavaCPP's copies too), so a region outside
+            // its array, a caller's bug, is stopped here
+            checkRegion("A", aStart, aLen, a.length);
+            checkRegion("B", bStart, bLen, b.length);
+            checkRegion("C", cStart, (long) (rows - 1) * ldc + cols, c.length);
+            if (inPlace && CriticalBlas.sgemm(transA, transB, rows, cols, k, a, aStart, lda, b, bStart, ldb,
+                    c, cStart, ldc)) {
+                return;
+            }
             Scratch s = SCRATCH.get();
             s.a = s.grow(s.a, aLen);
             s.b = s.grow(s.b, bLen);
@@ -100,7 +136,6 @@ final class NativeBlas {
             // positions are reset explicitly: the copy-out below moves s.c's position
             openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, rows, cols, k, 1f,
                     s.a.position(0), lda, s.b.position(0), ldb, 0f, s.c.position(0), cols);
-            int cStart = cOff + (byRows ? start * ldc : start);
             if (cols == ldc) {
                 s.c.position(0).get(c, cStart, rows * cols);
             } else {

@@ -1,0 +1,95 @@
+package dev.ignis.backend.cpu;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * OpenBLAS' {@code cblas_sgemm} called on the tensors' Java arrays in place: a small JNI library
+ * of Ignis' own ({@code src/main/native/ignis_blas.c}) pins the three arrays with
+ * {@code GetPrimitiveArrayCritical} for the duration of the call, so no operand is copied.
+ * Through JavaCPP every call copies A and B into off-heap memory and C back out (about a tenth of
+ * the time of the Fashion MLP's GEMMs, measured with {@code perf} as memmove).
+ *
+ * <p>The library is compiled by the Maven build where a C compiler and the JDK's JNI headers are
+ * present, and is shipped inside the jar for the build machine's OS and architecture; it links
+ * against nothing but libdl and looks {@code cblas_sgemm} up in the OpenBLAS that JavaCPP has
+ * already loaded. Where it is missing or does not load, {@link #available()} is false and
+ * {@link NativeBlas} copies as before; {@code -Dignis.blas.critical=false} turns it off.
+ *
+ * <p>While an array is pinned the garbage collector may not move it: G1 on Java 17 holds off a
+ * collection until every pinned GEMM returns, which at these sizes is under a millisecond.
+ */
+final class CriticalBlas {
+    private static final String LIBRARY = "libignisblas.so";
+
+    private static final boolean AVAILABLE;
+    private static final String STATUS;
+
+    private CriticalBlas() {
+    }
+
+    // loads the library from the jar and binds it to OpenBLAS through JavaCPP's JNI library of
+    // OpenBLAS (loaded, and depending on OpenBLAS itself)
+    static {
+        boolean ok = false;
+        String status;
+        if ("false".equalsIgnoreCase(System.getProperty("ignis.blas.critical", ""))) {
+            status = "disabled by ignis.blas.critical=false";
+        } else if (!NativeBlas.available()) {
+            status = "OpenBLAS did not load";
+        } else {
+            String resource = "native/" + platform() + "/" + LIBRARY;
+            try (InputStream in = CriticalBlas.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    status = "not built for " + platform() + " (no C compiler at build time?)";
+                } else {
+                    Path file = Files.createTempFile("ignis-blas-", ".so");
+                    file.toFile().deleteOnExit();
+                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                    System.load(file.toAbsolutePath().toString());
+                    ok = bind(NativeBlas.jniLibrary());
+                    status = ok ? "in place (pinned arrays)" : "cblas_sgemm not found in " + NativeBlas.jniLibrary();
+                }
+            } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
+                status = "did not load: " + e;
+            }
+        }
+        AVAILABLE = ok;
+        STATUS = status;
+    }
+
+    static boolean available() {
+        return AVAILABLE;
+    }
+
+    static String status() {
+        return STATUS;
+    }
+
+    /** The resource folder of the library built for this JVM's OS and architecture, e.g. linux-x86_64. */
+    static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (arch.equals("amd64")) {
+            arch = "x86_64";
+        }
+        return os + "-" + arch;
+    }
+
+    /**
+     * C = op(A)·op(B) in row-major layout, C [m, n] at {@code cOff} with row stride {@code ldc}
+     * overwritten (see {@link JavaGemm#sgemm} for the layout of A and B). C must be a different
+     * array from A and B: OpenBLAS reads its operands in place. Bounds are the caller's to check.
+     *
+     * @return false, with nothing written, when the JVM could not pin an array
+     */
+    static native boolean sgemm(boolean transA, boolean transB, int m, int n, int k,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc);
+
+    private static native boolean bind(String openblasJni);
+}

@@ -1,0 +1,98 @@
+package dev.ignis.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ignis.backend.IntraOpPool;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * OpenBLAS reading the arrays in place ({@link CriticalBlas}) against the copying path: the same
+ * kernel on the same numbers, so the results must agree bit for bit, at offsets inside larger
+ * arrays, with padded leading dimensions and with C split over two threads.
+ */
+class CriticalBlasTest {
+    private final int threadsBefore = IntraOpPool.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        IntraOpPool.setThreads(threadsBefore);
+    }
+
+    @Test
+    void loadsWhereTheBuildCompiledIt() {
+        assumeTrue(CriticalBlas.class.getResource("native/" + CriticalBlas.platform() + "/libignisblas.so") != null,
+                "the build compiled no bridge for " + CriticalBlas.platform() + " (linux-x86_64 with a C compiler only)");
+        assumeTrue(NativeBlas.available(), "OpenBLAS did not load: " + NativeBlas.status());
+        assertTrue(CriticalBlas.available(), "bridge status: " + CriticalBlas.status());
+        assertTrue(CpuGemm.implementation().contains("in place"), CpuGemm.implementation());
+    }
+
+    @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4} threads={5}")
+    @CsvSource({
+        "1, 1, 1, false, false, 1",
+        "7, 5, 3, true, false, 1",
+        "7, 5, 3, false, true, 2",
+        "7, 5, 3, true, true, 2",
+        "64, 256, 784, false, true, 2",
+        "256, 784, 64, true, false, 2",
+        "288, 196, 64, true, false, 1",
+        "3, 700, 40, false, false, 2"})
+    void inPlaceMatchesTheCopyingPathExactly(int m, int n, int k, boolean transA, boolean transB, int threads) {
+        assumeTrue(CriticalBlas.available(), "bridge not loaded: " + CriticalBlas.status());
+        IntraOpPool.setThreads(threads);
+        Random r = new Random(m * 131L + n * 17L + k);
+        int lda = (transA ? m : k) + 1;
+        int ldb = (transB ? k : n) + 2;
+        int ldc = n + 3;
+        int aOff = 5;
+        int bOff = 11;
+        int cOff = 7;
+        float[] a = random(r, aOff + (transA ? k : m) * lda);
+        float[] b = random(r, bOff + (transB ? n : k) * ldb);
+        float[] inPlace = new float[cOff + m * ldc];
+        float[] copied = new float[cOff + m * ldc];
+        Arrays.fill(inPlace, -7f);
+        Arrays.fill(copied, -7f);
+        NativeBlas.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, inPlace, cOff, ldc, true);
+        NativeBlas.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, copied, cOff, ldc, false);
+        assertArrayEquals(copied, inPlace, "C, its padding (left at -7) and what lies before it");
+        assertEquals(-7f, inPlace[cOff + n], "the padding after a row of C is not written");
+    }
+
+    @Test
+    void cSharingAnArrayWithAGivesTheProductOfTheOriginalA() {
+        // C = A·B written into A's own array after A's block: the copying path must take it
+        float[] buffer = {1, 2, 3, 4, 0, 0, 0, 0};
+        float[] b = {1, 0, 0, 1};
+        NativeBlas.sgemm(false, false, 2, 2, 2, buffer, 0, 2, b, 0, 2, buffer, 4, 2);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 1, 2, 3, 4}, buffer);
+    }
+
+    @Test
+    void aRegionOutsideItsArrayThrowsInsteadOfReachingNativeCode() {
+        assumeTrue(NativeBlas.available(), "OpenBLAS did not load: " + NativeBlas.status());
+        float[] a = new float[6];
+        float[] b = new float[4];
+        float[] c = new float[4];
+        // A [2, 3] claimed at offset 2 of a 6-float array reaches past its end
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> NativeBlas.sgemm(false, false, 2, 2, 3, a, 2, 3, b, 0, 2, c, 0, 2));
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return x;
+    }
+}
