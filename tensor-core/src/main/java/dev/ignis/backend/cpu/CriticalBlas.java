@@ -21,7 +21,8 @@ import java.util.Locale;
  * {@link NativeBlas} copies as before; {@code -Dignis.blas.critical=false} turns it off.
  *
  * <p>While an array is pinned the garbage collector may not move it: G1 on Java 17 holds off a
- * collection until every pinned GEMM returns, which at these sizes is under a millisecond.
+ * collection until every pinned GEMM returns. The Fashion models' GEMMs pin for well under a
+ * millisecond; {@link NativeBlas} copies the operands of blocks too large to pin for long.
  */
 final class CriticalBlas {
     private static final String LIBRARY = "libignisblas.so";
