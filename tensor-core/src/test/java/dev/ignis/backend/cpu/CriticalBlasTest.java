@@ -32,6 +32,8 @@ class CriticalBlasTest {
         assumeTrue(CriticalBlas.class.getResource("native/" + CriticalBlas.platform() + "/libignisblas.so") != null,
                 "the build compiled no bridge for " + CriticalBlas.platform() + " (linux-x86_64 with a C compiler only)");
         assumeTrue(NativeBlas.available(), "OpenBLAS did not load: " + NativeBlas.status());
+        assumeTrue(!"false".equalsIgnoreCase(System.getProperty("ignis.blas.critical", "")),
+                "the bridge is turned off by -Dignis.blas.critical=false");
         assertTrue(CriticalBlas.available(), "bridge status: " + CriticalBlas.status());
         assertTrue(CpuGemm.implementation().contains("in place"), CpuGemm.implementation());
     }
