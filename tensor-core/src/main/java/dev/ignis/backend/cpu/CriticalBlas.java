@@ -49,9 +49,13 @@ final class CriticalBlas {
                     status = "not built for " + platform() + " (no C compiler at build time?)";
                 } else {
                     Path file = Files.createTempFile("ignis-blas-", ".so");
-                    file.toFile().deleteOnExit();
-                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-                    System.load(file.toAbsolutePath().toString());
+                    try {
+                        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                        System.load(file.toAbsolutePath().toString());
+                    } finally {
+                        // a loaded library stays mapped; nothing is left behind in the temp folder
+                        Files.deleteIfExists(file);
+                    }
                     ok = bind(NativeBlas.jniLibrary());
                     status = ok ? "in place (pinned arrays)" : "cblas_sgemm not found in " + NativeBlas.jniLibrary();
                 }
