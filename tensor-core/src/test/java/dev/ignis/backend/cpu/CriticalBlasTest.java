@@ -7,8 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ignis.backend.IntraOpPool;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,6 +98,60 @@ class CriticalBlasTest {
         // A [2, 3] claimed at offset 2 of a 6-float array reaches past its end
         assertThrows(IndexOutOfBoundsException.class,
                 () -> NativeBlas.sgemm(false, false, 2, 2, 3, a, 2, 3, b, 0, 2, c, 0, 2));
+    }
+
+    @Test
+    void pinnedGemmsStayExactWhileAnotherThreadForcesCollections() throws Exception {
+        assumeTrue(CriticalBlas.available(), "bridge not loaded: " + CriticalBlas.status());
+        IntraOpPool.setThreads(1);
+        Random r = new Random(3);
+        float[] a = random(r, 64 * 784);
+        float[] b = random(r, 256 * 784);
+        float[] expected = new float[64 * 256];
+        NativeBlas.sgemm(false, true, 64, 256, 784, a, 0, 784, b, 0, 784, expected, 0, 256, false);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong collections = new AtomicLong();
+        Thread churn = new Thread(() -> {
+            // 8 MB arrays, kept only briefly: young collections every few allocations
+            long gcBefore = collectionCount();
+            while (!stop.get()) {
+                float[] garbage = new float[2 << 20];
+                garbage[garbage.length - 1] = 1f;
+            }
+            collections.set(collectionCount() - gcBefore);
+        });
+        churn.start();
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                results.add(callers.submit(() -> {
+                    int mismatches = 0;
+                    for (int i = 0; i < 300; i++) {
+                        float[] c = new float[64 * 256];
+                        NativeBlas.sgemm(false, true, 64, 256, 784, a, 0, 784, b, 0, 784, c, 0, 256, true);
+                        mismatches += Arrays.equals(c, expected) ? 0 : 1;
+                    }
+                    return mismatches;
+                }));
+            }
+            for (Future<Integer> f : results) {
+                assertEquals(0, f.get(60, TimeUnit.SECONDS), "products that differ from the copying path's");
+            }
+        } finally {
+            stop.set(true);
+            churn.join();
+            callers.shutdown();
+        }
+        assertTrue(collections.get() > 0, "the allocating thread forced no collection; the test proved nothing");
+    }
+
+    private static long collectionCount() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
     }
 
     private static float[] random(Random r, int n) {
