@@ -45,7 +45,8 @@ class CpuGemmTest {
         }
     }
 
-    private static float[] random(Random r, int n) {
+    /** n standard-normal floats (CriticalBlasTest draws its operands here too). */
+    static float[] random(Random r, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = (float) r.nextGaussian();

@@ -68,8 +68,8 @@ class CriticalBlasTest {
         int aOff = 5;
         int bOff = 11;
         int cOff = 7;
-        float[] a = random(r, aOff + (transA ? k : m) * lda);
-        float[] b = random(r, bOff + (transB ? n : k) * ldb);
+        float[] a = CpuGemmTest.random(r, aOff + (transA ? k : m) * lda);
+        float[] b = CpuGemmTest.random(r, bOff + (transB ? n : k) * ldb);
         float[] inPlace = new float[cOff + m * ldc];
         float[] copied = new float[cOff + m * ldc];
         Arrays.fill(inPlace, -7f);
@@ -105,8 +105,8 @@ class CriticalBlasTest {
         assumeTrue(CriticalBlas.available(), "bridge not loaded: " + CriticalBlas.status());
         IntraOpPool.setThreads(1);
         Random r = new Random(3);
-        float[] a = random(r, 64 * 784);
-        float[] b = random(r, 256 * 784);
+        float[] a = CpuGemmTest.random(r, 64 * 784);
+        float[] b = CpuGemmTest.random(r, 256 * 784);
         float[] expected = new float[64 * 256];
         NativeBlas.sgemm(false, true, 64, 256, 784, a, 0, 784, b, 0, 784, expected, 0, 256, false);
         AtomicBoolean stop = new AtomicBoolean();
@@ -152,13 +152,5 @@ class CriticalBlasTest {
             n += Math.max(0, gc.getCollectionCount());
         }
         return n;
-    }
-
-    private static float[] random(Random r, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        return x;
     }
 }
