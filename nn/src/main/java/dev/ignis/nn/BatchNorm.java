@@ -2,6 +2,8 @@ package dev.ignis.nn;
 
 import dev.ignis.autograd.GradMode;
 import dev.ignis.nn.init.Init;
+import dev.ignis.tensor.BatchNormReluMaxPool;
+import dev.ignis.tensor.BatchNormalization;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.Shape;
@@ -45,6 +47,34 @@ public abstract class BatchNorm extends Module implements RunningStats {
 
     @Override
     public Tensor forward(Tensor x) {
+        checkInput(x);
+        return Normalization.batchNorm(x, runningMean, runningVar, weight, bias,
+                usesBatchStatistics(), momentum, eps, isTraining() ? numBatchesTracked : null);
+    }
+
+    /**
+     * {@code pool.forward(relu(forward(x)))} as one fused op (see {@link BatchNormReluMaxPool}),
+     * running statistics updated as {@link #forward} does; null, with nothing done, when this layer
+     * normalises with its running statistics (evaluation), which the fused op does not cover.
+     */
+    Tensor forwardReluMaxPool(Tensor x, MaxPool2d pool) {
+        checkInput(x);
+        if (!usesBatchStatistics()) {
+            return null;
+        }
+        Normalization.checkBatchStatistics(x);
+        BatchNormalization.Result r = BatchNormReluMaxPool.train(x, weight, bias, eps, pool.kernel(), pool.stride(),
+                pool.padding(), pool.dilation());
+        Normalization.updateRunningStats(x, r, runningMean, runningVar, momentum,
+                isTraining() ? numBatchesTracked : null);
+        return r.output();
+    }
+
+    private boolean usesBatchStatistics() {
+        return isTraining() || !trackRunningStats;
+    }
+
+    private void checkInput(Tensor x) {
         boolean rankOk = false;
         for (int r : acceptedRanks()) {
             rankOk |= x.dim() == r;
@@ -54,9 +84,6 @@ public abstract class BatchNorm extends Module implements RunningStats {
                     .replace(", ", " or ").replace("[", "").replace("]", "") + "-D input with " + numFeatures
                     + " channels in dimension 1, got " + Shape.format(x.shape()));
         }
-        boolean useBatchStats = isTraining() || !trackRunningStats;
-        return Normalization.batchNorm(x, runningMean, runningVar, weight, bias,
-                useBatchStats, momentum, eps, isTraining() ? numBatchesTracked : null);
     }
 
     @Override

@@ -21,6 +21,22 @@ public final class MaxPool2d extends Module {
         this.dilation = dilation.clone();
     }
 
+    int[] kernel() {
+        return kernel.clone();
+    }
+
+    int[] stride() {
+        return stride.clone();
+    }
+
+    int[] padding() {
+        return padding.clone();
+    }
+
+    int[] dilation() {
+        return dilation.clone();
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return F.maxPool2d(x, kernel, stride, padding, dilation);

@@ -102,6 +102,11 @@ public abstract class Module {
         return out;
     }
 
+    /** Whether any forward pre-hook, forward hook or backward hook is registered on this module. */
+    final boolean hasHooks() {
+        return !preHooks.isEmpty() || !forwardHooks.isEmpty() || !backwardHooks.isEmpty();
+    }
+
     // ---------------------------------------------------------------- registration
 
     /** Registers {@code value} as a parameter (it becomes a leaf that requires grad); returns it. */

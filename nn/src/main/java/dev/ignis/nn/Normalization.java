@@ -31,29 +31,45 @@ final class Normalization {
                             boolean training, double momentum, double eps, Tensor numBatchesTracked) {
         int[] shape = channelShape(x);
         if (training) {
-            int count = x.numel() / x.size(1);
-            if (count <= 1) {
-                throw new IllegalArgumentException("Expected more than 1 value per channel when training, got input size "
-                        + Shape.format(x.shape()));
-            }
+            checkBatchStatistics(x);
             BatchNormalization.Result r = BatchNormalization.train(x, weight, bias, eps);
-            if (runningMean != null) {
-                try (var ignored = GradMode.noGrad()) {
-                    double f = momentum;
-                    if (numBatchesTracked != null) {
-                        numBatchesTracked.add_(1.0);
-                        if (Double.isNaN(momentum)) {
-                            f = 1.0 / numBatchesTracked.item();
-                        }
-                    }
-                    runningMean.mul_(1 - f).add_(r.mean(), f);
-                    runningVar.mul_(1 - f).add_(r.var().mul((double) count / (count - 1)), f);
-                }
-            }
+            updateRunningStats(x, r, runningMean, runningVar, momentum, numBatchesTracked);
             return r.output();
         }
         Tensor normalized = x.sub(runningMean.reshape(shape)).div(runningVar.reshape(shape).add(eps).sqrt());
         return affine(normalized, weight, bias, shape);
+    }
+
+    /** Fails, as PyTorch does, when a channel has a single value: its batch variance is undefined. */
+    static void checkBatchStatistics(Tensor x) {
+        if (x.numel() / x.size(1) <= 1) {
+            throw new IllegalArgumentException("Expected more than 1 value per channel when training, got input size "
+                    + Shape.format(x.shape()));
+        }
+    }
+
+    /**
+     * In place, when {@code runningMean} is not null: r ← (1−f)r + f·stat from a training pass's
+     * batch statistics {@code r} over {@code x}; see {@link #batchNorm}. Counts the batch in
+     * {@code numBatchesTracked} when that is not null.
+     */
+    static void updateRunningStats(Tensor x, BatchNormalization.Result r, Tensor runningMean, Tensor runningVar,
+                                   double momentum, Tensor numBatchesTracked) {
+        if (runningMean == null) {
+            return;
+        }
+        int count = x.numel() / x.size(1);
+        try (var ignored = GradMode.noGrad()) {
+            double f = momentum;
+            if (numBatchesTracked != null) {
+                numBatchesTracked.add_(1.0);
+                if (Double.isNaN(momentum)) {
+                    f = 1.0 / numBatchesTracked.item();
+                }
+            }
+            runningMean.mul_(1 - f).add_(r.mean(), f);
+            runningVar.mul_(1 - f).add_(r.var().mul((double) count / (count - 1)), f);
+        }
     }
 
     private static Tensor affine(Tensor y, Tensor weight, Tensor bias, int[] shape) {

@@ -26,11 +26,19 @@ public final class Sequential extends Module {
         return children().size();
     }
 
+    /** Each child on the previous one's output; some runs of layers as one fused op (see {@link LayerFusion}). */
     @Override
     public Tensor forward(Tensor x) {
+        List<Module> modules = children();
         Tensor y = x;
-        for (Module m : children()) {
-            y = m.call(y);
+        for (int i = 0; i < modules.size(); i++) {
+            Tensor fused = LayerFusion.batchNormReluMaxPool(modules, i, y);
+            if (fused != null) {
+                y = fused;
+                i += 2;
+            } else {
+                y = modules.get(i).call(y);
+            }
         }
         return y;
     }

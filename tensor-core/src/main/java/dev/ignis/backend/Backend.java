@@ -222,6 +222,30 @@ public interface Backend {
     }
 
     /**
+     * Training-mode batch norm, ReLU and max pooling in one: out = maxPool(relu(y)) with
+     * y = (x − mean)·invstd·w + b as in {@link #batchNormForward} (mean and invstd [C] are
+     * written), for contiguous {@code x} [N, C, H, W] and {@code out} [N, C, OH, OW]. Geometry as for
+     * {@link #maxPool2d}; y itself is not stored. False if unsupported (nothing written).
+     */
+    default boolean batchNormReluMaxPool2d(Tensor x, Tensor weight, Tensor bias, double eps, int[] geometry,
+                                           Tensor out, Tensor mean, Tensor invstd) {
+        return false;
+    }
+
+    /**
+     * The backward of {@link #batchNormReluMaxPool2d} from grad [N, C, OH, OW] and the saved mean
+     * and invstd: each window's gradient reaches y at the window's first maximum (its first NaN)
+     * unless ReLU cut it there (maximum ≤ 0), and {@link #batchNormBackward}'s formulas take it
+     * from y to x, w and b. Any of gradInput, gradWeight, gradBias may be null. False if
+     * unsupported (nothing written).
+     */
+    default boolean batchNormReluMaxPool2dBackward(Tensor grad, Tensor x, Tensor weight, Tensor bias, Tensor mean,
+                                                   Tensor invstd, int[] geometry, Tensor gradInput, Tensor gradWeight,
+                                                   Tensor gradBias) {
+        return false;
+    }
+
+    /**
      * In place: {@code target[... index[p] ...] += src[p]} for every position p of {@code index}
      * (which has {@code src}'s shape), {@code index} replacing coordinate {@code dim}.
      */

@@ -332,7 +332,7 @@ public final class Convolution {
         return pool2d.apply(x.unsqueeze(-2)).squeeze(-2);
     }
 
-    private static Windows poolWindows(String op, Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+    static Windows poolWindows(String op, Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         if (x.dim() != 4) {
             throw new IllegalArgumentException(op + ": expected 3-D or 4-D input [N, C, H, W], got " + Shape.format(x.shape()));
         }

@@ -491,6 +491,20 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean batchNormReluMaxPool2d(Tensor x, Tensor weight, Tensor bias, double eps, int[] geometry, Tensor out,
+                                          Tensor mean, Tensor invstd) {
+        return BatchNormReluPoolKernels.forward(x, weight, bias, eps, geometry, out, mean, invstd);
+    }
+
+    @Override
+    public boolean batchNormReluMaxPool2dBackward(Tensor grad, Tensor x, Tensor weight, Tensor bias, Tensor mean,
+                                                  Tensor invstd, int[] geometry, Tensor gradInput, Tensor gradWeight,
+                                                  Tensor gradBias) {
+        return BatchNormReluPoolKernels.backward(grad, x, weight, bias, mean, invstd, geometry, gradInput, gradWeight,
+                gradBias);
+    }
+
+    @Override
     public boolean logSoftmaxRows(Tensor x, Tensor out) {
         return SoftmaxKernels.logSoftmax(x, out);
     }

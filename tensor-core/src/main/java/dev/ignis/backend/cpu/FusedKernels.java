@@ -130,7 +130,7 @@ final class FusedKernels {
      * 1 when {@code v == max}, else 0, without a branch, for a finite {@code max} ≥ v: then
      * v − max is ±0 exactly when they are equal (IEEE subtraction of unequal floats is never zero).
      */
-    private static int equal(float v, float max) {
+    static int equal(float v, float max) {
         int magnitude = Float.floatToRawIntBits(v - max) & 0x7FFFFFFF;
         return (magnitude - 1) >>> 31;
     }
@@ -295,29 +295,14 @@ final class FusedKernels {
         float[] in = data(x);
         float[] o = data(out);
         float[] m = data(mean);
-        float[] is = data(invstd);
-        float[] w = weight == null ? null : data(weight);
-        float[] b = bias == null ? null : data(bias);
         int xOff = x.offset();
         int oOff = out.offset();
-        double count = (double) n * inner;
         IntraOpPool.parallelFor(channels, 1, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
-                double sum = 0;
-                for (int s = 0; s < n; s++) {
-                    sum += Sums.sum(in, xOff + (s * channels + c) * inner, inner);
-                }
-                double mu = sum / count;
-                double sq = 0;
-                for (int s = 0; s < n; s++) {
-                    sq += Sums.sumSquaredDeviations(in, xOff + (s * channels + c) * inner, inner, mu);
-                }
-                float inv = (float) (1.0 / Math.sqrt(sq / count + eps));
-                float muF = (float) mu;
-                m[mean.offset() + c] = muF;
-                is[invstd.offset() + c] = inv;
-                float scale = w == null ? inv : inv * w[weight.offset() + c];
-                float shift = b == null ? 0f : b[bias.offset() + c];
+                statistics(in, xOff, n, channels, inner, c, eps, mean, invstd);
+                float muF = m[mean.offset() + c];
+                float scale = normScale(weight, invstd, c);
+                float shift = normShift(bias, c);
                 for (int s = 0; s < n; s++) {
                     int from = xOff + (s * channels + c) * inner;
                     int to = oOff + (s * channels + c) * inner;
@@ -335,6 +320,38 @@ final class FusedKernels {
             }
         });
         return true;
+    }
+
+    /**
+     * Channel c's batch statistics of a contiguous x [n, channels, inner] (offset {@code xOff}):
+     * mean[c] = μ and invstd[c] = 1/√(σ² + eps) with the biased variance σ². One pass over the
+     * channel sums d = x − K and d² in double, K being the mean of the channel's first plane:
+     * σ² = Σd²/M − (Σd/M)², whose cancellation error is about 2⁻⁵³·(μ − K)²/σ², negligible
+     * as K lies near μ (unlike Σx² − Mμ², which loses μ²/σ² in float data of large mean).
+     */
+    static void statistics(float[] in, int xOff, int n, int channels, int inner, int c, double eps, Tensor mean,
+                           Tensor invstd) {
+        double count = (double) n * inner;
+        double shift = Sums.sum(in, xOff + c * inner, inner) / inner;
+        double[] moments = new double[2];
+        for (int s = 0; s < n; s++) {
+            Sums.addShiftedMoments(in, xOff + (s * channels + c) * inner, inner, shift, moments);
+        }
+        double meanShift = moments[0] / count;
+        double var = Math.max(moments[1] / count - meanShift * meanShift, 0);
+        data(mean)[mean.offset() + c] = (float) (shift + meanShift);
+        data(invstd)[invstd.offset() + c] = (float) (1.0 / Math.sqrt(var + eps));
+    }
+
+    /** invstd[c]·w[c] (w null: 1), the factor of y = (x − mean)·scale + shift. */
+    static float normScale(Tensor weight, Tensor invstd, int c) {
+        float inv = data(invstd)[invstd.offset() + c];
+        return weight == null ? inv : inv * data(weight)[weight.offset() + c];
+    }
+
+    /** b[c] (b null: 0), the shift of y = (x − mean)·scale + shift. */
+    static float normShift(Tensor bias, int c) {
+        return bias == null ? 0f : data(bias)[bias.offset() + c];
     }
 
     static boolean batchNormBackward(Tensor grad, Tensor x, Tensor weight, Tensor mean, Tensor invstd,

@@ -1,0 +1,268 @@
+package dev.ignis.backend.cpu;
+
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.tensor.Tensor;
+
+/**
+ * Training-mode batch norm, ReLU and max pooling as one kernel pair, for float32 contiguous
+ * [N, C, H, W] and pooling windows that tile the plane (kernel = stride, no padding or dilation;
+ * rows and columns past the last whole window are in no window): out = maxPool(relu(y)) with
+ * y = (x − μ)·invstd·w + b.
+ *
+ * <p>Why: the three layers one after another are memory-bound passes over the largest activations
+ * of a convolutional network, each also allocating (and so zeroing) an array of that size. ReLU
+ * and max commute, so a window's output is relu(max y), and y is recomputed where needed instead
+ * of stored: the forward reads x three times (twice for the statistics, as batch norm does) and
+ * writes only the pooled output; the backward reads x twice and writes dx. y is computed with
+ * batch norm's own expression, so outputs equal the separate layers' bit for bit; and as each
+ * rounded operation of y = (x − μ)·scale + shift is monotone in x, a window's max y is y of its
+ * max x (min x when scale &lt; 0), so the forward computes y once per window.
+ *
+ * <p>Backward: dy is the pooled gradient at each window's first maximum of y (its first NaN),
+ * zero where ReLU cut it (maximum ≤ 0) and everywhere else; then batch norm's backward:
+ * dx = w·invstd·(dy − Σdy/M − x̂·Σ(dy·x̂)/M), dw = Σ(dy·x̂), db = Σdy per channel, M = N·H·W.
+ */
+final class BatchNormReluPoolKernels {
+    private BatchNormReluPoolKernels() {
+    }
+
+    /** Pooling windows this kernel takes: each input element in at most one window, none in padding. */
+    static boolean tiles(Window k) {
+        return k.kh() == k.sh() && k.kw() == k.sw() && k.ph() == 0 && k.pw() == 0 && k.dh() == 1 && k.dw() == 1;
+    }
+
+    /** Writes out, mean and invstd; see {@link dev.ignis.backend.Backend#batchNormReluMaxPool2d}. */
+    static boolean forward(Tensor x, Tensor weight, Tensor bias, double eps, int[] geometry, Tensor out, Tensor mean,
+                           Tensor invstd) {
+        Window k = Window.of(geometry);
+        if (!FusedKernels.f32Contiguous(x, weight, bias, out, mean, invstd) || x.dim() != 4 || !tiles(k)) {
+            return false;
+        }
+        Planes p = new Planes(x, out);
+        float[] in = FusedKernels.data(x);
+        float[] o = FusedKernels.data(out);
+        float[] m = FusedKernels.data(mean);
+        IntraOpPool.parallelFor(p.channels, 1, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                FusedKernels.statistics(in, x.offset(), p.n, p.channels, p.h * p.w, c, eps, mean, invstd);
+                float mu = m[mean.offset() + c];
+                float scale = FusedKernels.normScale(weight, invstd, c);
+                float shift = FusedKernels.normShift(bias, c);
+                for (int s = 0; s < p.n; s++) {
+                    int plane = s * p.channels + c;
+                    int base = x.offset() + plane * p.h * p.w;
+                    int outBase = out.offset() + plane * p.oh * p.ow;
+                    if (k.kh() == 2 && k.kw() == 2) {
+                        poolPlane2x2(in, base, p.w, mu, scale, shift, o, outBase, p.oh, p.ow);
+                    } else {
+                        poolPlane(in, base, p.w, k.kh(), k.kw(), mu, scale, shift, o, outBase, p.oh, p.ow);
+                    }
+                }
+            }
+        });
+        return true;
+    }
+
+    /** Overwrites gradInput, gradWeight, gradBias (each may be null); see the class comment. */
+    static boolean backward(Tensor grad, Tensor x, Tensor weight, Tensor bias, Tensor mean, Tensor invstd,
+                            int[] geometry, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+        Window k = Window.of(geometry);
+        if (!FusedKernels.f32Contiguous(grad, x, weight, bias, mean, invstd, gradInput, gradWeight, gradBias)
+                || x.dim() != 4 || !tiles(k)) {
+            return false;
+        }
+        Planes p = new Planes(x, grad);
+        float[] g = FusedKernels.data(grad);
+        float[] in = FusedKernels.data(x);
+        double count = (double) p.n * p.h * p.w;
+        IntraOpPool.parallelFor(p.channels, 1, (c0, c1) -> {
+            // per window of one channel: the flat position in its plane of its first maximum of y,
+            // and the gradient y gets there (zero where ReLU cut it)
+            int[] winners = new int[p.n * p.oh * p.ow];
+            float[] dy = new float[p.n * p.oh * p.ow];
+            for (int c = c0; c < c1; c++) {
+                float mu = FusedKernels.data(mean)[mean.offset() + c];
+                float inv = FusedKernels.data(invstd)[invstd.offset() + c];
+                float scale = FusedKernels.normScale(weight, invstd, c);
+                float shift = FusedKernels.normShift(bias, c);
+                double sumG = 0;
+                double sumGXhat = 0;
+                for (int s = 0; s < p.n; s++) {
+                    int plane = s * p.channels + c;
+                    int base = x.offset() + plane * p.h * p.w;
+                    int gBase = grad.offset() + plane * p.oh * p.ow;
+                    int wBase = s * p.oh * p.ow;
+                    findWinners(in, base, p.w, k.kh(), k.kw(), mu, scale, shift, g, gBase, winners, dy, wBase, p.oh,
+                            p.ow);
+                    // zeros add nothing: the same sums as batch norm's over every element
+                    for (int q = wBase; q < wBase + p.oh * p.ow; q++) {
+                        sumG += dy[q];
+                        sumGXhat += dy[q] * ((in[base + winners[q]] - mu) * inv);
+                    }
+                }
+                if (gradWeight != null) {
+                    FusedKernels.data(gradWeight)[gradWeight.offset() + c] = (float) sumGXhat;
+                }
+                if (gradBias != null) {
+                    FusedKernels.data(gradBias)[gradBias.offset() + c] = (float) sumG;
+                }
+                if (gradInput != null) {
+                    float dxScale = (weight == null ? 1f : FusedKernels.data(weight)[weight.offset() + c]) * inv;
+                    float meanG = (float) (sumG / count);
+                    float meanGXhat = (float) (sumGXhat / count);
+                    float[] gi = FusedKernels.data(gradInput);
+                    for (int s = 0; s < p.n; s++) {
+                        int plane = s * p.channels + c;
+                        int base = x.offset() + plane * p.h * p.w;
+                        int giBase = gradInput.offset() + plane * p.h * p.w;
+                        // dy = 0 everywhere, then the winners' dy; batch norm's expression in both
+                        if (base == giBase) {
+                            // one index for both arrays, so that HotSpot vectorises it (see ElementwiseLoops)
+                            for (int j = base; j < base + p.h * p.w; j++) {
+                                float xhat = (in[j] - mu) * inv;
+                                gi[j] = dxScale * (0f - meanG - xhat * meanGXhat);
+                            }
+                        } else {
+                            for (int j = 0; j < p.h * p.w; j++) {
+                                float xhat = (in[base + j] - mu) * inv;
+                                gi[giBase + j] = dxScale * (0f - meanG - xhat * meanGXhat);
+                            }
+                        }
+                        // each window's first maximum again, with its dy (a cut one rewrites the same value)
+                        int wBase = s * p.oh * p.ow;
+                        for (int q = wBase; q < wBase + p.oh * p.ow; q++) {
+                            int at = winners[q];
+                            float xhat = (in[base + at] - mu) * inv;
+                            gi[giBase + at] = dxScale * (dy[q] - meanG - xhat * meanGXhat);
+                        }
+                    }
+                }
+            }
+        });
+        return true;
+    }
+
+    /** Sizes of the input [n, channels, h, w] and of the pooled [.., .., oh, ow]. */
+    private record Planes(int n, int channels, int h, int w, int oh, int ow) {
+        Planes(Tensor x, Tensor pooled) {
+            this(x.size(0), x.size(1), x.size(2), x.size(3), pooled.size(2), pooled.size(3));
+        }
+    }
+
+    /** {@link #poolPlane} for 2×2 windows, unrolled. */
+    private static void poolPlane2x2(float[] in, int base, int w, float mu, float scale, float shift, float[] o,
+                                     int outBase, int oh, int ow) {
+        boolean flip = scale < 0;
+        for (int i = 0; i < oh; i++) {
+            int top = base + 2 * i * w;
+            int outRow = outBase + i * ow;
+            for (int j = 0; j < ow; j++) {
+                int at = top + 2 * j;
+                float a = in[at];
+                float b = in[at + 1];
+                float c = in[at + w];
+                float d = in[at + w + 1];
+                float extreme = flip ? Math.min(Math.min(a, b), Math.min(c, d)) : Math.max(Math.max(a, b), Math.max(c, d));
+                o[outRow + j] = relu((extreme - mu) * scale + shift);
+            }
+        }
+    }
+
+    /**
+     * relu(max y) over one plane's kh×kw windows, y = (x − mu)·scale + shift, from each window's
+     * max x (min x when scale &lt; 0; see the class comment). Math.max and min keep NaN, as relu does.
+     */
+    private static void poolPlane(float[] in, int base, int w, int kh, int kw, float mu, float scale, float shift,
+                                  float[] o, int outBase, int oh, int ow) {
+        boolean flip = scale < 0;
+        for (int i = 0; i < oh; i++) {
+            int top = base + i * kh * w;
+            int outRow = outBase + i * ow;
+            for (int j = 0; j < ow; j++) {
+                int at = top + j * kw;
+                float extreme = in[at];
+                for (int a = 0; a < kh; a++) {
+                    for (int b = 0; b < kw; b++) {
+                        float v = in[at + a * w + b];
+                        extreme = flip ? Math.min(extreme, v) : Math.max(extreme, v);
+                    }
+                }
+                o[outRow + j] = relu((extreme - mu) * scale + shift);
+            }
+        }
+    }
+
+    /**
+     * ReLU as {@link dev.ignis.backend.UnaryOp#RELU} computes it (NaN stays NaN, −0 becomes +0),
+     * branch-free: a branch on the sign of activations mispredicts half the time.
+     */
+    private static float relu(float v) {
+        return Math.max(v, 0f);
+    }
+
+    /**
+     * For each window q of one plane: {@code winners[q]}, the flat position of its first maximum of y
+     * (first NaN), as the max-pooling kernel picks it, and {@code dy[q]}, the window's gradient
+     * g[q], or zero where that maximum is ≤ 0 (ReLU passes no gradient).
+     */
+    private static void findWinners(float[] in, int base, int w, int kh, int kw, float mu, float scale, float shift,
+                                    float[] g, int gBase, int[] winners, float[] dy, int wBase, int oh, int ow) {
+        for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+                int first = i * kh * w + j * kw;
+                int arg;
+                float best;
+                if (kh == 2 && kw == 2) {
+                    float a = (in[base + first] - mu) * scale + shift;
+                    float b = (in[base + first + 1] - mu) * scale + shift;
+                    float c = (in[base + first + w] - mu) * scale + shift;
+                    float d = (in[base + first + w + 1] - mu) * scale + shift;
+                    best = Math.max(Math.max(a, b), Math.max(c, d));
+                    arg = Math.abs(best) <= Float.MAX_VALUE ? first + firstOf2x2(a, b, c, best, w)
+                            : scan(in, base, w, kh, kw, mu, scale, shift, first);
+                } else {
+                    arg = scan(in, base, w, kh, kw, mu, scale, shift, first);
+                    best = (in[base + arg] - mu) * scale + shift;
+                }
+                int q = wBase + i * ow + j;
+                winners[q] = arg;
+                // g, or +0 where ReLU cut it, by masking g's bits: a branch would mispredict on half
+                // the windows, and multiplying by 0 would turn an infinite g into NaN
+                int cut = Float.floatToRawIntBits(relu(best));   // 0 exactly when best ≤ 0
+                int keep = -((cut | -cut) >>> 31);
+                dy[q] = Float.intBitsToFloat(Float.floatToRawIntBits(g[gBase + i * ow + j]) & keep);
+            }
+        }
+    }
+
+    /**
+     * The offset (0, 1, w or w + 1) of the first of a, b, c, d (a 2×2 window's y, row by row) equal
+     * to their finite maximum {@code max}, by arithmetic on exact equality tests instead of branches
+     * (see the max-pooling kernel's {@code maxPlane2x2}).
+     */
+    private static int firstOf2x2(float a, float b, float c, float max, int w) {
+        int fromC = w + 1 - FusedKernels.equal(c, max);
+        int fromB = fromC + FusedKernels.equal(b, max) * (1 - fromC);
+        return (1 - FusedKernels.equal(a, max)) * fromB;
+    }
+
+    /** The sequential scan of the window at {@code first}: the first NaN of y, else its first strict maximum. */
+    private static int scan(float[] in, int base, int w, int kh, int kw, float mu, float scale, float shift,
+                            int first) {
+        float best = (in[base + first] - mu) * scale + shift;
+        int arg = first;
+        for (int a = 0; a < kh && best == best; a++) {
+            for (int b = a == 0 ? 1 : 0; b < kw; b++) {
+                float v = (in[base + first + a * w + b] - mu) * scale + shift;
+                if (v > best || v != v) {
+                    best = v;
+                    arg = first + a * w + b;
+                    if (v != v) {
+                        break;
+                    }
+                }
+            }
+        }
+        return arg;
+    }
+}
