@@ -207,43 +207,53 @@ final class BatchNormReluPoolKernels {
      */
     private static void findWinners(float[] in, int base, int w, int kh, int kw, float mu, float scale, float shift,
                                     float[] g, int gBase, int[] winners, float[] dy, int wBase, int oh, int ow) {
+        if (kh == 2 && kw == 2 && Float.isFinite(mu) && Float.isFinite(scale) && Float.isFinite(shift)) {
+            findWinners2x2(in, base, w, mu, scale, shift, g, gBase, winners, dy, wBase, oh, ow);
+            return;
+        }
         for (int i = 0; i < oh; i++) {
             for (int j = 0; j < ow; j++) {
-                int first = i * kh * w + j * kw;
-                int arg;
-                float best;
-                if (kh == 2 && kw == 2) {
-                    float a = (in[base + first] - mu) * scale + shift;
-                    float b = (in[base + first + 1] - mu) * scale + shift;
-                    float c = (in[base + first + w] - mu) * scale + shift;
-                    float d = (in[base + first + w + 1] - mu) * scale + shift;
-                    best = Math.max(Math.max(a, b), Math.max(c, d));
-                    arg = Math.abs(best) <= Float.MAX_VALUE ? first + firstOf2x2(a, b, c, best, w)
-                            : scan(in, base, w, kh, kw, mu, scale, shift, first);
-                } else {
-                    arg = scan(in, base, w, kh, kw, mu, scale, shift, first);
-                    best = (in[base + arg] - mu) * scale + shift;
-                }
+                int arg = scan(in, base, w, kh, kw, mu, scale, shift, i * kh * w + j * kw);
+                float best = (in[base + arg] - mu) * scale + shift;
                 int q = wBase + i * ow + j;
                 winners[q] = arg;
-                // g, or +0 where ReLU cut it, by masking g's bits: a branch would mispredict on half
-                // the windows, and multiplying by 0 would turn an infinite g into NaN
-                int cut = Float.floatToRawIntBits(relu(best));   // 0 exactly when best ≤ 0
-                int keep = -((cut | -cut) >>> 31);
-                dy[q] = Float.intBitsToFloat(Float.floatToRawIntBits(g[gBase + i * ow + j]) & keep);
+                dy[q] = best > 0 || best != best ? g[gBase + i * ow + j] : 0f;
             }
         }
     }
 
     /**
-     * The offset (0, 1, w or w + 1) of the first of a, b, c, d (a 2×2 window's y, row by row) equal
-     * to their finite maximum {@code max}, by arithmetic on exact equality tests instead of branches
-     * (see the max-pooling kernel's {@code maxPlane2x2}).
+     * {@link #findWinners} for 2×2 windows of a channel whose mean and affine factors are finite:
+     * then every x is finite (an infinite or NaN x makes the mean so) and no y is NaN, so the first
+     * maximum is the top pair's first maximum unless the bottom pair's is strictly greater. Each
+     * choice is an int select on a comparison (a conditional move; a branch would mispredict on
+     * half the windows), and a chosen y is recomputed from its x rather than selected: C2 compiles
+     * a float select to a branch.
      */
-    private static int firstOf2x2(float a, float b, float c, float max, int w) {
-        int fromC = w + 1 - FusedKernels.equal(c, max);
-        int fromB = fromC + FusedKernels.equal(b, max) * (1 - fromC);
-        return (1 - FusedKernels.equal(a, max)) * fromB;
+    private static void findWinners2x2(float[] in, int base, int w, float mu, float scale, float shift, float[] g,
+                                       int gBase, int[] winners, float[] dy, int wBase, int oh, int ow) {
+        for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+                int first = 2 * i * w + 2 * j;
+                int at = base + first;
+                float a = (in[at] - mu) * scale + shift;
+                float b = (in[at + 1] - mu) * scale + shift;
+                float c = (in[at + w] - mu) * scale + shift;
+                float d = (in[at + w + 1] - mu) * scale + shift;
+                int top = b > a ? 1 : 0;
+                int bottom = d > c ? w + 1 : w;
+                float topMax = (in[at + top] - mu) * scale + shift;
+                float bottomMax = (in[at + bottom] - mu) * scale + shift;
+                int arg = bottomMax > topMax ? bottom : top;
+                float best = (in[at + arg] - mu) * scale + shift;
+                int q = wBase + i * ow + j;
+                winners[q] = first + arg;
+                // g, or +0 where ReLU cut it, by masking g's bits: multiplying by 0 would turn an
+                // infinite g into NaN
+                int keep = best > 0 ? -1 : 0;
+                dy[q] = Float.intBitsToFloat(Float.floatToRawIntBits(g[gBase + i * ow + j]) & keep);
+            }
+        }
     }
 
     /** The sequential scan of the window at {@code first}: the first NaN of y, else its first strict maximum. */

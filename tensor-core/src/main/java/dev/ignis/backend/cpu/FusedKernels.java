@@ -130,7 +130,7 @@ final class FusedKernels {
      * 1 when {@code v == max}, else 0, without a branch, for a finite {@code max} ≥ v: then
      * v − max is ±0 exactly when they are equal (IEEE subtraction of unequal floats is never zero).
      */
-    static int equal(float v, float max) {
+    private static int equal(float v, float max) {
         int magnitude = Float.floatToRawIntBits(v - max) & 0x7FFFFFFF;
         return (magnitude - 1) >>> 31;
     }
