@@ -8,15 +8,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Reads IDX files (the MNIST / Fashion-MNIST format), gzipped or not, through Hadoop's
- * FileSystem: a magic number 0x0000TTNN (TT the element type, 0x08 = unsigned byte; NN the number
- * of dimensions), NN big-endian int32 sizes, then the data row-major.
+ * Reads IDX files (the MNIST / Fashion-MNIST format), gzipped or not, local or from any file
+ * system Hadoop reaches (hdfs:, ...): a magic number 0x0000TTNN (TT the element type, 0x08 =
+ * unsigned byte; NN the number of dimensions), NN big-endian int32 sizes, then the data row-major.
  */
 public final class Idx {
     private Idx() {
@@ -48,11 +48,26 @@ public final class Idx {
     private record Raw(int[] shape, byte[] data) {
     }
 
+    /**
+     * A local file (a path, or a file: URI) through java.nio; any other scheme (hdfs:, s3a:, ...)
+     * through Hadoop's FileSystem. Local files skip Hadoop's configuration loading, which parses
+     * its XML defaults and loads hundreds of classes before the first byte is read.
+     */
+    private static InputStream open(String uri) throws IOException {
+        URI parsed = URI.create(uri);
+        if (parsed.getScheme() == null) {
+            return Files.newInputStream(java.nio.file.Path.of(uri));
+        }
+        if ("file".equals(parsed.getScheme())) {
+            return Files.newInputStream(java.nio.file.Path.of(parsed));
+        }
+        Path path = new Path(parsed);
+        return path.getFileSystem(new Configuration()).open(path);
+    }
+
     private static Raw read(String uri) {
-        Path path = new Path(URI.create(uri));
         try {
-            FileSystem fs = path.getFileSystem(new Configuration());
-            try (InputStream file = new BufferedInputStream(fs.open(path))) {
+            try (InputStream file = new BufferedInputStream(open(uri))) {
                 file.mark(2);
                 int b0 = file.read();
                 int b1 = file.read();
