@@ -12,8 +12,8 @@ import dev.ignis.tensor.Tensor;
  * <p>Why: the three layers one after another are memory-bound passes over the largest activations
  * of a convolutional network, each also allocating (and so zeroing) an array of that size. ReLU
  * and max commute, so a window's output is relu(max y), and y is recomputed where needed instead
- * of stored: the forward reads x three times (twice for the statistics, as batch norm does) and
- * writes only the pooled output; the backward reads x twice and writes dx. y is computed with
+ * of stored: the forward reads x twice (once for the statistics, once for the pooled output)
+ * and writes only the pooled output; the backward reads x twice and writes dx. y is computed with
  * batch norm's own expression, so outputs equal the separate layers' bit for bit; and as each
  * rounded operation of y = (x − μ)·scale + shift is monotone in x, a window's max y is y of its
  * max x (min x when scale &lt; 0), so the forward computes y once per window.
