@@ -1,7 +1,5 @@
 package dev.ignis.tensor;
 
-import dev.ignis.autograd.GradMode;
-
 /**
  * Training-mode batch norm, ReLU and max pooling as one op:
  * maxPool2d(relu((x − μ)/√(σ² + eps)·w + b)) with the batch statistics, the output and gradients
@@ -46,10 +44,7 @@ public final class BatchNormReluMaxPool {
         if (!x.backend().batchNormReluMaxPool2d(xc, w, b, eps, geometry, out, mean, invstd)) {
             return null;
         }
-        Tensor var;
-        try (var ignored = GradMode.noGrad()) {
-            var = invstd.pow(-2.0).sub(eps);
-        }
+        Tensor var = BatchNormalization.variance(invstd, eps);
         int[] in = x.shape();
         Tensor recorded = Autograd.record("BatchNormReluMaxPool2dBackward0", out, Autograd.of(x, weight, bias),
                 Autograd.of(xc, mean, invstd), (g, ctx) -> {

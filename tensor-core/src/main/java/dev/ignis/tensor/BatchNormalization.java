@@ -27,10 +27,7 @@ public final class BatchNormalization {
         if (!x.backend().batchNormForward(xc, w, b, eps, out, mean, invstd)) {
             return composed(x, weight, bias, eps);
         }
-        Tensor var;
-        try (var ignored = GradMode.noGrad()) {
-            var = invstd.pow(-2.0).sub(eps);
-        }
+        Tensor var = variance(invstd, eps);
         Tensor recorded = Autograd.record("NativeBatchNormBackward0", out, Autograd.of(x, weight, bias),
                 Autograd.of(xc, mean, invstd), (g, ctx) -> {
                     Tensor gc = g.contiguous();
@@ -45,6 +42,13 @@ public final class BatchNormalization {
                     return new Tensor[] {gx, gw, gb};
                 });
         return new Result(recorded, mean, var);
+    }
+
+    /** The biased variance σ² = invstd⁻² − eps back from the kernels' invstd = 1/√(σ² + eps). */
+    static Tensor variance(Tensor invstd, double eps) {
+        try (var ignored = GradMode.noGrad()) {
+            return invstd.pow(-2.0).sub(eps);
+        }
     }
 
     /** The reference: the same normalisation written with recorded ops. */

@@ -107,7 +107,6 @@ final class BatchNormReluPoolKernels {
                     FusedKernels.data(gradBias)[gradBias.offset() + c] = (float) sumG;
                 }
                 if (gradInput != null) {
-                    float dxScale = (weight == null ? 1f : FusedKernels.data(weight)[weight.offset() + c]) * inv;
                     float meanG = (float) (sumG / count);
                     float meanGXhat = (float) (sumGXhat / count);
                     float[] gi = FusedKernels.data(gradInput);
@@ -115,17 +114,18 @@ final class BatchNormReluPoolKernels {
                         int plane = s * p.channels + c;
                         int base = x.offset() + plane * p.h * p.w;
                         int giBase = gradInput.offset() + plane * p.h * p.w;
-                        // dy = 0 everywhere, then the winners' dy; batch norm's expression in both
+                        // dy = 0 everywhere, then the winners' dy; batch norm's expression in both (its
+                        // factor w·invstd is y's scale)
                         if (base == giBase) {
                             // one index for both arrays, so that HotSpot vectorises it (see ElementwiseLoops)
                             for (int j = base; j < base + p.h * p.w; j++) {
                                 float xhat = (in[j] - mu) * inv;
-                                gi[j] = dxScale * (0f - meanG - xhat * meanGXhat);
+                                gi[j] = scale * (0f - meanG - xhat * meanGXhat);
                             }
                         } else {
                             for (int j = 0; j < p.h * p.w; j++) {
                                 float xhat = (in[base + j] - mu) * inv;
-                                gi[giBase + j] = dxScale * (0f - meanG - xhat * meanGXhat);
+                                gi[giBase + j] = scale * (0f - meanG - xhat * meanGXhat);
                             }
                         }
                         // each window's first maximum again, with its dy (a cut one rewrites the same value)
@@ -133,7 +133,7 @@ final class BatchNormReluPoolKernels {
                         for (int q = wBase; q < wBase + p.oh * p.ow; q++) {
                             int at = winners[q];
                             float xhat = (in[base + at] - mu) * inv;
-                            gi[giBase + at] = dxScale * (dy[q] - meanG - xhat * meanGXhat);
+                            gi[giBase + at] = scale * (dy[q] - meanG - xhat * meanGXhat);
                         }
                     }
                 }
