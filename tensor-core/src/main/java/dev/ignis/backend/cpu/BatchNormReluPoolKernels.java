@@ -163,7 +163,7 @@ final class BatchNormReluPoolKernels {
                 float c = in[at + w];
                 float d = in[at + w + 1];
                 float extreme = flip ? Math.min(Math.min(a, b), Math.min(c, d)) : Math.max(Math.max(a, b), Math.max(c, d));
-                o[outRow + j] = relu((extreme - mu) * scale + shift);
+                o[outRow + j] = relu(y(extreme, mu, scale, shift));
             }
         }
     }
@@ -187,9 +187,18 @@ final class BatchNormReluPoolKernels {
                         extreme = flip ? Math.min(extreme, v) : Math.max(extreme, v);
                     }
                 }
-                o[outRow + j] = relu((extreme - mu) * scale + shift);
+                o[outRow + j] = relu(y(extreme, mu, scale, shift));
             }
         }
+    }
+
+    /**
+     * y = (x − mu)·scale + shift, rounded step by step exactly as batch norm's forward kernel
+     * computes it ({@code FusedKernels.batchNormForward}): the fused outputs and winners equal the
+     * separate layers' only while the two expressions are the same.
+     */
+    private static float y(float x, float mu, float scale, float shift) {
+        return (x - mu) * scale + shift;
     }
 
     /**
@@ -214,7 +223,7 @@ final class BatchNormReluPoolKernels {
         for (int i = 0; i < oh; i++) {
             for (int j = 0; j < ow; j++) {
                 int arg = scan(in, base, w, kh, kw, mu, scale, shift, i * kh * w + j * kw);
-                float best = (in[base + arg] - mu) * scale + shift;
+                float best = y(in[base + arg], mu, scale, shift);
                 int q = wBase + i * ow + j;
                 winners[q] = arg;
                 dy[q] = best > 0 || best != best ? g[gBase + i * ow + j] : 0f;
@@ -236,16 +245,16 @@ final class BatchNormReluPoolKernels {
             for (int j = 0; j < ow; j++) {
                 int first = 2 * i * w + 2 * j;
                 int at = base + first;
-                float a = (in[at] - mu) * scale + shift;
-                float b = (in[at + 1] - mu) * scale + shift;
-                float c = (in[at + w] - mu) * scale + shift;
-                float d = (in[at + w + 1] - mu) * scale + shift;
+                float a = y(in[at], mu, scale, shift);
+                float b = y(in[at + 1], mu, scale, shift);
+                float c = y(in[at + w], mu, scale, shift);
+                float d = y(in[at + w + 1], mu, scale, shift);
                 int top = b > a ? 1 : 0;
                 int bottom = d > c ? w + 1 : w;
-                float topMax = (in[at + top] - mu) * scale + shift;
-                float bottomMax = (in[at + bottom] - mu) * scale + shift;
+                float topMax = y(in[at + top], mu, scale, shift);
+                float bottomMax = y(in[at + bottom], mu, scale, shift);
                 int arg = bottomMax > topMax ? bottom : top;
-                float best = (in[at + arg] - mu) * scale + shift;
+                float best = y(in[at + arg], mu, scale, shift);
                 int q = wBase + i * ow + j;
                 winners[q] = first + arg;
                 // g, or +0 where ReLU cut it, by masking g's bits: multiplying by 0 would turn an
@@ -259,11 +268,11 @@ final class BatchNormReluPoolKernels {
     /** The sequential scan of the window at {@code first}: the first NaN of y, else its first strict maximum. */
     private static int scan(float[] in, int base, int w, int kh, int kw, float mu, float scale, float shift,
                             int first) {
-        float best = (in[base + first] - mu) * scale + shift;
+        float best = y(in[base + first], mu, scale, shift);
         int arg = first;
         for (int a = 0; a < kh && best == best; a++) {
             for (int b = a == 0 ? 1 : 0; b < kw; b++) {
-                float v = (in[base + first + a * w + b] - mu) * scale + shift;
+                float v = y(in[base + first + a * w + b], mu, scale, shift);
                 if (v > best || v != v) {
                     best = v;
                     arg = first + a * w + b;
