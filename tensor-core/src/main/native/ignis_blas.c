@@ -7,12 +7,9 @@
 #include <dlfcn.h>
 #include <jni.h>
 
-enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+#include "ignis_native.h"
 
-typedef void (*sgemm_fn)(int order, int trans_a, int trans_b, int m, int n, int k, float alpha,
-                         const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
-
-static sgemm_fn sgemm;
+sgemm_fn ignis_sgemm;
 
 /* Finds cblas_sgemm through the already loaded library at `path` (or its dependencies). */
 JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_bind(JNIEnv *env, jclass cls, jstring path) {
@@ -26,8 +23,8 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_bind(JNIEnv *
     if (handle == NULL) {
         return JNI_FALSE;
     }
-    sgemm = (sgemm_fn) dlsym(handle, "cblas_sgemm");
-    return sgemm != NULL ? JNI_TRUE : JNI_FALSE;
+    ignis_sgemm = (sgemm_fn) dlsym(handle, "cblas_sgemm");
+    return ignis_sgemm != NULL ? JNI_TRUE : JNI_FALSE;
 }
 
 /*
@@ -45,7 +42,7 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_sgemm(JNIEnv 
     float *pb = (*env)->GetPrimitiveArrayCritical(env, b, NULL);
     float *pc = (*env)->GetPrimitiveArrayCritical(env, c, NULL);
     if (pa != NULL && pb != NULL && pc != NULL) {
-        sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, m, n, k, 1.0f,
+        ignis_sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, m, n, k, 1.0f,
               pa + a_off, lda, pb + b_off, ldb, 0.0f, pc + c_off, ldc);
         done = JNI_TRUE;
     }

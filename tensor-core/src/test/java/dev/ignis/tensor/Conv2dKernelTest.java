@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * im2col + bmm + col2im path, which float64 tensors take and the gradient checks cover: forward
  * output and the gradients of input, weight and bias, over geometries that exercise padding on
  * every side, strides, dilation and groups. The unit-stride cases with at most 27 taps per output
- * (C/groups·kh·kw) take the direct forward kernel, the others the GEMM one.
+ * (C/groups·kh·kw) take the direct forward kernel; ungrouped 3×3 unit-stride ones with more taps
+ * take Winograd's (forward and both gradients), the others the GEMM one.
  */
 class Conv2dKernelTest {
     private final int threadsBefore = IntraOpPool.threads();
@@ -50,6 +51,17 @@ class Conv2dKernelTest {
                 true),
         new Case("direct: 2 groups of 2 channels, 2x3 kernel, dilation (1, 2), padding (0, 2)", new int[] {3, 4, 6, 8},
                 new int[] {6, 2, 2, 3}, new int[] {1, 1}, new int[] {0, 2}, new int[] {1, 2}, 2, true),
+        new Case("winograd: 3x3 pad 1, 5 channels, odd 7x5 output, 11 samples (two blocks of samples)",
+                new int[] {11, 5, 7, 5}, new int[] {6, 5, 3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1,
+                true),
+        new Case("winograd: no padding, 4 channels, 7x6 output, no bias", new int[] {3, 4, 9, 8},
+                new int[] {3, 4, 3, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1, false),
+        new Case("winograd: padding (2, 0), 17 samples (three blocks, the last of one sample)",
+                new int[] {17, 6, 5, 6}, new int[] {4, 6, 3, 3}, new int[] {1, 1}, new int[] {2, 0}, new int[] {1, 1}, 1,
+                true),
+        new Case("winograd: padding (3, 1) larger than the kernel reaches: rows of outputs see only zeros",
+                new int[] {2, 4, 3, 3}, new int[] {2, 4, 3, 3}, new int[] {1, 1}, new int[] {3, 1}, new int[] {1, 1}, 1,
+                true),
     };
 
     @Test

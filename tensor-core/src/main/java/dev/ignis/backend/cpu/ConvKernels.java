@@ -57,6 +57,10 @@ final class ConvKernels {
             DirectConv.forward(in, xOff, w, wOff, b, bOff, y, yOff, s);
             return true;
         }
+        if (!forceJava && WinogradConv.applies(s)) {
+            WinogradConv.forward(in, xOff, w, wOff, b, bOff, y, yOff, s);
+            return true;
+        }
         IntraOpPool.parallelFor(s.n, 1, (n0, n1) -> {
             float[] cols = new float[s.groups * s.cgkk * s.l];
             for (int n = n0; n < n1; n++) {
@@ -96,6 +100,13 @@ final class ConvKernels {
         int gyOff = grad.offset();
         int xOff = x.offset();
         int wOff = weight.offset();
+        if (!forceJava && WinogradConv.applies(s)) {
+            WinogradConv.backward(gy, gyOff, in, xOff, w, wOff,
+                    gradInput == null ? null : FusedKernels.data(gradInput), gradInput == null ? 0 : gradInput.offset(),
+                    gradWeight == null ? null : FusedKernels.data(gradWeight), gradWeight == null ? 0 : gradWeight.offset(),
+                    s);
+            return true;
+        }
         int weightSize = s.o * s.cgkk;
         int blocks = Math.min(MAX_BLOCKS, (s.n + MIN_SAMPLES_PER_BLOCK - 1) / MIN_SAMPLES_PER_BLOCK);
         int perBlock = blocks == 0 ? 0 : (s.n + blocks - 1) / blocks;
