@@ -22,8 +22,8 @@ import dev.ignis.backend.IntraOpPool;
  * {@code dg = Gᵀ dU G} and {@code dV_ξ = U_ξᵀ·dM_ξ}, whose tiles {@code B dV Bᵀ} add into the
  * (overlapping) input patches.
  *
- * <p>Samples go in blocks of {@link #BLOCK_SAMPLES}, spread over the intra-op pool; a block's
- * transformed tiles and GEMM results stay near the core that made them. The weight gradient is
+ * <p>Samples go in blocks of about {@link #TARGET_POSITIONS} tiles, spread over the intra-op pool;
+ * a block's transformed tiles and GEMM results stay near the core that made them. The weight gradient is
  * summed per block, then the block sums in block order, so it does not depend on the thread count.
  *
  * <p>Layouts, for a block of nb samples with T tiles each and P = nb·T: V and dV
@@ -31,8 +31,18 @@ import dev.ignis.backend.IntraOpPool;
  * ty·TW + tx of the block's n-th sample.
  */
 final class WinogradConv {
-    /** Samples per block: 8 Fashion-sized samples make GEMMs of 392 columns, about as fast per multiply-add as one GEMM over the batch. */
-    static final int BLOCK_SAMPLES = 8;
+    /**
+     * Tiles per block (P), as far as whole samples allow: 8 Fashion-sized samples (49 tiles each)
+     * make GEMMs of 392 columns, measured at one thread about as fast per multiply-add as one GEMM
+     * over the batch, while a block's V and M (16·(C + O)·P floats) stay near the core.
+     */
+    static final int TARGET_POSITIONS = 400;
+
+    /**
+     * The largest scratch (16·(C + O)·tiles floats, 16 MB) one sample may need: larger planes
+     * (a 64-channel layer over 224×224) keep im2col's per-sample GEMMs, which need 9·C·OH·OW.
+     */
+    static final long MAX_SAMPLE_SCRATCH = 1L << 22;
 
     /** {@code -Dignis.conv.winograd=false} keeps every convolution on im2col's GEMMs (for comparison). */
     private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("ignis.conv.winograd", ""));
@@ -47,17 +57,19 @@ final class WinogradConv {
     static boolean applies(ConvKernels.Shapes s) {
         Window k = s.k;
         return ENABLED && k.kh() == 3 && k.kw() == 3 && k.sh() == 1 && k.sw() == 1 && k.dh() == 1 && k.dw() == 1
-                && s.groups == 1 && s.cgkk > DirectConv.MAX_TAPS && WinogradNative.available();
+                && s.groups == 1 && s.cgkk > DirectConv.MAX_TAPS
+                && 16L * (s.c + s.o) * tiles(s) <= MAX_SAMPLE_SCRATCH && WinogradNative.available();
     }
 
     /** y (contiguous [N, O, OH, OW] at {@code yOff}, overwritten) = bias + conv(x, w); {@code b} may be null. */
     static void forward(float[] x, int xOff, float[] w, int wOff, float[] b, int bOff, float[] y, int yOff,
                         ConvKernels.Shapes s) {
         float[] u = transformWeights(w, wOff, s.o, s.c);
+        int perBlock = samplesPerBlock(s);
         IntraOpPool.parallelFor(blocks(s), 1, (b0, b1) -> {
             for (int blk = b0; blk < b1; blk++) {
-                int n0 = blk * BLOCK_SAMPLES;
-                check(WinogradNative.forward(geometry(s, n0), x, xOff + n0 * s.c * s.h * s.w, u, b, bOff,
+                int n0 = blk * perBlock;
+                check(WinogradNative.forward(geometry(s, n0, perBlock), x, xOff + n0 * s.c * s.h * s.w, u, b, bOff,
                         y, yOff + n0 * s.o * s.l));
             }
         });
@@ -70,13 +82,14 @@ final class WinogradConv {
     static void backward(float[] gy, int gyOff, float[] x, int xOff, float[] w, int wOff, float[] gx, int gxOff,
                          float[] gw, int gwOff, ConvKernels.Shapes s) {
         float[] u = gx == null ? null : transformWeights(w, wOff, s.o, s.c);
+        int perBlock = samplesPerBlock(s);
         int blocks = blocks(s);
         float[][] blockSums = new float[blocks][];
         IntraOpPool.parallelFor(blocks, 1, (b0, b1) -> {
             for (int blk = b0; blk < b1; blk++) {
-                int n0 = blk * BLOCK_SAMPLES;
+                int n0 = blk * perBlock;
                 float[] du = gw == null ? null : new float[16 * s.o * s.c];
-                check(WinogradNative.backward(geometry(s, n0), gy, gyOff + n0 * s.o * s.l, x,
+                check(WinogradNative.backward(geometry(s, n0, perBlock), gy, gyOff + n0 * s.o * s.l, x,
                         xOff + n0 * s.c * s.h * s.w, du, u, gx, gxOff + n0 * s.c * s.h * s.w));
                 blockSums[blk] = du;
             }
@@ -93,13 +106,24 @@ final class WinogradConv {
         }
     }
 
+    /** Tiles of 2×2 outputs per output plane. */
+    private static int tiles(ConvKernels.Shapes s) {
+        return ((s.oh + 1) / 2) * ((s.ow + 1) / 2);
+    }
+
+    /** Whole samples per block; it depends on the shapes only, so the block sums do too. */
+    private static int samplesPerBlock(ConvKernels.Shapes s) {
+        return Math.max(1, Math.min(s.n, TARGET_POSITIONS / tiles(s)));
+    }
+
     private static int blocks(ConvKernels.Shapes s) {
-        return (s.n + BLOCK_SAMPLES - 1) / BLOCK_SAMPLES;
+        int perBlock = samplesPerBlock(s);
+        return (s.n + perBlock - 1) / perBlock;
     }
 
     /** {nb, C, H, W, O, OH, OW, ph, pw} of the block starting at sample n0, as {@link WinogradNative} takes it. */
-    private static int[] geometry(ConvKernels.Shapes s, int n0) {
-        int nb = Math.min(BLOCK_SAMPLES, s.n - n0);
+    private static int[] geometry(ConvKernels.Shapes s, int n0, int perBlock) {
+        int nb = Math.min(perBlock, s.n - n0);
         return new int[] {nb, s.c, s.h, s.w, s.o, s.oh, s.ow, s.k.ph(), s.k.pw()};
     }
 
