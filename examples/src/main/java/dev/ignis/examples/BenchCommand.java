@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ignis bench gemm}: float32 matmul throughput, the counterpart of shared/bench/torch_gemm.py. */
-@Command(name = "bench", description = "Micro-benchmarks.", subcommands = {BenchCommand.Gemm.class, TrainCommand.class, LoaderBenchCommand.class,
+@Command(name = "bench", description = "Micro-benchmarks.", subcommands = {BenchCommand.Gemm.class, ConvBenchCommand.class, TrainCommand.class, LoaderBenchCommand.class,
         SparkBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Override

@@ -13,7 +13,8 @@ import java.util.Arrays;
  * {@code Convolution} does) allocates, zeroes and streams through memory a buffer kh·kw times the
  * input; here that traffic stays in the core's cache. Samples are spread over the intra-op pool;
  * each GEMM runs on its own thread. The forward pass of unit-stride layers with few taps per
- * output (a first layer, a depthwise convolution) is {@link DirectConv}'s.
+ * output (a first layer, a depthwise convolution) is {@link DirectConv}'s; ungrouped 3×3
+ * unit-stride layers with more taps run forward and backward by {@link WinogradConv}.
  *
  * <p>Notation: x [N, C, H, W], weight [O, C/G, kh, kw] with G groups, og = O/G output channels
  * and cgkk = C/G·kh·kw rows of columns per group, L = OH·OW output positions.
