@@ -51,7 +51,7 @@ final class NativeBlas {
      * Java 17), so pins are kept to about 15 ms; from this size on the copies cost a few percent of
      * the multiply (an 812³ block: ~0.6 ms of copies against ~13 ms).
      */
-    private static final long MAX_PINNED_MULTIPLY_ADDS = 1L << 29;
+    static final long MAX_PINNED_MULTIPLY_ADDS = 1L << 29;
 
     /** Per calling thread: off-heap copies of A, B and C, grown as needed. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);

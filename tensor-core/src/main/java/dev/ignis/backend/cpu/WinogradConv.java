@@ -58,7 +58,8 @@ final class WinogradConv {
         Window k = s.k;
         return ENABLED && k.kh() == 3 && k.kw() == 3 && k.sh() == 1 && k.sw() == 1 && k.dh() == 1 && k.dw() == 1
                 && s.groups == 1 && s.cgkk > DirectConv.MAX_TAPS
-                && 16L * (s.c + s.o) * tiles(s) <= MAX_SAMPLE_SCRATCH && WinogradNative.available();
+                && 16L * (s.c + s.o) * tiles(s) <= MAX_SAMPLE_SCRATCH
+                && pinnedMultiplyAdds(s) <= NativeBlas.MAX_PINNED_MULTIPLY_ADDS && WinogradNative.available();
     }
 
     /** y (contiguous [N, O, OH, OW] at {@code yOff}, overwritten) = bias + conv(x, w); {@code b} may be null. */
@@ -111,9 +112,19 @@ final class WinogradConv {
         return ((s.oh + 1) / 2) * ((s.ow + 1) / 2);
     }
 
+    /**
+     * The multiply-adds of one sample's GEMMs in a backward block (both gradients, 2·16·O·C per
+     * tile): the arrays stay pinned for a block, and pins are kept as short as
+     * {@link NativeBlas}' ({@link NativeBlas#MAX_PINNED_MULTIPLY_ADDS}).
+     */
+    private static long pinnedMultiplyAdds(ConvKernels.Shapes s) {
+        return 32L * s.o * s.c * tiles(s);
+    }
+
     /** Whole samples per block; it depends on the shapes only, so the block sums do too. */
     private static int samplesPerBlock(ConvKernels.Shapes s) {
-        return Math.max(1, Math.min(s.n, TARGET_POSITIONS / tiles(s)));
+        long pinLimit = NativeBlas.MAX_PINNED_MULTIPLY_ADDS / pinnedMultiplyAdds(s);
+        return (int) Math.max(1, Math.min(Math.min(s.n, TARGET_POSITIONS / tiles(s)), pinLimit));
     }
 
     private static int blocks(ConvKernels.Shapes s) {

@@ -37,6 +37,8 @@ class WinogradConvTest {
         assertFalse(WinogradConv.applies(shapes(8, 32, 14, 14, 64, 32, 5, 1, 1, 1)), "5x5");
         assertFalse(WinogradConv.applies(shapes(2, 64, 224, 224, 64, 64, 3, 1, 1, 1)),
                 "224x224x64: a sample's tiles need more than 16 MB of scratch");
+        assertFalse(WinogradConv.applies(shapes(2, 2048, 14, 14, 2048, 2048, 3, 1, 1, 1)),
+                "2048 channels: one sample's GEMMs would pin the arrays for longer than NativeBlas allows");
     }
 
     /**
