@@ -1,6 +1,7 @@
 package dev.ignis.backend.cpu;
 
 import dev.ignis.backend.IntraOpPool;
+import java.util.Arrays;
 
 /**
  * Float32 3×3 convolution with unit stride and dilation by Winograd's minimal filtering
@@ -56,7 +57,7 @@ final class WinogradConv {
      */
     static boolean applies(ConvKernels.Shapes s) {
         Window k = s.k;
-        return ENABLED && k.kh() == 3 && k.kw() == 3 && k.sh() == 1 && k.sw() == 1 && k.dh() == 1 && k.dw() == 1
+        return ENABLED && s.oh > 0 && s.ow > 0 && k.kh() == 3 && k.kw() == 3 && k.sh() == 1 && k.sw() == 1 && k.dh() == 1 && k.dw() == 1
                 && s.groups == 1 && s.cgkk > DirectConv.MAX_TAPS
                 && 16L * (s.c + s.o) * tiles(s) <= MAX_SAMPLE_SCRATCH
                 && pinnedMultiplyAdds(s) <= NativeBlas.MAX_PINNED_MULTIPLY_ADDS && WinogradNative.available();
@@ -95,7 +96,9 @@ final class WinogradConv {
                 blockSums[blk] = du;
             }
         });
-        if (gw != null) {
+        if (gw != null && blocks == 0) {
+            Arrays.fill(gw, gwOff, gwOff + s.o * s.c * 9, 0f);
+        } else if (gw != null) {
             float[] du = blockSums[0];
             for (int blk = 1; blk < blocks; blk++) {
                 float[] next = blockSums[blk];

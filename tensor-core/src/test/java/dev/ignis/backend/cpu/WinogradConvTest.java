@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ignis.tensor.Convolution;
 import dev.ignis.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Random;
@@ -39,6 +40,17 @@ class WinogradConvTest {
                 "224x224x64: a sample's tiles need more than 16 MB of scratch");
         assertFalse(WinogradConv.applies(shapes(2, 2048, 14, 14, 2048, 2048, 3, 1, 1, 1)),
                 "2048 channels: one sample's GEMMs would pin the arrays for longer than NativeBlas allows");
+    }
+
+    @Test
+    void anEmptyBatchHasAZeroWeightGradient() {
+        assumeTrue(WinogradNative.available(), "Ignis' JNI library did not load: " + CriticalBlas.status());
+        Tensor x = Tensor.zeros(0, 4, 5, 5);
+        Tensor w = Tensor.ones(3, 4, 3, 3).requiresGrad(true);
+        Tensor y = Convolution.conv2d(x, w, null, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1);
+        assertArrayEquals(new int[] {0, 3, 5, 5}, y.shape());
+        y.sum().backward();
+        assertArrayEquals(new float[3 * 4 * 9], w.grad().toFloatArray());
     }
 
     /**
