@@ -56,6 +56,24 @@ static float *scratch_of(size_t n) {
     return scratch;
 }
 
+/*
+ * Reads the block's geometry and carves this thread's scratch into V ([16][C][P]), M ([16][O][P])
+ * and one padded plane; false when the geometry is malformed or the scratch not allocated.
+ */
+static int prepare_block(JNIEnv *env, jintArray dims, geometry *g, float **v, float **m, float **pad) {
+    if (!read_geometry(env, dims, g)) {
+        return 0;
+    }
+    long p = g->positions;
+    *v = scratch_of(16L * (g->c + g->o) * p + (long) g->pad_rows * g->pad_cols);
+    if (*v == NULL) {
+        return 0;
+    }
+    *m = *v + 16L * g->c * p;
+    *pad = *m + 16L * g->o * p;
+    return 1;
+}
+
 /* pad (overwritten) = the H×W plane x placed at (ph, pw), zero around it. */
 static void pad_plane(const float *x, const geometry *g, float *pad) {
     memset(pad, 0, sizeof(float) * g->pad_rows * g->pad_cols);
@@ -213,16 +231,11 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_WinogradNative_forward(JNI
         jfloatArray y, jint y_off) {
     (void) cls;
     geometry g;
-    if (!read_geometry(env, dims, &g)) {
+    float *v, *m, *pad;
+    if (!prepare_block(env, dims, &g, &v, &m, &pad)) {
         return JNI_FALSE;
     }
     long p = g.positions;
-    float *v = scratch_of(16L * (g.c + g.o) * p + (long) g.pad_rows * g.pad_cols);
-    if (v == NULL) {
-        return JNI_FALSE;
-    }
-    float *m = v + 16L * g.c * p;
-    float *pad = m + 16L * g.o * p;
     jboolean done = JNI_FALSE;
     float *px = pin(env, x), *pu = pin(env, u), *pb = pin(env, bias), *py = pin(env, y);
     if (px != NULL && pu != NULL && (bias == NULL || pb != NULL) && py != NULL) {
@@ -257,16 +270,11 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_WinogradNative_backward(JN
         jfloatArray u, jfloatArray gx, jint gx_off) {
     (void) cls;
     geometry g;
-    if (!read_geometry(env, dims, &g)) {
+    float *v, *dm, *pad;
+    if (!prepare_block(env, dims, &g, &v, &dm, &pad)) {
         return JNI_FALSE;
     }
     long p = g.positions;
-    float *v = scratch_of(16L * (g.c + g.o) * p + (long) g.pad_rows * g.pad_cols);
-    if (v == NULL) {
-        return JNI_FALSE;
-    }
-    float *dm = v + 16L * g.c * p;
-    float *pad = dm + 16L * g.o * p;
     jboolean done = JNI_FALSE;
     float *pgy = pin(env, gy), *px = pin(env, x), *pdu = pin(env, du), *pu = pin(env, u), *pgx = pin(env, gx);
     if (pgy != NULL && (du == NULL || (px != NULL && pdu != NULL)) && (gx == NULL || (pu != NULL && pgx != NULL))) {

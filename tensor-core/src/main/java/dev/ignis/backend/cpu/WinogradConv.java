@@ -91,8 +91,8 @@ final class WinogradConv {
             for (int blk = b0; blk < b1; blk++) {
                 int n0 = blk * perBlock;
                 float[] du = gw == null ? null : new float[16 * s.o * s.c];
-                check(WinogradNative.backward(geometry(s, n0, perBlock), gy, gyOff + n0 * s.o * s.l, x,
-                        xOff + n0 * s.c * s.h * s.w, du, u, gx, gxOff + n0 * s.c * s.h * s.w));
+                check(WinogradNative.backward(geometry(s, n0, perBlock), gy, gyOff + n0 * s.o * s.l,
+                        gw == null ? null : x, xOff + n0 * s.c * s.h * s.w, du, u, gx, gxOff + n0 * s.c * s.h * s.w));
                 blockSums[blk] = du;
             }
         });

@@ -40,8 +40,9 @@ final class WinogradNative {
 
     /**
      * From gy (the block's output gradient from {@code gyOff}): du [16][O][C] (overwritten) =
-     * Σ_p dM_ξ·V_ξᵀ when du is not null (x is then read); gx (the block's input gradient from
-     * {@code gxOff}, overwritten) when gx is not null (u is then read).
+     * Σ_p dM_ξ·V_ξᵀ when du is not null (x is then read, else it may be null); gx (the block's
+     * input gradient from {@code gxOff}, overwritten) when gx is not null (u is then read, else it
+     * may be null).
      *
      * @return false, with nothing written, when an array could not be pinned or memory allocated
      */
