@@ -20,9 +20,9 @@ import java.util.Locale;
  * already loaded. Where it is missing or does not load, {@link #available()} is false and
  * {@link NativeBlas} copies as before; {@code -Dignis.blas.critical=false} turns it off.
  *
- * <p>While an array is pinned the garbage collector may not move it: G1 on Java 17 holds off a
- * collection until every pinned GEMM returns. The Fashion models' GEMMs pin for well under a
- * millisecond; {@link NativeBlas} copies the operands of blocks too large to pin for long.
+ * <p>While an array is pinned the garbage collector may not move it: on Java 17 both G1 and the
+ * parallel collector hold off a collection until every pinned GEMM returns. The Fashion models'
+ * GEMMs pin for well under a millisecond; {@link NativeBlas} copies the operands of blocks too large to pin for long.
  */
 final class CriticalBlas {
     private static final String LIBRARY = "libignisblas.so";

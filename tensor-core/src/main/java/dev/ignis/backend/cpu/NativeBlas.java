@@ -47,9 +47,9 @@ final class NativeBlas {
 
     /**
      * Blocks of more multiply-adds than this are copied even where they could be read in place:
-     * a pinned array holds off garbage collection in every thread until the call returns (G1 on
-     * Java 17), so pins are kept to about 15 ms; from this size on the copies cost a few percent of
-     * the multiply (an 812³ block: ~0.6 ms of copies against ~13 ms).
+     * a pinned array holds off garbage collection in every thread until the call returns (G1 and
+     * the parallel collector on Java 17), so pins are kept to about 15 ms; from this size on the
+     * copies cost a few percent of the multiply (an 812³ block: ~0.6 ms of copies against ~13 ms).
      */
     static final long MAX_PINNED_MULTIPLY_ADDS = 1L << 29;
 
