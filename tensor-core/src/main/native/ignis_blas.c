@@ -1,8 +1,9 @@
 /*
  * JNI entry points of dev.ignis.backend.cpu.CriticalBlas: cblas_sgemm on Java float arrays in
  * place, pinned with GetPrimitiveArrayCritical, so no operand is copied (JavaCPP's array
- * overloads copy every array in and out). cblas_sgemm is looked up at run time in the OpenBLAS
- * that bytedeco's JavaCPP already loaded, so this library links against nothing but libdl.
+ * overloads copy every array in and out). cblas_sgemm is looked up at run time, in a system
+ * OpenBLAS or in the one bytedeco's JavaCPP already loaded, so this library links against nothing
+ * but libdl.
  */
 #include <dlfcn.h>
 #include <jni.h>
@@ -11,20 +12,43 @@
 
 sgemm_fn ignis_sgemm;
 
-/* Finds cblas_sgemm through the already loaded library at `path` (or its dependencies). */
-JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_bind(JNIEnv *env, jclass cls, jstring path) {
+typedef void (*set_threads_fn)(int threads);
+typedef char *(*config_fn)(void);
+
+/*
+ * Binds cblas_sgemm in `path`: with `load` false a library already loaded (JavaCPP's JNI library,
+ * whose dependencies include its OpenBLAS), with `load` true one loaded here (a system OpenBLAS),
+ * kept local (RTLD_LOCAL) so that neither library's symbols replace the other's. An OpenBLAS is
+ * set to one thread: parallelism comes from the intra-op pool. Returns its openblas_get_config()
+ * ("OpenBLAS 0.3.21 ..."), "" where it has none, or NULL (nothing bound) when the library does
+ * not load or has no cblas_sgemm.
+ */
+JNIEXPORT jstring JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_bind(JNIEnv *env, jclass cls, jstring path,
+        jboolean load) {
     (void) cls;
     const char *p = (*env)->GetStringUTFChars(env, path, NULL);
     if (p == NULL) {
-        return JNI_FALSE;
+        return NULL;
     }
-    void *handle = dlopen(p, RTLD_NOW | RTLD_NOLOAD);
+    void *handle = dlopen(p, RTLD_NOW | RTLD_LOCAL | (load ? 0 : RTLD_NOLOAD));
     (*env)->ReleaseStringUTFChars(env, path, p);
     if (handle == NULL) {
-        return JNI_FALSE;
+        return NULL;
     }
-    ignis_sgemm = (sgemm_fn) dlsym(handle, "cblas_sgemm");
-    return ignis_sgemm != NULL ? JNI_TRUE : JNI_FALSE;
+    sgemm_fn sgemm = (sgemm_fn) dlsym(handle, "cblas_sgemm");
+    if (sgemm == NULL) {
+        if (load) {
+            dlclose(handle);
+        }
+        return NULL;
+    }
+    set_threads_fn set_threads = (set_threads_fn) dlsym(handle, "openblas_set_num_threads");
+    if (set_threads != NULL) {
+        set_threads(1);
+    }
+    ignis_sgemm = sgemm;
+    config_fn config = (config_fn) dlsym(handle, "openblas_get_config");
+    return (*env)->NewStringUTF(env, config != NULL ? config() : "");
 }
 
 /*

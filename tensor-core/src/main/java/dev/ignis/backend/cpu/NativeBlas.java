@@ -78,8 +78,8 @@ final class NativeBlas {
     }
 
     static String status() {
-        return STATUS + "; operands " + (CriticalBlas.available() ? "read in place" : "copied off-heap ("
-                + CriticalBlas.status() + ")");
+        return STATUS + "; operands " + (CriticalBlas.available() ? "read in place by " + CriticalBlas.status()
+                : "copied off-heap (" + CriticalBlas.status() + ")");
     }
 
     static String jniLibrary() {
