@@ -11,6 +11,7 @@ import dev.ignis.tensor.Device;
 import dev.ignis.tensor.Shape;
 import dev.ignis.tensor.Storage;
 import dev.ignis.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * The reference backend: Java arrays on the heap. Float32 has fast paths (contiguous or
@@ -211,6 +212,9 @@ public final class CpuBackend implements Backend {
         CpuStorage sy = cpu(y);
         boolean f32 = sx.dtype() == DType.FLOAT32 && sy.dtype() == DType.FLOAT32;
         double a = sy.dtype() == DType.FLOAT32 ? (float) alpha : alpha;
+        if (f32 && nativeAxpby((float) a, x, 1f, y)) {
+            return;   // fma(a, x, y·1) is fma(a, x, y): y·1 is exact
+        }
         StridedWalk.forEachBlock(y.shape(), new int[][] {x.strides(), y.strides()}, new int[] {x.offset(), y.offset()}, w -> {
             int n = w.inner();
             int xs = w.innerStride(0);
@@ -251,6 +255,9 @@ public final class CpuBackend implements Backend {
         float[] yv = ((CpuStorage) y.storage()).f32;
         float a = (float) alpha;
         float b = (float) beta;
+        if (nativeAxpby(a, x, b, y)) {
+            return;
+        }
         StridedWalk.forEachBlock(y.shape(), new int[][] {x.strides(), y.strides()}, new int[] {x.offset(), y.offset()},
                 w -> {
                     int n = w.inner();
@@ -272,6 +279,32 @@ public final class CpuBackend implements Backend {
                         }
                     } while (w.next());
                 });
+    }
+
+    /** Below this many elements the JNI call costs more than the Java loop it replaces. */
+    private static final int NATIVE_AXPBY_MIN = 1024;
+
+    /**
+     * y ← fma(a, x, y·b) through {@link CriticalBlas#axpby} for dense float32 operands of one
+     * shape that a single thread would update anyway (larger ones keep the pool's parallel loop):
+     * the optimizers' updates, which then run compiled from the first step instead of in the
+     * interpreter and C1 code until the JIT reaches them. False where it does not apply.
+     */
+    private static boolean nativeAxpby(float a, Tensor x, float b, Tensor y) {
+        int n = y.numel();
+        if (!CriticalBlas.available() || n < NATIVE_AXPBY_MIN || !StridedWalk.serial(n) || !x.isContiguous()
+                || !y.isContiguous() || !Arrays.equals(x.shape(), y.shape())) {
+            return false;
+        }
+        float[] xv = cpu(x).f32;
+        float[] yv = cpu(y).f32;
+        int xOff = x.offset();
+        int yOff = y.offset();
+        boolean overlapping = xv == yv && xOff != yOff && xOff < yOff + n && yOff < xOff + n;
+        if (overlapping || xOff + n > xv.length || yOff + n > yv.length) {
+            return false;
+        }
+        return CriticalBlas.axpby(n, a, xv, xOff, b, yv, yOff);
     }
 
     @Override

@@ -150,6 +150,16 @@ final class CriticalBlas {
                                 float[] c, int cOff, int ldc);
 
     /**
+     * {@code y[yOff + i] = fma(a, x[xOff + i], y[yOff + i]·b)} for {@code i < n}, in place, rounded
+     * as {@code Math.fma(a, x, y * b)} rounds ({@code src/main/native/ignis_vector.c}). The regions
+     * must lie inside their arrays and, in one array, coincide or not overlap: the caller checks.
+     *
+     * @return false, with nothing written, on a CPU without AVX2 and FMA or when an array could
+     *         not be pinned
+     */
+    static native boolean axpby(int n, float a, float[] x, int xOff, float b, float[] y, int yOff);
+
+    /**
      * Binds cblas_sgemm in {@code library}: already loaded (JavaCPP's JNI library, with
      * {@code load} false) or loaded now. Returns the OpenBLAS's configuration string ("" where it
      * has none), or null when nothing was bound.
