@@ -301,7 +301,7 @@ public final class CpuBackend implements Backend {
         int xOff = x.offset();
         int yOff = y.offset();
         boolean overlapping = xv == yv && xOff != yOff && xOff < yOff + n && yOff < xOff + n;
-        if (overlapping || xOff + n > xv.length || yOff + n > yv.length) {
+        if (overlapping || (long) xOff + n > xv.length || (long) yOff + n > yv.length) {
             return false;
         }
         return CriticalBlas.axpby(n, a, xv, xOff, b, yv, yOff);

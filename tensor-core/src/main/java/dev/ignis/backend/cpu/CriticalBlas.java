@@ -24,7 +24,8 @@ import java.util.Locale;
  *
  * <p>While an array is pinned the garbage collector may not move it: on Java 17 both G1 and the
  * parallel collector hold off a collection until every pinned GEMM returns. The Fashion models'
- * GEMMs pin for well under a millisecond; {@link NativeBlas} copies the operands of blocks too large to pin for long.
+ * GEMMs pin for well under a millisecond; {@link NativeBlas} copies the operands of blocks too
+ * large to pin for long.
  */
 final class CriticalBlas {
     private static final String LIBRARY = "libignisblas.so";
@@ -77,9 +78,9 @@ final class CriticalBlas {
      * Binds the bridge to an OpenBLAS and says which, or returns null when none binds.
      * {@code choice} is "system" (the default: the system's {@code libopenblas.so.0}, as Debian's
      * libopenblas0 installs it, where it loads, else bytedeco's), "bundled" (bytedeco's), or a
-     * library name or path to load. Both run the same kernels (their products agree bit for bit), but
-     * Debian's OpenBLAS 0.3.21 ran the Fashion MLP's GEMMs 8-25% faster than bytedeco's 0.3.30 build
-     * here, and it is the one PyTorch uses on such a machine.
+     * library name or path to load. Both run the same kernels (their products agree bit for bit),
+     * but Debian's OpenBLAS 0.3.21 ran the Fashion MLP's GEMMs 8-25% faster than bytedeco's 0.3.30
+     * build here, and it is the one PyTorch uses on such a machine.
      */
     private static String bindOpenBlas(String choice) {
         boolean system = choice.equals("system");
@@ -103,8 +104,9 @@ final class CriticalBlas {
      * carries the same soname, and once it is loaded the dynamic loader answers that name with it.
      */
     private static String systemOpenBlas() {
-        String multiarch = platform().equals("linux-x86_64") ? "x86_64-linux-gnu"
-                : platform().equals("linux-aarch64") ? "aarch64-linux-gnu" : "";
+        String platform = platform();
+        String multiarch = platform.equals("linux-x86_64") ? "x86_64-linux-gnu"
+                : platform.equals("linux-aarch64") ? "aarch64-linux-gnu" : "";
         for (String dir : new String[] {"/usr/lib/" + multiarch, "/usr/lib64", "/usr/lib", "/usr/local/lib"}) {
             Path candidate = Path.of(dir, SYSTEM_OPENBLAS);
             if (Files.isReadable(candidate)) {
