@@ -138,8 +138,8 @@ final class TrainCommand implements Runnable {
         long liveAtEnd = liveHeap();
         System.out.printf("ignis %s epochs=%d batch=%d threads=%d source=%s train_samples_per_s=%.0f test_acc=%.4f"
                         + " data_wait_share=%.3f peak_heap_mb=%d live_heap_start_mb=%d live_heap_step20_mb=%d"
-                        + " live_heap_end_mb=%d%n", model, epochs, batch, threads, source.name(), seen / seconds, accuracy,
-                waitNanos / 1e9 / seconds, peakHeap >> 20, liveAtStart >> 20, heapAfterFirstSteps >> 20,
+                        + " live_heap_end_mb=%d%n", model, epochs, batch, threads, source.name(), seen / seconds,
+                accuracy, waitNanos / 1e9 / seconds, peakHeap >> 20, liveAtStart >> 20, heapAfterFirstSteps >> 20,
                 liveAtEnd >> 20);
         if (profiler != null) {
             System.out.printf("profile of epoch %d (%d steps):%n%s", epochs, stepsPerEpoch, profiler.table());

@@ -57,7 +57,8 @@ final class WinogradConv {
      */
     static boolean applies(ConvKernels.Shapes s) {
         Window k = s.k;
-        return ENABLED && s.oh > 0 && s.ow > 0 && k.kh() == 3 && k.kw() == 3 && k.sh() == 1 && k.sw() == 1 && k.dh() == 1 && k.dw() == 1
+        return ENABLED && s.oh > 0 && s.ow > 0 && k.kh() == 3 && k.kw() == 3 && k.sh() == 1 && k.sw() == 1
+                && k.dh() == 1 && k.dw() == 1
                 && s.groups == 1 && s.cgkk > DirectConv.MAX_TAPS
                 && 16L * (s.c + s.o) * tiles(s) <= MAX_SAMPLE_SCRATCH
                 && pinnedMultiplyAdds(s) <= NativeBlas.MAX_PINNED_MULTIPLY_ADDS && WinogradNative.available();

@@ -64,7 +64,8 @@ class NativeAxpbyTest {
         float[] specials = {0f, -0f, Float.MIN_VALUE, -1e-40f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
             Float.NaN, Float.MAX_VALUE};
         for (int i = 0; i < n; i++) {
-            v[i] = i % 97 == 5 ? specials[r.nextInt(specials.length)] : (float) (r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3));
+            v[i] = i % 97 == 5 ? specials[r.nextInt(specials.length)]
+                    : (float) (r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3));
         }
         return v;
     }
