@@ -12,6 +12,9 @@
 
 sgemm_fn ignis_sgemm;
 
+/* Whether CriticalBlas.sgemm runs ignis_gemm (set by CriticalBlas.ownGemm) before OpenBLAS. */
+static int own_gemm;
+
 typedef void (*set_threads_fn)(int threads);
 typedef char *(*config_fn)(void);
 
@@ -51,6 +54,14 @@ JNIEXPORT jstring JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_bind(JNIEnv *e
     return (*env)->NewStringUTF(env, config != NULL ? config() : "");
 }
 
+/* Turns ignis_gemm on or off for CriticalBlas.sgemm; returns whether it is on (off where the CPU lacks it). */
+JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_ownGemm(JNIEnv *env, jclass cls, jboolean on) {
+    (void) env;
+    (void) cls;
+    own_gemm = on && ignis_gemm_supported();
+    return own_gemm ? JNI_TRUE : JNI_FALSE;
+}
+
 /*
  * C = op(A)·op(B), row-major, C overwritten (beta 0); false, with nothing written, when an array
  * could not be pinned. The Java side checks every bound; while the arrays are pinned no JNI call
@@ -66,8 +77,10 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_sgemm(JNIEnv 
     float *pb = (*env)->GetPrimitiveArrayCritical(env, b, NULL);
     float *pc = (*env)->GetPrimitiveArrayCritical(env, c, NULL);
     if (pa != NULL && pb != NULL && pc != NULL) {
-        ignis_sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, m, n, k, 1.0f,
-              pa + a_off, lda, pb + b_off, ldb, 0.0f, pc + c_off, ldc);
+        if (!own_gemm || !ignis_gemm(trans_a, trans_b, m, n, k, pa + a_off, lda, pb + b_off, ldb, pc + c_off, ldc)) {
+            ignis_sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, m, n, k, 1.0f,
+                        pa + a_off, lda, pb + b_off, ldb, 0.0f, pc + c_off, ldc);
+        }
         done = JNI_TRUE;
     }
     if (pc != NULL) {

@@ -10,4 +10,15 @@ typedef void (*sgemm_fn)(int order, int trans_a, int trans_b, int m, int n, int 
 /* OpenBLAS' cblas_sgemm, bound by CriticalBlas.bind (ignis_blas.c); NULL before that. */
 extern sgemm_fn ignis_sgemm;
 
+/*
+ * Ignis' own AVX2/FMA SGEMM for small products (ignis_gemm.c): row-major C = op(A)·op(B), C
+ * overwritten; returns 0, with nothing written, for a product larger than it takes, on a CPU
+ * without AVX2 and FMA, or when its scratch cannot be allocated.
+ */
+int ignis_gemm(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+               float *c, int ldc);
+
+/* Whether this CPU runs ignis_gemm (AVX2 and FMA). */
+int ignis_gemm_supported(void);
+
 #endif

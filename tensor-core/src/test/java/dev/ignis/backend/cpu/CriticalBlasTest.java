@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,13 +32,25 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the system's OpenBLAS (Debian's 0.3.21 here) the copying path still runs bytedeco's 0.3.30: both
  * run the same Zen kernels with the same blocking, so this holds there too (checked for these
  * shapes; a system OpenBLAS of other kernels would need {@code -Dignis.blas.library=bundled}).
+ * Ignis' own kernel, which otherwise takes the small products in place, is turned off here
+ * ({@link OwnGemmTest} checks it).
  */
 class CriticalBlasTest {
     private final int threadsBefore = IntraOpPool.threads();
 
+    @BeforeEach
+    void openBlasOnly() {
+        if (CriticalBlas.available()) {
+            CriticalBlas.ownGemm(false);
+        }
+    }
+
     @AfterEach
-    void restoreThreads() {
+    void restore() {
         IntraOpPool.setThreads(threadsBefore);
+        if (CriticalBlas.available()) {
+            CriticalBlas.ownGemm(CriticalBlas.ownGemmByDefault());
+        }
     }
 
     @Test
