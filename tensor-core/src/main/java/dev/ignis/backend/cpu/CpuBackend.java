@@ -133,6 +133,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, double p, double q, Tensor out) {
+        if (op == UnaryOp.RELU && nativeRelu(x, out)) {
+            return;
+        }
         CpuStorage s = cpu(x);
         CpuStorage d = cpu(out);
         boolean f32 = s.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
@@ -163,6 +166,9 @@ public final class CpuBackend implements Backend {
         boolean i64 = sa.dtype() == DType.INT64 && sb.dtype() == DType.INT64 && d.dtype() == DType.INT64;
         int numel = out.numel();
         if (f32 && StridedWalk.serial(numel) && out.isContiguous() && a.isContiguous()) {
+            if (nativeBinary(op, a, b, out)) {
+                return;
+            }
             boolean bRow = b.isContiguous();
             if (bRow || isBroadcastScalar(b)) {
                 // small contiguous operands (per-sample transforms): one loop, none of the walk's bookkeeping
@@ -281,30 +287,75 @@ public final class CpuBackend implements Backend {
                 });
     }
 
-    /** Below this many elements the JNI call costs more than the Java loop it replaces. */
-    private static final int NATIVE_AXPBY_MIN = 1024;
-
     /**
-     * y ← fma(a, x, y·b) through {@link CriticalBlas#axpby} for dense float32 operands of one
+     * y ← fma(a, x, y·b) through {@link NativeVector#axpby} for dense float32 operands of one
      * shape that a single thread would update anyway (larger ones keep the pool's parallel loop):
      * the optimizers' updates, which then run compiled from the first step instead of in the
      * interpreter and C1 code until the JIT reaches them. False where it does not apply.
      */
     private static boolean nativeAxpby(float a, Tensor x, float b, Tensor y) {
         int n = y.numel();
-        if (!CriticalBlas.available() || n < NATIVE_AXPBY_MIN || !StridedWalk.serial(n) || !x.isContiguous()
-                || !y.isContiguous() || !Arrays.equals(x.shape(), y.shape())) {
+        if (!NativeVector.available() || !StridedWalk.serial(n) || !x.isContiguous() || !y.isContiguous()
+                || !Arrays.equals(x.shape(), y.shape())) {
             return false;
         }
         float[] xv = cpu(x).f32;
         float[] yv = cpu(y).f32;
-        int xOff = x.offset();
-        int yOff = y.offset();
-        boolean overlapping = xv == yv && xOff != yOff && xOff < yOff + n && yOff < xOff + n;
-        if (overlapping || (long) xOff + n > xv.length || (long) yOff + n > yv.length) {
+        return readable(xv, x.offset(), n, yv, y.offset(), n)
+                && NativeVector.axpby(n, a, xv, x.offset(), b, yv, y.offset());
+    }
+
+    /**
+     * Whether native code may read {@code n} floats of {@code in} at {@code inOff} and write
+     * {@code outN} floats of {@code out} at {@code outOff}: both regions inside their arrays, and
+     * the written one either the read one (in place) or apart from it.
+     */
+    private static boolean readable(float[] in, int inOff, long n, float[] out, int outOff, long outN) {
+        if (in == null || out == null || !NativeVector.inside(inOff, n, in.length)
+                || !NativeVector.inside(outOff, outN, out.length)) {
             return false;
         }
-        return CriticalBlas.axpby(n, a, xv, xOff, b, yv, yOff);
+        boolean overlapping = in == out && inOff < outOff + outN && outOff < inOff + n;
+        return !overlapping || (inOff == outOff && n == outN);
+    }
+
+    /** ReLU through {@link NativeVector#relu} for dense float32 tensors one thread handles. */
+    private static boolean nativeRelu(Tensor x, Tensor out) {
+        int n = out.numel();
+        if (!NativeVector.available() || x.dtype() != DType.FLOAT32 || out.dtype() != DType.FLOAT32
+                || !StridedWalk.serial(n) || !x.isContiguous() || !out.isContiguous() || x.numel() != n) {
+            return false;
+        }
+        float[] xv = cpu(x).f32;
+        float[] ov = cpu(out).f32;
+        return readable(xv, x.offset(), n, ov, out.offset(), n) && NativeVector.relu(n, xv, x.offset(), ov, out.offset());
+    }
+
+    /**
+     * ReLU's gradient (a masked by b > 0) and a bias row added to every row of a matrix, through
+     * {@link NativeVector}, for contiguous float32 {@code a} and {@code out} one thread handles:
+     * {@code b} contiguous for the mask, a row broadcast down a 2-D {@code out} (strides 0 and 1)
+     * for the add. False where it does not apply.
+     */
+    private static boolean nativeBinary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        if (!NativeVector.available()) {
+            return false;
+        }
+        int n = out.numel();
+        float[] av = cpu(a).f32;
+        float[] bv = cpu(b).f32;
+        float[] ov = cpu(out).f32;
+        if (op == BinaryOp.MASK_POSITIVE && b.isContiguous()) {
+            return readable(av, a.offset(), n, ov, out.offset(), n) && readable(bv, b.offset(), n, ov, out.offset(), n)
+                    && NativeVector.maskPositive(n, av, a.offset(), bv, b.offset(), ov, out.offset());
+        }
+        if (op == BinaryOp.ADD && out.dim() == 2 && b.stride(0) == 0 && b.stride(1) == 1) {
+            int rows = out.size(0);
+            int cols = out.size(1);
+            return readable(av, a.offset(), n, ov, out.offset(), n) && readable(bv, b.offset(), cols, ov, out.offset(), n)
+                    && NativeVector.addRows(rows, cols, av, a.offset(), bv, b.offset(), ov, out.offset());
+        }
+        return false;
     }
 
     @Override
@@ -378,7 +429,8 @@ public final class CpuBackend implements Backend {
 
     /**
      * Float32 column sums, each column accumulated in double down the rows in order (the same
-     * order for any thread count); columns are split over the pool.
+     * order for any thread count); columns are split over the pool, or, where one thread does it
+     * all, summed by {@link NativeVector#sumColumns} (the same sums).
      */
     @Override
     public boolean sumColumns(Tensor x, Tensor out) {
@@ -391,6 +443,11 @@ public final class CpuBackend implements Backend {
         float[] o = FusedKernels.data(out);
         int xOff = x.offset();
         int oOff = out.offset();
+        long n = (long) rows * cols;
+        if (StridedWalk.serial((int) Math.min(n, Integer.MAX_VALUE)) && readable(in, xOff, n, o, oOff, cols)
+                && NativeVector.sumColumns(rows, cols, in, xOff, o, oOff)) {
+            return true;
+        }
         IntraOpPool.parallelFor(cols, Math.max(1, (1 << 15) / Math.max(rows, 1)), (c0, c1) -> {
             double[] acc = new double[c1 - c0];
             for (int r = 0; r < rows; r++) {

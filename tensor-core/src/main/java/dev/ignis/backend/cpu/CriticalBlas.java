@@ -171,16 +171,6 @@ final class CriticalBlas {
                                 float[] c, int cOff, int ldc);
 
     /**
-     * {@code y[yOff + i] = fma(a, x[xOff + i], y[yOff + i]·b)} for {@code i < n}, in place, rounded
-     * as {@code Math.fma(a, x, y * b)} rounds ({@code src/main/native/ignis_vector.c}). The regions
-     * must lie inside their arrays and, in one array, coincide or not overlap: the caller checks.
-     *
-     * @return false, with nothing written, on a CPU without AVX2 and FMA or when an array could
-     *         not be pinned
-     */
-    static native boolean axpby(int n, float a, float[] x, int xOff, float b, float[] y, int yOff);
-
-    /**
      * Turns Ignis' own AVX2/FMA kernel ({@code src/main/native/ignis_gemm.c}) on or off for
      * {@link #sgemm}, which otherwise calls OpenBLAS. Returns whether it is on: never on a CPU
      * without AVX2 and FMA. With it on, products of at most 2^24 multiply-adds and an inner

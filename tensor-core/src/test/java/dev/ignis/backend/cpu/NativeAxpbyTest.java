@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The native y ← fma(a, x, y·b) ({@link CriticalBlas#axpby}, which the optimizers' updates run)
+ * The native y ← fma(a, x, y·b) ({@link NativeVector#axpby}, which the optimizers' updates run)
  * against Java's {@code Math.fma(a, x, y * b)}: the same roundings, so the same bits, at offsets
  * inside larger arrays, for lengths that leave a tail after the vector loop, and through the
  * tensor ops that reach it ({@code add_} with alpha, {@code mulAdd_}).
@@ -27,7 +27,7 @@ class NativeAxpbyTest {
         for (int i = 0; i < n; i++) {
             want[3 + i] = Math.fma(a, x[7 + i], want[3 + i] * b);
         }
-        assertTrue(CriticalBlas.axpby(n, a, x, 7, b, y, 3), "the CPU has no AVX2/FMA or the pin failed");
+        assertTrue(NativeVector.axpby(n, a, x, 7, b, y, 3), "the CPU has no AVX2/FMA or the pin failed");
         for (int i = 0; i < y.length; i++) {
             assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(y[i]),
                     "element " + i + ": want " + want[i] + " got " + y[i]);
@@ -55,11 +55,11 @@ class NativeAxpbyTest {
     }
 
     private static void assumeNative() {
-        assumeTrue(CriticalBlas.available(), "bridge not loaded: " + CriticalBlas.status());
+        assumeTrue(NativeVector.available(), "no native loops: bridge " + CriticalBlas.status() + " (or no AVX2/FMA)");
     }
 
     /** Normal values of mixed magnitudes, plus zeros of both signs, subnormals, infinities and NaN. */
-    private static float[] randomWithSpecials(Random r, int n) {
+    static float[] randomWithSpecials(Random r, int n) {
         float[] v = new float[n];
         float[] specials = {0f, -0f, Float.MIN_VALUE, -1e-40f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
             Float.NaN, Float.MAX_VALUE};
