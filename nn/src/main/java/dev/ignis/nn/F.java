@@ -23,8 +23,7 @@ public final class F {
                     + " has " + (x.dim() == 0 ? 0 : x.size(-1)) + " features, weight " + dev.ignis.tensor.Shape.format(
                     weight.shape()) + " expects " + weight.size(1));
         }
-        Tensor y = x.matmul(weight.t());
-        return bias == null ? y : y.add(bias);
+        return Tensor.linear(x, weight, bias);
     }
 
     public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {

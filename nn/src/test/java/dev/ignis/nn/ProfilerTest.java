@@ -34,7 +34,7 @@ class ProfilerTest {
         assertEquals(3, prof.calls("ReLU forward"));
         assertEquals(0, prof.calls("Sequential forward"), "containers are not timed: their children are");
         assertEquals(3, prof.calls("ReluBackward0"));
-        assertEquals(6, prof.calls("MmBackward0"));
+        assertEquals(6, prof.calls("AddmmBackward0"), "one node per linear layer with a bias, as in PyTorch");
         assertTrue(prof.nanos("Linear forward") > 0);
         String table = prof.table();
         assertTrue(table.startsWith("name"), table);

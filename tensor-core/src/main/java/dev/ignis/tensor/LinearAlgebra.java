@@ -1,5 +1,6 @@
 package dev.ignis.tensor;
 
+import dev.ignis.backend.BinaryOp;
 import java.util.Arrays;
 
 /** Matrix products. {@link #bmm} is the one recorded primitive; matmul is built from views and bmm. */
@@ -52,6 +53,72 @@ final class LinearAlgebra {
             return product("BmmBackward0", right.transpose(1, 2), left.transpose(1, 2)).transpose(1, 2);
         }
         return product("BmmBackward0", left, right);
+    }
+
+    /**
+     * torch.nn.functional.linear: y = x·Wᵀ + b for x [*, in], W [out, in], b [out] or null; y is
+     * [*, out]. A matrix x (or a contiguous x of more dimensions, its leading dimensions folded
+     * into rows) takes one GEMM with Wᵀ read as a view, b added to every row in place, and one
+     * recorded node (AddmmBackward0, MmBackward0 without b), whose backward computes only the
+     * gradients needed: dx = G·W, dW = Gᵀ·x, db = G summed over the rows. Other inputs (a vector,
+     * a strided x of more dimensions) take matmul and add. Same numbers either way.
+     */
+    static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        if (weight.dim() != 2 || x.dim() == 0 || x.size(-1) != weight.size(1)) {
+            throw new IllegalArgumentException("linear: input " + Shape.format(x.shape()) + " and weight "
+                    + Shape.format(weight.shape()) + " cannot be multiplied (input features "
+                    + (x.dim() == 0 ? 0 : x.size(-1)) + ", weight [out_features, in_features] expected with in_features "
+                    + (x.dim() == 0 ? 0 : x.size(-1)) + ")");
+        }
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != weight.size(0))) {
+            throw new IllegalArgumentException("linear: bias " + Shape.format(bias.shape()) + " does not match weight "
+                    + Shape.format(weight.shape()) + " (expected [" + weight.size(0) + "])");
+        }
+        boolean fused = x.dim() >= 2 && (x.dim() == 2 || x.isContiguous()) && x.dtype().isFloatingPoint()
+                && x.dtype() == weight.dtype() && (bias == null || bias.dtype() == x.dtype())
+                && x.device().equals(weight.device()) && (bias == null || bias.device().equals(x.device()));
+        if (!fused) {
+            Tensor y = matmul(x, weight.t());
+            return bias == null ? y : y.add(bias);
+        }
+        int in = weight.size(1);
+        int outFeatures = weight.size(0);
+        int rows = Shape.numel(Arrays.copyOf(x.shape(), x.dim() - 1));
+        Tensor x2 = x.dim() == 2 ? x : x.viewOf(new int[] {rows, in}, new int[] {in, 1}, x.offset());
+        int[] outShape = x.shape();
+        outShape[outShape.length - 1] = outFeatures;
+        Tensor out = Tensor.zeros(x.dtype(), x.device(), outShape);
+        Tensor out2 = out.viewOf(new int[] {rows, outFeatures}, new int[] {outFeatures, 1}, out.offset());
+        x.backend().bmm(batchOfOne(x2), batchOfOne(weight.viewOf(new int[] {in, outFeatures},
+                new int[] {weight.stride(1), weight.stride(0)}, weight.offset())), batchOfOne(out2));
+        if (bias != null) {
+            x.backend().binary(BinaryOp.ADD, out2, Views.expandRaw(bias, new int[] {rows, outFeatures}), out2);
+        }
+        int[] inShape = x.shape();
+        Tensor[] inputs = bias == null ? Autograd.of(x, weight) : Autograd.of(x, weight, bias);
+        return Autograd.record(bias == null ? "MmBackward0" : "AddmmBackward0", out, inputs, Autograd.of(x2, weight),
+                (g, ctx) -> {
+                    Tensor g2 = g.reshape(rows, outFeatures);
+                    Tensor gx = ctx.needsGrad(0) ? mm(g2, ctx.saved(1)).reshape(inShape) : null;
+                    Tensor gw = ctx.needsGrad(1) ? mm(g2.t(), ctx.saved(0)) : null;
+                    if (bias == null) {
+                        return new Tensor[] {gx, gw};
+                    }
+                    return new Tensor[] {gx, gw, ctx.needsGrad(2) ? g2.sum(0, false) : null};
+                });
+    }
+
+    /** [m, k]·[k, n] for matrices (any strides), unrecorded: for backward functions, which run without grad. */
+    private static Tensor mm(Tensor a, Tensor b) {
+        Tensor out = Tensor.zeros(a.dtype(), a.device(), a.size(0), b.size(1));
+        a.backend().bmm(batchOfOne(a), batchOfOne(b), batchOfOne(out));
+        return out;
+    }
+
+    /** A matrix as a batch of one, [1, rows, cols], viewing the same elements. */
+    private static Tensor batchOfOne(Tensor m) {
+        return m.viewOf(new int[] {1, m.size(0), m.size(1)}, new int[] {m.size(0) * m.size(1), m.stride(0),
+            m.stride(1)}, m.offset());
     }
 
     /**

@@ -891,6 +891,15 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- linear algebra, indexing
 
+    /**
+     * torch.nn.functional.linear: {@code input·weightᵀ + bias} for input [*, in], weight
+     * [out, in] and bias [out] or null; the result is [*, out]. One GEMM and one autograd node
+     * for a matrix input (see {@code LinearAlgebra.linear}).
+     */
+    public static Tensor linear(Tensor input, Tensor weight, Tensor bias) {
+        return LinearAlgebra.linear(input, weight, bias);
+    }
+
     /** torch.matmul: dot, matrix-vector, matrix-matrix, and batched with broadcast batch dims. */
     public Tensor matmul(Tensor o) {
         return LinearAlgebra.matmul(this, o);
