@@ -82,8 +82,8 @@ static inline void tile(int k_len, const float *x, long xrs, long xcs, const flo
 }
 
 /* Per-thread scratch, grown on demand and kept (the intra-op pool's threads live as long as the JVM). */
-static __thread float *scratch_buf[2];
-static __thread long scratch_len[2];
+static __thread float *scratch_buf[3];
+static __thread long scratch_len[3];
 
 static float *scratch(int which, long floats) {
     if (scratch_len[which] < floats) {
@@ -136,32 +136,60 @@ static int sliver_at(sliver *s, int c0, int cols, int k_len, const float *y, lon
     return 1;
 }
 
-/* P's rows r0..r0+5 (overlapping as the last block, one at a time when P has fewer than 6) by one sliver. */
+/*
+ * P's rows first..first+5 by one sliver, x(first + i, k) = xb[i·xrs + k·xcs]; the first `skip`
+ * rows were stored by the block before (an overlapping last block).
+ */
 __attribute__((target("avx2,fma")))
-static void block(int r0, int rows, int k_len, const float *x, long xrs, long xcs, const sliver *s,
+static void block(int first, int skip, int k_len, const float *xb, long xrs, long xcs, const sliver *s,
                   float *c, long crs, long ccs) {
     float t[MR * NR] __attribute__((aligned(32)));
-    if (rows < MR) {
-        for (int r = 0; r < rows; r++) {
-            tile(k_len, x + r * xrs, 0, xcs, s->base, s->stride, t, NR);   /* all six rows are row r */
-            for (int j = s->skip; j < s->count; j++) {
-                c[r * crs + (s->first + j) * ccs] = t[j];
-            }
-        }
+    if (ccs == 1 && skip == 0 && s->skip == 0 && s->count == NR) {
+        tile(k_len, xb, xrs, xcs, s->base, s->stride, c + first * crs + s->first, crs);
         return;
     }
-    int first = r0 + MR <= rows ? r0 : rows - MR;
-    int skip = r0 - first;
-    if (ccs == 1 && skip == 0 && s->skip == 0 && s->count == NR) {
-        tile(k_len, x + first * xrs, xrs, xcs, s->base, s->stride, c + first * crs + s->first, crs);
-    } else {
-        tile(k_len, x + first * xrs, xrs, xcs, s->base, s->stride, t, NR);
+    tile(k_len, xb, xrs, xcs, s->base, s->stride, t, NR);
+    for (int j = s->skip; j < s->count; j++) {
+        for (int i = skip; i < MR; i++) {
+            c[(first + i) * crs + (s->first + j) * ccs] = t[i * NR + j];
+        }
+    }
+}
+
+/* P's rows one at a time, for P of fewer than 6 rows: every row of the tile is row r. */
+__attribute__((target("avx2,fma")))
+static void single_rows(int rows, int k_len, const float *x, long xrs, long xcs, const sliver *s,
+                        float *c, long crs, long ccs) {
+    float t[MR * NR] __attribute__((aligned(32)));
+    for (int r = 0; r < rows; r++) {
+        tile(k_len, x + r * xrs, 0, xcs, s->base, s->stride, t, NR);
         for (int j = s->skip; j < s->count; j++) {
-            for (int i = skip; i < MR; i++) {
-                c[(first + i) * crs + (s->first + j) * ccs] = t[i * NR + j];
+            c[r * crs + (s->first + j) * ccs] = t[j];
+        }
+    }
+}
+
+/*
+ * X's blocks of 6 rows copied k-major (panel[b][k][i] = x(first_b + i, k)) when X is strided
+ * along k (a transposed operand, e.g. Gᵀ in a weight gradient): the kernel then reads each k's six
+ * values from one cache line instead of one line per k.
+ */
+static float *pack_panels(int rows, int k_len, const float *x, long xrs, long xcs) {
+    int blocks = (rows + MR - 1) / MR;
+    float *panels = scratch(2, (long) blocks * MR * k_len);
+    if (panels == NULL) {
+        return NULL;
+    }
+    for (int b = 0; b < blocks; b++) {
+        int first = b * MR + MR <= rows ? b * MR : rows - MR;
+        float *p = panels + (long) b * MR * k_len;
+        for (int k = 0; k < k_len; k++) {
+            for (int i = 0; i < MR; i++) {
+                p[k * MR + i] = x[(first + i) * xrs + k * xcs];
             }
         }
     }
+    return panels;
 }
 
 /*
@@ -171,13 +199,26 @@ static void block(int r0, int rows, int k_len, const float *x, long xrs, long xc
  */
 static int product(int rows, int cols, int k_len, const float *x, long xrs, long xcs, const float *y, long yks,
                    int padded, float *c, long crs, long ccs) {
+    const float *panels = xcs != 1 && rows >= MR ? pack_panels(rows, k_len, x, xrs, xcs) : NULL;
+    if (xcs != 1 && rows >= MR && panels == NULL) {
+        return 0;
+    }
     for (int c0 = 0; c0 < cols; c0 += NR) {
         sliver s;
         if (!sliver_at(&s, c0, cols, k_len, y, yks, padded)) {
             return 0;
         }
+        if (rows < MR) {
+            single_rows(rows, k_len, x, xrs, xcs, &s, c, crs, ccs);
+            continue;
+        }
         for (int r0 = 0; r0 < rows; r0 += MR) {
-            block(r0, rows, k_len, x, xrs, xcs, &s, c, crs, ccs);
+            int first = r0 + MR <= rows ? r0 : rows - MR;
+            if (panels != NULL) {
+                block(first, r0 - first, k_len, panels + (long) (r0 / MR) * MR * k_len, 1, MR, &s, c, crs, ccs);
+            } else {
+                block(first, r0 - first, k_len, x + first * xrs, xrs, xcs, &s, c, crs, ccs);
+            }
         }
     }
     return 1;
