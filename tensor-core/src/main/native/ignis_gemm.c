@@ -13,7 +13,8 @@
  *   C = Aᵀ·B    P = C,   X = Aᵀ (strides swapped), Y = B
  *   C = Aᵀ·Bᵀ   P = Cᵀ,  X = B,   Y = A
  *   C = A·Bᵀ    P = Cᵀ,  X = B,   Y = Aᵀ, the one operand copied (transposed into scratch)
- * and a transposed P is scattered into C one tile at a time. A last partial block of rows or
+ * and a transposed P is scattered into C one tile at a time. A transposed X (the first row of the
+ * table) is first copied into k-major panels of 6 rows where that copy takes at most 4 MB. A last partial block of rows or
  * columns is computed as the full block that ends at the matrix's edge, overlapping the one
  * before it, and only its new rows or columns are stored; a matrix narrower than one block is
  * copied into zero-padded scratch (columns) or done a row at a time (rows).
@@ -38,6 +39,13 @@
  */
 #define IGNIS_GEMM_MAX_MULTIPLY_ADDS (1L << 24)
 #define IGNIS_GEMM_MAX_DEPTH 1024
+
+/*
+ * The most floats an operand copy may take (4 MB; the per-thread scratch is kept): a taller
+ * transposed left operand is read in place, and A·Bᵀ with a taller A goes to OpenBLAS. The
+ * Fashion MLP's copies are 50K floats (fc1's Aᵀ) and 16K (fc1's Gᵀ panels).
+ */
+#define IGNIS_GEMM_MAX_COPY_FLOATS (1L << 20)
 
 /* t[r·ts + j] = Σ_k x[r·xrs + k·xcs] · y[k·yks + j] for r < 6, j < 16. */
 __attribute__((target("avx2,fma")))
@@ -199,10 +207,9 @@ static float *pack_panels(int rows, int k_len, const float *x, long xrs, long xc
  */
 static int product(int rows, int cols, int k_len, const float *x, long xrs, long xcs, const float *y, long yks,
                    int padded, float *c, long crs, long ccs) {
-    const float *panels = xcs != 1 && rows >= MR ? pack_panels(rows, k_len, x, xrs, xcs) : NULL;
-    if (xcs != 1 && rows >= MR && panels == NULL) {
-        return 0;
-    }
+    long panel_floats = (long) (rows + MR - 1) / MR * MR * k_len;
+    const float *panels = xcs != 1 && rows >= MR && panel_floats <= IGNIS_GEMM_MAX_COPY_FLOATS
+            ? pack_panels(rows, k_len, x, xrs, xcs) : NULL;
     for (int c0 = 0; c0 < cols; c0 += NR) {
         sliver s;
         if (!sliver_at(&s, c0, cols, k_len, y, yks, padded)) {
@@ -293,7 +300,7 @@ int ignis_gemm(int trans_a, int trans_b, int m, int n, int k, const float *a, in
     }
     /* P = Cᵀ = B·Aᵀ: Aᵀ copied into k × w scratch, its columns padded with zeros to w */
     long w = (m + NR - 1) / NR * NR;
-    float *at = scratch(0, w * k);
+    float *at = w * k <= IGNIS_GEMM_MAX_COPY_FLOATS ? scratch(0, w * k) : NULL;
     if (at == NULL) {
         return 0;
     }

@@ -86,6 +86,26 @@ class OwnGemmTest {
     }
 
     @Test
+    void operandCopiesStayUnderTheirCap() {
+        // Gᵀ of 20000 rows would take 1.04M floats of panels: it is read in place, same chains
+        Operands tall = new Operands(new Random(13), 20000, 16, 52, true, false);
+        assertTrue(CriticalBlas.sgemm(true, false, 20000, 16, 52, tall.a, tall.aOff, tall.lda, tall.b, tall.bOff,
+                tall.ldb, tall.c, tall.cOff, tall.ldc));
+        assertArrayEquals(tall.fmaChains(), tall.c);
+        // A·Bᵀ would copy Aᵀ (16000 × 1000 floats): OpenBLAS takes it (its sums, which block k)
+        Operands wide = new Operands(new Random(17), 16000, 1, 1000, false, true);
+        float[] own = wide.c.clone();
+        assertTrue(CriticalBlas.sgemm(false, true, 16000, 1, 1000, wide.a, wide.aOff, wide.lda, wide.b, wide.bOff,
+                wide.ldb, own, wide.cOff, wide.ldc));
+        CriticalBlas.ownGemm(false);
+        float[] openBlas = wide.c.clone();
+        assertTrue(CriticalBlas.sgemm(false, true, 16000, 1, 1000, wide.a, wide.aOff, wide.lda, wide.b, wide.bOff,
+                wide.ldb, openBlas, wide.cOff, wide.ldc));
+        assertArrayEquals(openBlas, own);
+        assertTrue(!Arrays.equals(own, wide.fmaChains()), "OpenBLAS' sums differ from the own kernel's chains");
+    }
+
+    @Test
     void theBackendsMatmulRunsIt() {
         // through CpuGemm's blocks (two threads' worth of rows) the same chains come out
         Random r = new Random(11);
