@@ -13,11 +13,12 @@
  *   C = Aᵀ·B    P = C,   X = Aᵀ (strides swapped), Y = B
  *   C = Aᵀ·Bᵀ   P = Cᵀ,  X = B,   Y = A
  *   C = A·Bᵀ    P = Cᵀ,  X = B,   Y = Aᵀ, the one operand copied (transposed into scratch)
- * and a transposed P is scattered into C one tile at a time. A transposed X (the first row of the
- * table) is first copied into k-major panels of 6 rows where that copy takes at most 4 MB. A last partial block of rows or
- * columns is computed as the full block that ends at the matrix's edge, overlapping the one
- * before it, and only its new rows or columns are stored; a matrix narrower than one block is
- * copied into zero-padded scratch (columns) or done a row at a time (rows).
+ * and a transposed P is scattered into C one tile at a time. A transposed X (the second row of
+ * the table) is first copied into k-major panels of 6 rows where that copy takes at most 4 MB. A
+ * last partial block of rows or columns is computed as the full block that ends at the matrix's
+ * edge, overlapping the one before it, and only its new rows or columns are stored; a matrix
+ * narrower than one block is copied into zero-padded scratch (columns) or done a row at a time
+ * (rows).
  *
  * Each element of C is one sum over k in increasing order, one FMA per term: results do not
  * depend on the blocking, on the layout or on how the caller splits C between threads.

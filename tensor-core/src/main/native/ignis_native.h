@@ -12,8 +12,9 @@ extern sgemm_fn ignis_sgemm;
 
 /*
  * Ignis' own AVX2/FMA SGEMM for small products (ignis_gemm.c): row-major C = op(A)·op(B), C
- * overwritten; returns 0, with nothing written, for a product larger than it takes, on a CPU
- * without AVX2 and FMA, or when its scratch cannot be allocated.
+ * overwritten; returns 0 for a product larger than it takes, on a CPU without AVX2 and FMA, or
+ * when its scratch cannot be allocated (C may then be partly written: the caller computes all of
+ * it).
  */
 int ignis_gemm(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
                float *c, int ldc);

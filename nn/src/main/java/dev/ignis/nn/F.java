@@ -18,11 +18,6 @@ public final class F {
 
     /** y = x·Wᵀ + b; x [*, in], W [out, in], b [out] or null. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        if (x.dim() == 0 || x.size(-1) != weight.size(1)) {
-            throw new IllegalArgumentException("linear: input " + dev.ignis.tensor.Shape.format(x.shape())
-                    + " has " + (x.dim() == 0 ? 0 : x.size(-1)) + " features, weight " + dev.ignis.tensor.Shape.format(
-                    weight.shape()) + " expects " + weight.size(1));
-        }
         return Tensor.linear(x, weight, bias);
     }
 

@@ -64,11 +64,14 @@ final class LinearAlgebra {
      * a strided x of more dimensions) take matmul and add. Same numbers either way.
      */
     static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        if (weight.dim() != 2 || x.dim() == 0 || x.size(-1) != weight.size(1)) {
-            throw new IllegalArgumentException("linear: input " + Shape.format(x.shape()) + " and weight "
-                    + Shape.format(weight.shape()) + " cannot be multiplied (input features "
-                    + (x.dim() == 0 ? 0 : x.size(-1)) + ", weight [out_features, in_features] expected with in_features "
-                    + (x.dim() == 0 ? 0 : x.size(-1)) + ")");
+        if (weight.dim() != 2) {
+            throw new IllegalArgumentException("linear: weight must be 2-D [out_features, in_features], got "
+                    + Shape.format(weight.shape()));
+        }
+        if (x.dim() == 0 || x.size(-1) != weight.size(1)) {
+            throw new IllegalArgumentException("linear: input " + Shape.format(x.shape()) + " has "
+                    + (x.dim() == 0 ? 0 : x.size(-1)) + " features but weight " + Shape.format(weight.shape())
+                    + " expects " + weight.size(1));
         }
         if (bias != null && (bias.dim() != 1 || bias.size(0) != weight.size(0))) {
             throw new IllegalArgumentException("linear: bias " + Shape.format(bias.shape()) + " does not match weight "

@@ -301,7 +301,7 @@ public final class CpuBackend implements Backend {
         }
         float[] xv = cpu(x).f32;
         float[] yv = cpu(y).f32;
-        return readable(xv, x.offset(), n, yv, y.offset(), n)
+        return regionsFit(xv, x.offset(), n, yv, y.offset(), n)
                 && NativeVector.axpby(n, a, xv, x.offset(), b, yv, y.offset());
     }
 
@@ -310,7 +310,7 @@ public final class CpuBackend implements Backend {
      * {@code outN} floats of {@code out} at {@code outOff}: both regions inside their arrays, and
      * the written one either the read one (in place) or apart from it.
      */
-    private static boolean readable(float[] in, int inOff, long n, float[] out, int outOff, long outN) {
+    private static boolean regionsFit(float[] in, int inOff, long n, float[] out, int outOff, long outN) {
         if (in == null || out == null || !NativeVector.inside(inOff, n, in.length)
                 || !NativeVector.inside(outOff, outN, out.length)) {
             return false;
@@ -328,7 +328,7 @@ public final class CpuBackend implements Backend {
         }
         float[] xv = cpu(x).f32;
         float[] ov = cpu(out).f32;
-        return readable(xv, x.offset(), n, ov, out.offset(), n) && NativeVector.relu(n, xv, x.offset(), ov, out.offset());
+        return regionsFit(xv, x.offset(), n, ov, out.offset(), n) && NativeVector.relu(n, xv, x.offset(), ov, out.offset());
     }
 
     /**
@@ -346,13 +346,13 @@ public final class CpuBackend implements Backend {
         float[] bv = cpu(b).f32;
         float[] ov = cpu(out).f32;
         if (op == BinaryOp.MASK_POSITIVE && b.isContiguous()) {
-            return readable(av, a.offset(), n, ov, out.offset(), n) && readable(bv, b.offset(), n, ov, out.offset(), n)
+            return regionsFit(av, a.offset(), n, ov, out.offset(), n) && regionsFit(bv, b.offset(), n, ov, out.offset(), n)
                     && NativeVector.maskPositive(n, av, a.offset(), bv, b.offset(), ov, out.offset());
         }
         if (op == BinaryOp.ADD && out.dim() == 2 && b.stride(0) == 0 && b.stride(1) == 1) {
             int rows = out.size(0);
             int cols = out.size(1);
-            return readable(av, a.offset(), n, ov, out.offset(), n) && readable(bv, b.offset(), cols, ov, out.offset(), n)
+            return regionsFit(av, a.offset(), n, ov, out.offset(), n) && regionsFit(bv, b.offset(), cols, ov, out.offset(), n)
                     && NativeVector.addRows(rows, cols, av, a.offset(), bv, b.offset(), ov, out.offset());
         }
         return false;
@@ -444,7 +444,7 @@ public final class CpuBackend implements Backend {
         int xOff = x.offset();
         int oOff = out.offset();
         long n = (long) rows * cols;
-        if (StridedWalk.serial((int) Math.min(n, Integer.MAX_VALUE)) && readable(in, xOff, n, o, oOff, cols)
+        if (StridedWalk.serial((int) Math.min(n, Integer.MAX_VALUE)) && regionsFit(in, xOff, n, o, oOff, cols)
                 && NativeVector.sumColumns(rows, cols, in, xOff, o, oOff)) {
             return true;
         }
