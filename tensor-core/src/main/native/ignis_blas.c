@@ -12,6 +12,15 @@
 
 sgemm_fn ignis_sgemm;
 
+int ignis_has_avx2_fma(void) {
+    static int supported = -1;
+    if (supported < 0) {
+        __builtin_cpu_init();
+        supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return supported;
+}
+
 /* Whether CriticalBlas.sgemm runs ignis_gemm (set by CriticalBlas.ownGemm) before OpenBLAS. */
 static int own_gemm;
 
@@ -58,7 +67,7 @@ JNIEXPORT jstring JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_bind(JNIEnv *e
 JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_ownGemm(JNIEnv *env, jclass cls, jboolean on) {
     (void) env;
     (void) cls;
-    own_gemm = on && ignis_gemm_supported();
+    own_gemm = on && ignis_has_avx2_fma();
     return own_gemm ? JNI_TRUE : JNI_FALSE;
 }
 

@@ -277,18 +277,9 @@ static void transpose_padded(int m, int k_len, const float *a, int lda, float *d
     }
 }
 
-int ignis_gemm_supported(void) {
-    static int supported = -1;
-    if (supported < 0) {
-        __builtin_cpu_init();
-        supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return supported;
-}
-
 int ignis_gemm(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
                float *c, int ldc) {
-    if (!ignis_gemm_supported() || (long) m * n * k > IGNIS_GEMM_MAX_MULTIPLY_ADDS || k > IGNIS_GEMM_MAX_DEPTH) {
+    if (!ignis_has_avx2_fma() || (long) m * n * k > IGNIS_GEMM_MAX_MULTIPLY_ADDS || k > IGNIS_GEMM_MAX_DEPTH) {
         return 0;
     }
     if (!trans_b) {

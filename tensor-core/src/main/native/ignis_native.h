@@ -19,7 +19,7 @@ extern sgemm_fn ignis_sgemm;
 int ignis_gemm(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
                float *c, int ldc);
 
-/* Whether this CPU runs ignis_gemm (AVX2 and FMA). */
-int ignis_gemm_supported(void);
+/* Whether this CPU has AVX2 and FMA, which ignis_gemm and the loops of ignis_vector.c need. */
+int ignis_has_avx2_fma(void);
 
 #endif

@@ -15,14 +15,7 @@
 
 #include <immintrin.h>
 
-static int cpu_has_avx2_fma(void) {
-    static int supported = -1;
-    if (supported < 0) {
-        __builtin_cpu_init();
-        supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return supported;
-}
+#include "ignis_native.h"
 
 /* y = fma(a, x, y·b): one vectorised vfmadd per 8 floats, rounded as Java's Math.fma(a, x, y * b). */
 __attribute__((target("avx2,fma")))
@@ -139,14 +132,14 @@ static void release_all(JNIEnv *env, pins *p) {
 JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_supportedNative(JNIEnv *env, jclass cls) {
     (void) env;
     (void) cls;
-    return cpu_has_avx2_fma() ? JNI_TRUE : JNI_FALSE;
+    return ignis_has_avx2_fma() ? JNI_TRUE : JNI_FALSE;
 }
 
 JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_axpbyNative(JNIEnv *env, jclass cls, jint n, jfloat a,
         jfloatArray x, jint x_off, jfloat b, jfloatArray y, jint y_off) {
     (void) cls;
     pins p = {{x, y, NULL}, {0}, {JNI_ABORT, 0, 0}};
-    int ok = cpu_has_avx2_fma() && pin_all(env, &p);
+    int ok = ignis_has_avx2_fma() && pin_all(env, &p);
     if (ok) {
         axpby_fma(n, a, (float *) p.data[0] + x_off, b, (float *) p.data[1] + y_off);
     }
@@ -158,7 +151,7 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_reluNative(JN
         jfloatArray x, jint x_off, jfloatArray y, jint y_off) {
     (void) cls;
     pins p = {{x, y, NULL}, {0}, {JNI_ABORT, 0, 0}};
-    int ok = cpu_has_avx2_fma() && pin_all(env, &p);
+    int ok = ignis_has_avx2_fma() && pin_all(env, &p);
     if (ok) {
         relu_avx2(n, (float *) p.data[0] + x_off, (float *) p.data[1] + y_off);
     }
@@ -170,7 +163,7 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_maskPositiveN
         jfloatArray a, jint a_off, jfloatArray b, jint b_off, jfloatArray y, jint y_off) {
     (void) cls;
     pins p = {{a, b, y}, {0}, {JNI_ABORT, JNI_ABORT, 0}};
-    int ok = cpu_has_avx2_fma() && pin_all(env, &p);
+    int ok = ignis_has_avx2_fma() && pin_all(env, &p);
     if (ok) {
         mask_positive_avx2(n, (float *) p.data[0] + a_off, (float *) p.data[1] + b_off, (float *) p.data[2] + y_off);
     }
@@ -182,7 +175,7 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_addRowsNative
         jint cols, jfloatArray a, jint a_off, jfloatArray bias, jint bias_off, jfloatArray y, jint y_off) {
     (void) cls;
     pins p = {{a, bias, y}, {0}, {JNI_ABORT, JNI_ABORT, 0}};
-    int ok = cpu_has_avx2_fma() && pin_all(env, &p);
+    int ok = ignis_has_avx2_fma() && pin_all(env, &p);
     if (ok) {
         add_rows_avx2(rows, cols, (float *) p.data[0] + a_off, (float *) p.data[1] + bias_off,
                       (float *) p.data[2] + y_off);
@@ -195,7 +188,7 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_sumColumnsNat
         jint cols, jfloatArray x, jint x_off, jfloatArray out, jint out_off) {
     (void) cls;
     pins p = {{x, out, NULL}, {0}, {JNI_ABORT, 0, 0}};
-    int ok = cpu_has_avx2_fma() && pin_all(env, &p);
+    int ok = ignis_has_avx2_fma() && pin_all(env, &p);
     if (ok) {
         sum_columns_avx2(rows, cols, (float *) p.data[0] + x_off, (float *) p.data[1] + out_off);
     }
