@@ -338,7 +338,7 @@ public final class CpuBackend implements Backend {
      * for the add. False where it does not apply.
      */
     private static boolean nativeBinary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        if (!NativeVector.available()) {
+        if ((op != BinaryOp.MASK_POSITIVE && op != BinaryOp.ADD) || !NativeVector.available()) {
             return false;
         }
         int n = out.numel();
