@@ -2,8 +2,7 @@ package dev.ignis.backend;
 
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
-import dev.ignis.tensor.Storage;
-import dev.ignis.tensor.Tensor;
+import dev.ignis.backend.Storage;
 
 /**
  * The service-provider interface a device implements: a small set of kernels over strided tensor
@@ -50,66 +49,66 @@ public interface Backend {
      * The elements of a view in row-major order as a new Java array of its dtype
      * ({@code float[]}, {@code double[]}, {@code long[]} or {@code boolean[]}).
      */
-    Object toJavaArray(Tensor view);
+    Object toJavaArray(View view);
 
     /** dst[i] = (dst.dtype) src[i] over equal shapes; {@code dst} may be a strided view. */
-    void copy(Tensor src, Tensor dst);
+    void copy(View src, View dst);
 
     /** dst[i] = value; {@code dst} may be a strided view. */
-    void fill(Tensor dst, double value);
+    void fill(View dst, double value);
 
     /** out[i] = op(x[i], p, q). {@code out} may be {@code x} itself (in-place). */
-    void unary(UnaryOp op, Tensor x, double p, double q, Tensor out);
+    void unary(UnaryOp op, View x, double p, double q, View out);
 
     /**
      * out[i] = op(a[i], b[i]) with {@code a}, {@code b} already expanded to {@code out}'s shape.
      * {@code out} may be {@code a} itself (in-place).
      */
-    void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+    void binary(BinaryOp op, View a, View b, View out);
 
     /**
      * In place: {@code y[i] += alpha·x[i]} with {@code x} expanded to y's shape, rounded once, as a
      * fused multiply-add would (alpha is first rounded to y's dtype, as PyTorch's add_ does).
      */
-    void axpy(double alpha, Tensor x, Tensor y);
+    void axpy(double alpha, View x, View y);
 
     /** In place: {@code y[i] = beta·y[i] + alpha·x[i]} (x expanded to y's shape), one pass (momentum buffers). */
-    default void axpby(double alpha, Tensor x, double beta, Tensor y) {
+    default void axpby(double alpha, View x, double beta, View y) {
         unary(UnaryOp.MUL_SCALAR, y, beta, 0, y);
         axpy(alpha, x, y);
     }
 
     /** out[i] = cond[i] ? a[i] : b[i], all expanded to {@code out}'s shape. */
-    void where(Tensor cond, Tensor a, Tensor b, Tensor out);
+    void where(View cond, View a, View b, View out);
 
     /**
      * Reduces each row of a contiguous {@code [outer, n]} tensor: {@code out[r] = op(x[r, :])}.
      * For MAX and MIN, {@code indices} (int64, {@code [outer]}) receives the arg position when not
      * null.
      */
-    void reduceRows(ReduceOp op, Tensor x, Tensor out, Tensor indices);
+    void reduceRows(ReduceOp op, View x, View out, View indices);
 
     /**
      * Batched matrix product {@code out[b] = a[b] · bm[b]}: {@code a} is {@code [B, M, K]},
      * {@code bm} is {@code [B, K, N]} (any strides, including 0 batch strides), {@code out} is a
      * contiguous {@code [B, M, N]}.
      */
-    void bmm(Tensor a, Tensor bm, Tensor out);
+    void bmm(View a, View bm, View out);
 
     /**
      * out[...i_dim...] = x[... index[...i_dim...] ...]: {@code index} (int64) has {@code out}'s
      * shape; its values have been checked against {@code x.size(dim)}.
      */
-    void gather(Tensor x, int dim, Tensor index, Tensor out);
+    void gather(View x, int dim, View index, View out);
 
     /**
      * out.select(dim, k) = x.select(dim, index[k]) for every k: whole slices, {@code out} contiguous
      * with x's shape except {@code size(dim) = index.length}; indices already bounds-checked.
      */
-    void indexSelect(Tensor x, int dim, long[] index, Tensor out);
+    void indexSelect(View x, int dim, long[] index, View out);
 
     /** In place: target.select(dim, index[k]) += src.select(dim, k) for every k (repeated indices add up). */
-    void indexAdd(Tensor target, int dim, long[] index, Tensor src);
+    void indexAdd(View target, int dim, long[] index, View src);
 
     // ---------------------------------------------------------------- optional fused kernels
     // Each has a reference composed from the primitives above (used when these return false), so a
@@ -122,7 +121,7 @@ public interface Backend {
      *
      * @return false when this backend has no such kernel for these operands
      */
-    default boolean sumColumns(Tensor x, Tensor out) {
+    default boolean sumColumns(View x, View out) {
         return false;
     }
 
@@ -132,7 +131,7 @@ public interface Backend {
      *
      * @return false when this backend has no such kernel for these operands
      */
-    default boolean logSoftmaxRows(Tensor x, Tensor out) {
+    default boolean logSoftmaxRows(View x, View out) {
         return false;
     }
 
@@ -142,7 +141,7 @@ public interface Backend {
      *
      * @return false when this backend has no such kernel for these operands
      */
-    default boolean logSoftmaxRowsBackward(Tensor grad, Tensor out, Tensor gradInput) {
+    default boolean logSoftmaxRowsBackward(View grad, View out, View gradInput) {
         return false;
     }
 
@@ -153,7 +152,7 @@ public interface Backend {
      *
      * @return false when this backend has no such kernel for these operands
      */
-    default boolean maxPool2d(Tensor x, int[] geometry, Tensor out, Tensor indices) {
+    default boolean maxPool2d(View x, int[] geometry, View out, View indices) {
         return false;
     }
 
@@ -162,7 +161,7 @@ public interface Backend {
      * {@code xp} [N, C, Hp, Wp], cols[n, c, a, b, i, j] = xp[n, c, i·sh + a·dh, j·sw + b·dw];
      * geometry as for {@link #maxPool2d}. False if unsupported.
      */
-    default boolean unfold2d(Tensor xp, int[] geometry, Tensor cols) {
+    default boolean unfold2d(View xp, int[] geometry, View cols) {
         return false;
     }
 
@@ -172,7 +171,7 @@ public interface Backend {
      * came from, out[n, c, i·sh + a·dh − ph, j·sw + b·dw − pw] += cols[n, c, a, b, i, j]; entries
      * that fall in the padding are dropped. Geometry as for {@link #maxPool2d}. False if unsupported.
      */
-    default boolean fold2d(Tensor cols, int[] geometry, Tensor out) {
+    default boolean fold2d(View cols, int[] geometry, View out) {
         return false;
     }
 
@@ -182,7 +181,7 @@ public interface Backend {
      * positions in the padding reading zero. x [N, C, H, W] unpadded, weight [O, C/groups, kh, kw],
      * bias [O] or null; geometry as for {@link #maxPool2d}. False if unsupported (nothing written).
      */
-    default boolean conv2dForward(Tensor x, Tensor weight, Tensor bias, int[] geometry, int groups, Tensor out) {
+    default boolean conv2dForward(View x, View weight, View bias, int[] geometry, int groups, View out) {
         return false;
     }
 
@@ -191,13 +190,13 @@ public interface Backend {
      * gradInput [N, C, H, W] and gradWeight [O, C/groups, kh, kw] are overwritten; either may be
      * null when not needed. False if unsupported (nothing written).
      */
-    default boolean conv2dBackward(Tensor grad, Tensor x, Tensor weight, int[] geometry, int groups, Tensor gradInput,
-                                   Tensor gradWeight) {
+    default boolean conv2dBackward(View grad, View x, View weight, int[] geometry, int groups, View gradInput,
+                                   View gradWeight) {
         return false;
     }
 
     /** In place: gradInput[n, c, indices[n, c, i]] += grad[n, c, i] (max pooling's backward); false if unsupported. */
-    default boolean maxPool2dBackward(Tensor grad, Tensor indices, Tensor gradInput) {
+    default boolean maxPool2dBackward(View grad, View indices, View gradInput) {
         return false;
     }
 
@@ -206,8 +205,8 @@ public interface Backend {
      * [N, C, *]: mean[c], invstd[c] = 1/√(biased var[c] + eps), out = (x − mean)·invstd·w + b
      * (w, b may be null). False if unsupported.
      */
-    default boolean batchNormForward(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean,
-                                     Tensor invstd) {
+    default boolean batchNormForward(View x, View weight, View bias, double eps, View out, View mean,
+                                     View invstd) {
         return false;
     }
 
@@ -216,8 +215,8 @@ public interface Backend {
      * dx = w·invstd/M·(M·g − Σg − x̂·Σ(g·x̂)), dw = Σ(g·x̂), db = Σg (sums per channel). Any of
      * gradInput, gradWeight, gradBias may be null. False if unsupported.
      */
-    default boolean batchNormBackward(Tensor grad, Tensor x, Tensor weight, Tensor mean, Tensor invstd,
-                                      Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+    default boolean batchNormBackward(View grad, View x, View weight, View mean, View invstd,
+                                      View gradInput, View gradWeight, View gradBias) {
         return false;
     }
 
@@ -227,8 +226,8 @@ public interface Backend {
      * written), for contiguous {@code x} [N, C, H, W] and {@code out} [N, C, OH, OW]. Geometry as for
      * {@link #maxPool2d}; y itself is not stored. False if unsupported (nothing written).
      */
-    default boolean batchNormReluMaxPool2d(Tensor x, Tensor weight, Tensor bias, double eps, int[] geometry,
-                                           Tensor out, Tensor mean, Tensor invstd) {
+    default boolean batchNormReluMaxPool2d(View x, View weight, View bias, double eps, int[] geometry,
+                                           View out, View mean, View invstd) {
         return false;
     }
 
@@ -239,9 +238,9 @@ public interface Backend {
      * from y to x, w and b. Any of gradInput, gradWeight, gradBias may be null. False if
      * unsupported (nothing written).
      */
-    default boolean batchNormReluMaxPool2dBackward(Tensor grad, Tensor x, Tensor weight, Tensor bias, Tensor mean,
-                                                   Tensor invstd, int[] geometry, Tensor gradInput, Tensor gradWeight,
-                                                   Tensor gradBias) {
+    default boolean batchNormReluMaxPool2dBackward(View grad, View x, View weight, View bias, View mean,
+                                                   View invstd, int[] geometry, View gradInput, View gradWeight,
+                                                   View gradBias) {
         return false;
     }
 
@@ -249,5 +248,5 @@ public interface Backend {
      * In place: {@code target[... index[p] ...] += src[p]} for every position p of {@code index}
      * (which has {@code src}'s shape), {@code index} replacing coordinate {@code dim}.
      */
-    void scatterAdd(Tensor target, int dim, Tensor index, Tensor src);
+    void scatterAdd(View target, int dim, View index, View src);
 }

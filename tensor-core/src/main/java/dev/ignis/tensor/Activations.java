@@ -92,7 +92,7 @@ final class Activations {
         if (rows) {
             // the last dim of a contiguous tensor: one fused pass per row where the backend has it
             out = Tensor.zeros(x.dtype(), x.device(), x.shape());
-            if (!x.backend().logSoftmaxRows(asRows(x), asRows(out))) {
+            if (!x.backend().logSoftmaxRows(asRows(x).asView(), asRows(out).asView())) {
                 out = null;
             }
         }
@@ -106,7 +106,7 @@ final class Activations {
             Tensor y = ctx.saved(0);
             if (d == y.dim() - 1 && y.isContiguous() && g.isContiguous()) {
                 Tensor gi = Tensor.zeros(g.dtype(), g.device(), g.shape());
-                if (g.backend().logSoftmaxRowsBackward(asRows(g), asRows(y), asRows(gi))) {
+                if (g.backend().logSoftmaxRowsBackward(asRows(g).asView(), asRows(y).asView(), asRows(gi).asView())) {
                     return new Tensor[] {gi};
                 }
             }

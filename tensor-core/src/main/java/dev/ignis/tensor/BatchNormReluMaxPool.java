@@ -41,7 +41,7 @@ public final class BatchNormReluMaxPool {
         Tensor mean = Tensor.zeros(x.dtype(), x.device(), channels);
         Tensor invstd = Tensor.zeros(x.dtype(), x.device(), channels);
         int[] geometry = win.geometry();
-        if (!x.backend().batchNormReluMaxPool2d(xc, w, b, eps, geometry, out, mean, invstd)) {
+        if (!x.backend().batchNormReluMaxPool2d(xc.asView(), Tensor.operand(w), Tensor.operand(b), eps, geometry, out.asView(), Tensor.operand(mean), Tensor.operand(invstd))) {
             return null;
         }
         Tensor var = BatchNormalization.variance(invstd, eps);
@@ -52,8 +52,8 @@ public final class BatchNormReluMaxPool {
                     Tensor gx = ctx.needsGrad(0) ? Tensor.zeros(g.dtype(), g.device(), in) : null;
                     Tensor gw = ctx.needsGrad(1) ? Tensor.zeros(g.dtype(), g.device(), channels) : null;
                     Tensor gb = ctx.needsGrad(2) ? Tensor.zeros(g.dtype(), g.device(), channels) : null;
-                    if (!gc.backend().batchNormReluMaxPool2dBackward(gc, ctx.saved(0), w, b, ctx.saved(1),
-                            ctx.saved(2), geometry, gx, gw, gb)) {
+                    if (!gc.backend().batchNormReluMaxPool2dBackward(gc.asView(), ctx.saved(0).asView(), Tensor.operand(w), Tensor.operand(b), ctx.saved(1).asView(),
+                            ctx.saved(2).asView(), geometry, Tensor.operand(gx), Tensor.operand(gw), Tensor.operand(gb))) {
                         throw new IllegalStateException("batch norm + relu + max pool: the backend ran the forward"
                                 + " kernel but not the backward one");
                     }

@@ -24,7 +24,7 @@ public final class BatchNormalization {
         Tensor out = Tensor.zeros(x.dtype(), x.device(), x.shape());
         Tensor mean = Tensor.zeros(x.dtype(), x.device(), channels);
         Tensor invstd = Tensor.zeros(x.dtype(), x.device(), channels);
-        if (!x.backend().batchNormForward(xc, w, b, eps, out, mean, invstd)) {
+        if (!x.backend().batchNormForward(xc.asView(), Tensor.operand(w), Tensor.operand(b), eps, out.asView(), Tensor.operand(mean), Tensor.operand(invstd))) {
             return composed(x, weight, bias, eps);
         }
         Tensor var = variance(invstd, eps);
@@ -35,7 +35,7 @@ public final class BatchNormalization {
                     Tensor gw = ctx.needsGrad(1) ? Tensor.zeros(g.dtype(), g.device(), channels) : null;
                     Tensor gb = ctx.needsGrad(2) ? Tensor.zeros(g.dtype(), g.device(), channels) : null;
                     Tensor savedX = ctx.saved(0);
-                    if (!gc.backend().batchNormBackward(gc, savedX, w, ctx.saved(1), ctx.saved(2), gx, gw, gb)) {
+                    if (!gc.backend().batchNormBackward(gc.asView(), savedX.asView(), Tensor.operand(w), ctx.saved(1).asView(), ctx.saved(2).asView(), Tensor.operand(gx), Tensor.operand(gw), Tensor.operand(gb))) {
                         throw new IllegalStateException("batch norm: the backend ran the forward kernel but not the"
                                 + " backward one");
                     }

@@ -86,7 +86,7 @@ public final class Convolution {
         Tensor xc = x.contiguous().detach();
         Tensor wc = weight.contiguous().detach();
         Tensor bc = bias == null ? null : bias.contiguous().detach();
-        if (!x.backend().conv2dForward(xc, wc, bc, win.geometry(), groups, out)) {
+        if (!x.backend().conv2dForward(xc.asView(), wc.asView(), Tensor.operand(bc), win.geometry(), groups, out.asView())) {
             return null;
         }
         int[] xShape = x.shape();
@@ -99,7 +99,7 @@ public final class Convolution {
                     Tensor gx = ctx.needsGrad(0) ? Tensor.zeros(gc.dtype(), gc.device(), xShape) : null;
                     Tensor gw = ctx.needsGrad(1) ? Tensor.zeros(gc.dtype(), gc.device(), wShape) : null;
                     if ((gx == null && gw == null)
-                            || gc.backend().conv2dBackward(gc, in, w, win.geometry(), groups, gx, gw)) {
+                            || gc.backend().conv2dBackward(gc.asView(), in.asView(), Tensor.operand(w), win.geometry(), groups, Tensor.operand(gx), Tensor.operand(gw))) {
                         Tensor gb = ctx.needsGrad(2) ? grad.sum(new int[] {0, 2, 3}, false) : null;
                         return new Tensor[] {gx, gw, gb};
                     }
@@ -230,7 +230,7 @@ public final class Convolution {
     private static Tensor columns(Tensor x, Windows win, int groups, int cgkk, int l) {
         Tensor xp = win.pad(x.contiguous(), 0.0).detach();
         Tensor cols = Tensor.zeros(x.dtype(), x.device(), win.n(), win.c(), win.kh(), win.kw(), win.outH(), win.outW());
-        if (!x.backend().unfold2d(xp, win.geometry(), cols)) {
+        if (!x.backend().unfold2d(xp.asView(), win.geometry(), cols.asView())) {
             cols = win.unfold(xp).contiguous();
         }
         return cols.view(win.n(), groups, cgkk, l);
@@ -264,16 +264,16 @@ public final class Convolution {
         Tensor xc = x.contiguous().detach();
         Tensor out = Tensor.zeros(x.dtype(), x.device(), win.n(), win.c(), win.outH(), win.outW());
         Tensor argmax = Tensor.zeros(DType.INT64, x.device(), win.n(), win.c(), win.outH(), win.outW());
-        if (!x.backend().maxPool2d(xc, win.geometry(), out, argmax)) {
+        if (!x.backend().maxPool2d(xc.asView(), win.geometry(), out.asView(), argmax.asView())) {
             return null;
         }
         int[] in = x.shape();
         return Autograd.record("MaxPool2DWithIndicesBackward0", out, Autograd.of(x), Autograd.of(argmax), (g, ctx) -> {
             Tensor gi = Tensor.zeros(g.dtype(), g.device(), in);
             Tensor gc = g.contiguous();
-            if (!gi.backend().maxPool2dBackward(gc, ctx.saved(0), gi)) {
+            if (!gi.backend().maxPool2dBackward(gc.asView(), ctx.saved(0).asView(), gi.asView())) {
                 int planes = in[0] * in[1];
-                gi.backend().scatterAdd(gi.view(planes, -1), 1, ctx.saved(0).view(planes, -1), gc.view(planes, -1));
+                gi.backend().scatterAdd(gi.view(planes, -1).asView(), 1, ctx.saved(0).view(planes, -1).asView(), gc.view(planes, -1).asView());
             }
             return new Tensor[] {gi};
         });

@@ -44,7 +44,7 @@ final class InPlace {
                     + self.dtype());
         }
         Tensor o = broadcastTo(op, self, other);
-        self.backend().binary(kernel, self, o, self);
+        self.backend().binary(kernel, self.asView(), o.asView(), self.asView());
         self.storage().bumpVersion();
         return self;
     }
@@ -53,7 +53,7 @@ final class InPlace {
     static Tensor axpy(String op, Tensor self, Tensor other, double alpha) {
         checkWritable(op, self, other);
         Tensor o = broadcastTo(op, self, other);
-        self.backend().axpy(alpha, o, self);
+        self.backend().axpy(alpha, o.asView(), self.asView());
         self.storage().bumpVersion();
         return self;
     }
@@ -62,14 +62,14 @@ final class InPlace {
     static Tensor axpby(String op, Tensor self, double beta, Tensor other, double alpha) {
         checkWritable(op, self, other);
         Tensor o = broadcastTo(op, self, other);
-        self.backend().axpby(alpha, o, beta, self);
+        self.backend().axpby(alpha, o.asView(), beta, self.asView());
         self.storage().bumpVersion();
         return self;
     }
 
     static Tensor unary(String op, UnaryOp kernel, Tensor self, double p, double q) {
         checkWritable(op, self, null);
-        self.backend().unary(kernel, self, p, q, self);
+        self.backend().unary(kernel, self.asView(), p, q, self.asView());
         self.storage().bumpVersion();
         return self;
     }
@@ -83,14 +83,14 @@ final class InPlace {
             throw new IllegalArgumentException("copy_: source of shape " + Shape.format(s.shape())
                     + " cannot be broadcast to destination of shape " + Shape.format(shape));
         }
-        self.backend().copy(Views.expandRaw(s, shape), self);
+        self.backend().copy(Views.expandRaw(s, shape).asView(), self.asView());
         self.storage().bumpVersion();
         return self;
     }
 
     static Tensor fill(Tensor self, double value) {
         checkWritable("fill_", self, null);
-        self.backend().fill(self, value);
+        self.backend().fill(self.asView(), value);
         self.storage().bumpVersion();
         return self;
     }

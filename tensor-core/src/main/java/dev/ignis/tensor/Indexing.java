@@ -43,7 +43,7 @@ final class Indexing {
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
             sizes[i] = t.size(d);
-            out.backend().copy(t, Views.sliceRaw(out, d, offset, offset + sizes[i], 1));
+            out.backend().copy(t.asView(), Views.sliceRaw(out, d, offset, offset + sizes[i], 1).asView());
             offset += sizes[i];
         }
         return Autograd.record("CatBackward0", out, tensors.toArray(new Tensor[0]), null, (g, ctx) -> {
@@ -152,10 +152,10 @@ final class Indexing {
         }
         checkedIndices("gather", index, xs[d]);
         Tensor out = Tensor.zeros(x.dtype(), x.device(), is);
-        x.backend().gather(x, d, index, out);
+        x.backend().gather(x.asView(), d, index.asView(), out.asView());
         return Autograd.record("GatherBackward0", out, Autograd.of(x), Autograd.of(index), (g, ctx) -> {
             Tensor full = Tensor.zeros(g.dtype(), g.device(), xs);
-            full.backend().scatterAdd(full, d, ctx.saved(0), g);
+            full.backend().scatterAdd(full.asView(), d, ctx.saved(0).asView(), g.asView());
             return new Tensor[] {full};
         });
     }
@@ -180,7 +180,7 @@ final class Indexing {
         checkedIndices("scatter_add", index, xs[d]);
         Tensor out = Views.copy(x.detach(), "CloneBackward0");
         Tensor srcView = src.viewOf(is, src.strides(), src.offset());
-        out.backend().scatterAdd(out, d, index, Pointwise.castRaw(srcView, x.dtype()));
+        out.backend().scatterAdd(out.asView(), d, index.asView(), Pointwise.castRaw(srcView, x.dtype()).asView());
         return Autograd.record("ScatterAddBackward0", out, Autograd.of(x, src), Autograd.of(index), (g, ctx) -> {
             Tensor gs = null;
             if (ctx.needsGrad(1)) {
@@ -189,7 +189,7 @@ final class Indexing {
                     gs = picked;
                 } else {
                     gs = Tensor.zeros(g.dtype(), g.device(), ss);
-                    gs.backend().copy(picked, gs.viewOf(is, gs.strides(), 0));
+                    gs.backend().copy(picked.asView(), gs.viewOf(is, gs.strides(), 0).asView());
                 }
             }
             return new Tensor[] {g, gs};
@@ -207,11 +207,11 @@ final class Indexing {
         int[] outShape = x.shape();
         outShape[d] = idx.length;
         Tensor out = Tensor.zeros(x.dtype(), x.device(), outShape);
-        x.backend().indexSelect(x, d, idx, out);
+        x.backend().indexSelect(x.asView(), d, idx, out.asView());
         int[] in = x.shape();
         return Autograd.record("IndexSelectBackward0", out, x, (g, ctx) -> {
             Tensor full = Tensor.zeros(g.dtype(), g.device(), in);
-            full.backend().indexAdd(full, d, idx, g);
+            full.backend().indexAdd(full.asView(), d, idx, g.asView());
             return new Tensor[] {full};
         });
     }

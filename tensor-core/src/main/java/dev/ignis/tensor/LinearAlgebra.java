@@ -32,7 +32,7 @@ final class LinearAlgebra {
                     + a.dtype() + " and " + c.dtype());
         }
         Tensor out = Tensor.zeros(a.dtype(), a.device(), a.size(0), a.size(1), c.size(2));
-        a.backend().bmm(a, c, out);
+        a.backend().bmm(a.asView(), c.asView(), out.asView());
         return Autograd.record(node, out, Autograd.of(a, c), Autograd.of(a, c), (g, ctx) -> {
             Tensor x = ctx.saved(0);
             Tensor y = ctx.saved(1);
@@ -92,10 +92,10 @@ final class LinearAlgebra {
         outShape[outShape.length - 1] = outFeatures;
         Tensor out = Tensor.zeros(x.dtype(), x.device(), outShape);
         Tensor out2 = out.viewOf(new int[] {rows, outFeatures}, new int[] {outFeatures, 1}, out.offset());
-        x.backend().bmm(batchOfOne(x2), batchOfOne(weight.viewOf(new int[] {in, outFeatures},
-                new int[] {weight.stride(1), weight.stride(0)}, weight.offset())), batchOfOne(out2));
+        x.backend().bmm(batchOfOne(x2).asView(), batchOfOne(weight.viewOf(new int[] {in, outFeatures},
+                new int[] {weight.stride(1), weight.stride(0)}, weight.offset())).asView(), batchOfOne(out2).asView());
         if (bias != null) {
-            x.backend().binary(BinaryOp.ADD, out2, Views.expandRaw(bias, new int[] {rows, outFeatures}), out2);
+            x.backend().binary(BinaryOp.ADD, out2.asView(), Views.expandRaw(bias, new int[] {rows, outFeatures}).asView(), out2.asView());
         }
         int[] inShape = x.shape();
         Tensor[] inputs = bias == null ? Autograd.of(x, weight) : Autograd.of(x, weight, bias);
@@ -114,7 +114,7 @@ final class LinearAlgebra {
     /** [m, k]·[k, n] for matrices (any strides), unrecorded: for backward functions, which run without grad. */
     private static Tensor mm(Tensor a, Tensor b) {
         Tensor out = Tensor.zeros(a.dtype(), a.device(), a.size(0), b.size(1));
-        a.backend().bmm(batchOfOne(a), batchOfOne(b), batchOfOne(out));
+        a.backend().bmm(batchOfOne(a).asView(), batchOfOne(b).asView(), batchOfOne(out).asView());
         return out;
     }
 

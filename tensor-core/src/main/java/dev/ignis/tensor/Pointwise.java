@@ -23,7 +23,7 @@ final class Pointwise {
         }
         DType outType = op.boolResult() ? DType.BOOL : type;
         Tensor out = Tensor.zeros(outType, a.device(), shape);
-        a.backend().binary(op, Views.expandRaw(castRaw(a, type), shape), Views.expandRaw(castRaw(b, type), shape), out);
+        a.backend().binary(op, Views.expandRaw(castRaw(a, type), shape).asView(), Views.expandRaw(castRaw(b, type), shape).asView(), out.asView());
         return out;
     }
 
@@ -32,7 +32,7 @@ final class Pointwise {
         Tensor in = x.dtype().isFloatingPoint() || op == UnaryOp.NEG || op == UnaryOp.ABS || op == UnaryOp.SIGN
                 || op == UnaryOp.CLAMP || op == UnaryOp.LOGICAL_NOT ? x : castRaw(x, DType.FLOAT32);
         Tensor out = Tensor.zeros(op == UnaryOp.LOGICAL_NOT ? DType.BOOL : in.dtype(), x.device(), x.shape());
-        x.backend().unary(op, in, p, q, out);
+        x.backend().unary(op, in.asView(), p, q, out.asView());
         return out;
     }
 
@@ -42,7 +42,7 @@ final class Pointwise {
             return x;
         }
         Tensor out = Tensor.zeros(type, x.device(), x.shape());
-        x.backend().copy(x, out);
+        x.backend().copy(x.asView(), out.asView());
         return out;
     }
 
@@ -244,8 +244,8 @@ final class Pointwise {
         int[] shape = Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
         DType type = DType.promote(a.dtype(), b.dtype());
         Tensor out = Tensor.zeros(type, a.device(), shape);
-        a.backend().where(Views.expandRaw(castRaw(cond, DType.BOOL), shape), Views.expandRaw(castRaw(a, type), shape),
-                Views.expandRaw(castRaw(b, type), shape), out);
+        a.backend().where(Views.expandRaw(castRaw(cond, DType.BOOL), shape).asView(), Views.expandRaw(castRaw(a, type), shape).asView(),
+                Views.expandRaw(castRaw(b, type), shape).asView(), out.asView());
         int[] as = a.shape();
         int[] bs = b.shape();
         return Autograd.record("WhereBackward0", out, Autograd.of(a, b), Autograd.of(cond), (g, ctx) -> {

@@ -88,7 +88,7 @@ final class Reductions {
                     dropShape);
         }
         Tensor block = Tensor.zeros(x.dtype(), x.device(), permShape);
-        x.backend().copy(permuted, block);
+        x.backend().copy(permuted.asView(), block.asView());
         return new Rows(block.viewOf(new int[] {outer, count}, new int[] {count, 1}, 0), count, keepShape, dropShape);
     }
 
@@ -109,8 +109,8 @@ final class Reductions {
             }
             int rows = cols == 0 ? 0 : x.numel() / cols;
             Tensor out = Tensor.zeros(x.dtype(), x.device(), cols);
-            if (rows > 0 && x.backend().sumColumns(x.viewOf(new int[] {rows, cols}, new int[] {cols, 1}, x.offset()),
-                    out)) {
+            if (rows > 0 && x.backend().sumColumns(x.viewOf(new int[] {rows, cols}, new int[] {cols, 1}, x.offset()).asView(),
+                    out.asView())) {
                 return out;
             }
         }
@@ -122,7 +122,7 @@ final class Reductions {
         if (!split) {
             Rows r = rows(x, reduced);
             Tensor out = Tensor.zeros(x.dtype(), x.device(), r.rows().size(0));
-            x.backend().reduceRows(ReduceOp.SUM, r.rows(), out, null);
+            x.backend().reduceRows(ReduceOp.SUM, r.rows().asView(), out.asView(), null);
             return out;
         }
         int[] trailing = new int[rank - suffix];
@@ -131,13 +131,13 @@ final class Reductions {
         }
         Rows inner = rows(x, trailing);
         Tensor partial = Tensor.zeros(x.dtype(), x.device(), inner.rows().size(0));
-        x.backend().reduceRows(ReduceOp.SUM, inner.rows(), partial, null);
+        x.backend().reduceRows(ReduceOp.SUM, inner.rows().asView(), partial.asView(), null);
         int[] leading = Arrays.copyOf(x.shape(), suffix);
         Tensor y = partial.viewOf(leading, Shape.contiguousStrides(leading), 0);
         int[] rest = Arrays.copyOf(reduced, reduced.length - trailing.length);
         Rows outer = rows(y, rest);
         Tensor out = Tensor.zeros(x.dtype(), x.device(), outer.rows().size(0));
-        x.backend().reduceRows(ReduceOp.SUM, outer.rows(), out, null);
+        x.backend().reduceRows(ReduceOp.SUM, outer.rows().asView(), out.asView(), null);
         return out;
     }
 
@@ -190,7 +190,7 @@ final class Reductions {
         int outer = r.rows().size(0);
         Tensor values = Tensor.zeros(x.dtype(), x.device(), outer);
         Tensor indices = Tensor.zeros(DType.INT64, x.device(), outer);
-        x.backend().reduceRows(max ? ReduceOp.MAX : ReduceOp.MIN, r.rows(), values, indices);
+        x.backend().reduceRows(max ? ReduceOp.MAX : ReduceOp.MIN, r.rows().asView(), values.asView(), Tensor.operand(indices));
         int[] resultShape = keepdim ? r.keepShape() : r.dropShape();
         int[] strides = Shape.contiguousStrides(resultShape);
         Tensor v = values.viewOf(resultShape, strides, 0);
@@ -202,7 +202,7 @@ final class Reductions {
             if (in.length == 0) {
                 return new Tensor[] {g.reshape(in)};
             }
-            full.backend().scatterAdd(full, d, idx.reshape(keep), g.reshape(keep));
+            full.backend().scatterAdd(full.asView(), d, idx.reshape(keep).asView(), g.reshape(keep).asView());
             return new Tensor[] {full};
         });
         return new ValuesIndices(v, idx);

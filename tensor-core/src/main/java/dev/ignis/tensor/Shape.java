@@ -34,6 +34,18 @@ public final class Shape {
         return strides;
     }
 
+    /** Whether these strides lay the shape out row-major without gaps (size-1 dims may have any stride). */
+    public static boolean isContiguous(int[] shape, int[] strides) {
+        int expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && strides[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
+    }
+
     /**
      * The shape two shapes broadcast to (NumPy rules: align trailing dims; each pair equal or one
      * of them 1).

@@ -7,6 +7,8 @@ import dev.ignis.autograd.Node;
 import dev.ignis.autograd.RemovableHandle;
 import dev.ignis.backend.Backend;
 import dev.ignis.backend.Backends;
+import dev.ignis.backend.Storage;
+import dev.ignis.backend.View;
 import dev.ignis.backend.BinaryOp;
 import dev.ignis.backend.UnaryOp;
 import java.util.ArrayList;
@@ -69,7 +71,7 @@ public final class Tensor {
     public static Tensor full(double value, DType dtype, Device device, int... shape) {
         Tensor t = zeros(dtype, device, shape);
         if (value != 0) {
-            t.backend().fill(t, value);
+            t.backend().fill(t.asView(), value);
         }
         return t;
     }
@@ -276,14 +278,20 @@ public final class Tensor {
 
     /** Whether the elements are laid out row-major without gaps. */
     public boolean isContiguous() {
-        int expected = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            if (shape[d] != 1 && strides[d] != expected) {
-                return false;
-            }
-            expected *= shape[d];
-        }
-        return true;
+        return Shape.isContiguous(shape, strides);
+    }
+
+    /**
+     * The kernel operand for this tensor: its storage, shape, strides and offset, without autograd
+     * (for backends and kernel tables; the arrays are shared, so nobody may modify them).
+     */
+    public View asView() {
+        return new View(storage, shape, strides, offset);
+    }
+
+    /** {@code t.asView()}, or null for an absent optional operand (a bias, an unneeded gradient). */
+    static View operand(Tensor t) {
+        return t == null ? null : t.asView();
     }
 
     // ---------------------------------------------------------------- autograd
@@ -451,7 +459,7 @@ public final class Tensor {
         if (numel() != 1) {
             throw new IllegalStateException("a Tensor with " + numel() + " elements cannot be converted to Scalar");
         }
-        Object values = backend().toJavaArray(this);
+        Object values = backend().toJavaArray(asView());
         return switch (dtype()) {
             case FLOAT32 -> ((float[]) values)[0];
             case FLOAT64 -> ((double[]) values)[0];
@@ -468,25 +476,25 @@ public final class Tensor {
     /** All elements in row-major order as floats (converting from any dtype). */
     public float[] toFloatArray() {
         Tensor f = to(DType.FLOAT32);
-        return (float[]) f.backend().toJavaArray(f);
+        return (float[]) f.backend().toJavaArray(f.asView());
     }
 
     /** All elements in row-major order as doubles. */
     public double[] toDoubleArray() {
         Tensor d = to(DType.FLOAT64);
-        return (double[]) d.backend().toJavaArray(d);
+        return (double[]) d.backend().toJavaArray(d.asView());
     }
 
     /** All elements in row-major order as longs (floats truncate). */
     public long[] toLongArray() {
         Tensor l = to(DType.INT64);
-        return (long[]) l.backend().toJavaArray(l);
+        return (long[]) l.backend().toJavaArray(l.asView());
     }
 
     /** All elements in row-major order as booleans (nonzero is true). */
     public boolean[] toBooleanArray() {
         Tensor b = to(DType.BOOL);
-        return (boolean[]) b.backend().toJavaArray(b);
+        return (boolean[]) b.backend().toJavaArray(b.asView());
     }
 
     // ---------------------------------------------------------------- views

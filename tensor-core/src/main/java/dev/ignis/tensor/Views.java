@@ -281,7 +281,7 @@ final class Views {
         int[] in = x.shape();
         return Autograd.record("SliceBackward0", out, x, (g, ctx) -> {
             Tensor full = Tensor.zeros(g.dtype(), g.device(), in);
-            full.backend().copy(g, sliceRaw(full, d, s, e, step));
+            full.backend().copy(g.asView(), sliceRaw(full, d, s, e, step).asView());
             return new Tensor[] {full};
         });
     }
@@ -315,7 +315,7 @@ final class Views {
         Tensor out = x.viewOf(newShape, newStrides, x.offset() + i * strides[d]);
         return Autograd.record("SelectBackward0", out, x, (g, ctx) -> {
             Tensor full = Tensor.zeros(g.dtype(), g.device(), shape);
-            full.backend().copy(g, full.viewOf(newShape, newStrides(full, d), i * full.stride(d)));
+            full.backend().copy(g.asView(), full.viewOf(newShape, newStrides(full, d), i * full.stride(d)).asView());
             return new Tensor[] {full};
         });
     }
@@ -334,14 +334,14 @@ final class Views {
     /** A contiguous copy; the gradient passes through unchanged. */
     static Tensor copy(Tensor x, String node) {
         Tensor out = Tensor.zeros(x.dtype(), x.device(), x.shape());
-        x.backend().copy(x, out);
+        x.backend().copy(x.asView(), out.asView());
         return Autograd.record(node, out, x, (g, ctx) -> new Tensor[] {g});
     }
 
     /** A copy on another device; the gradient moves back. */
     static Tensor toDevice(Tensor x, Device device) {
         Tensor c = x.contiguous().detach();
-        Object data = c.backend().toJavaArray(c);
+        Object data = c.backend().toJavaArray(c.asView());
         Tensor out = new Tensor(dev.ignis.backend.Backends.forDevice(device).fromJavaArray(data, x.dtype(), device),
                 x.shape(), Shape.contiguousStrides(x.shape()), 0);
         Device from = x.device();

@@ -51,7 +51,7 @@ record Windows(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int p
             return x;
         }
         Tensor xp = Tensor.full(fill, x.dtype(), x.device(), n, c, paddedH(), paddedW());
-        x.backend().copy(x, interior(xp));
+        x.backend().copy(x.asView(), interior(xp).asView());
         return xp;
     }
 
@@ -70,7 +70,7 @@ record Windows(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int p
     /** Σ over windows: the {@code [N, C, H, W]} gradient of an input from its {@code [N, C, kh, kw, OH, OW]} columns. */
     Tensor fold(Tensor cols) {
         Tensor out = Tensor.zeros(cols.dtype(), cols.device(), n, c, h, w);
-        if (cols.isContiguous() && cols.backend().fold2d(cols, geometry(), out)) {
+        if (cols.isContiguous() && cols.backend().fold2d(cols.asView(), geometry(), out.asView())) {
             return out;
         }
         Tensor xp = Tensor.zeros(cols.dtype(), cols.device(), n, c, paddedH(), paddedW());
@@ -81,7 +81,7 @@ record Windows(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int p
             for (int j = 0; j < kw; j++) {
                 Tensor target = xp.viewOf(targetShape, targetStrides, i * dh * s[2] + j * dw * s[3]);
                 Tensor part = cols.select(2, i).select(2, j);
-                xp.backend().binary(BinaryOp.ADD, target, part, target);
+                xp.backend().binary(BinaryOp.ADD, target.asView(), part.asView(), target.asView());
             }
         }
         return ph == 0 && pw == 0 ? xp : interior(xp).contiguous();

@@ -2,8 +2,8 @@ package dev.ignis.backend;
 
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
-import dev.ignis.tensor.Storage;
-import dev.ignis.tensor.Tensor;
+import dev.ignis.backend.Storage;
+
 
 /**
  * A backend that is never available (registered for tests only), standing in for an accelerator
@@ -46,67 +46,67 @@ public final class UnavailableTestBackend implements Backend {
     }
 
     @Override
-    public Object toJavaArray(Tensor view) {
+    public Object toJavaArray(View view) {
         throw never();
     }
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
+    public void copy(View src, View dst) {
         throw never();
     }
 
     @Override
-    public void fill(Tensor dst, double value) {
+    public void fill(View dst, double value) {
         throw never();
     }
 
     @Override
-    public void unary(UnaryOp op, Tensor x, double p, double q, Tensor out) {
+    public void unary(UnaryOp op, View x, double p, double q, View out) {
         throw never();
     }
 
     @Override
-    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    public void binary(BinaryOp op, View a, View b, View out) {
         throw never();
     }
 
     @Override
-    public void axpy(double alpha, Tensor x, Tensor y) {
+    public void axpy(double alpha, View x, View y) {
         throw never();
     }
 
     @Override
-    public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+    public void where(View cond, View a, View b, View out) {
         throw never();
     }
 
     @Override
-    public void reduceRows(ReduceOp op, Tensor x, Tensor out, Tensor indices) {
+    public void reduceRows(ReduceOp op, View x, View out, View indices) {
         throw never();
     }
 
     @Override
-    public void bmm(Tensor a, Tensor bm, Tensor out) {
+    public void bmm(View a, View bm, View out) {
         throw never();
     }
 
     @Override
-    public void gather(Tensor x, int dim, Tensor index, Tensor out) {
+    public void gather(View x, int dim, View index, View out) {
         throw never();
     }
 
     @Override
-    public void indexSelect(Tensor x, int dim, long[] index, Tensor out) {
+    public void indexSelect(View x, int dim, long[] index, View out) {
         throw never();
     }
 
     @Override
-    public void indexAdd(Tensor target, int dim, long[] index, Tensor src) {
+    public void indexAdd(View target, int dim, long[] index, View src) {
         throw never();
     }
 
     @Override
-    public void scatterAdd(Tensor target, int dim, Tensor index, Tensor src) {
+    public void scatterAdd(View target, int dim, View index, View src) {
         throw never();
     }
 }

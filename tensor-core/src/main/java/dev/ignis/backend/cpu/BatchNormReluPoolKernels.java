@@ -1,7 +1,7 @@
 package dev.ignis.backend.cpu;
 
 import dev.ignis.backend.IntraOpPool;
-import dev.ignis.tensor.Tensor;
+import dev.ignis.backend.View;
 
 /**
  * Training-mode batch norm, ReLU and max pooling as one kernel pair, for float32 contiguous
@@ -32,8 +32,8 @@ final class BatchNormReluPoolKernels {
     }
 
     /** Writes out, mean and invstd; see {@link dev.ignis.backend.Backend#batchNormReluMaxPool2d}. */
-    static boolean forward(Tensor x, Tensor weight, Tensor bias, double eps, int[] geometry, Tensor out, Tensor mean,
-                           Tensor invstd) {
+    static boolean forward(View x, View weight, View bias, double eps, int[] geometry, View out, View mean,
+                           View invstd) {
         Window k = Window.of(geometry);
         if (!FusedKernels.f32Contiguous(x, weight, bias, out, mean, invstd) || x.dim() != 4 || !tiles(k)) {
             return false;
@@ -64,8 +64,8 @@ final class BatchNormReluPoolKernels {
     }
 
     /** Overwrites gradInput, gradWeight, gradBias (each may be null); see the class comment. */
-    static boolean backward(Tensor grad, Tensor x, Tensor weight, Tensor bias, Tensor mean, Tensor invstd,
-                            int[] geometry, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+    static boolean backward(View grad, View x, View weight, View bias, View mean, View invstd,
+                            int[] geometry, View gradInput, View gradWeight, View gradBias) {
         Window k = Window.of(geometry);
         if (!FusedKernels.f32Contiguous(grad, x, weight, bias, mean, invstd, gradInput, gradWeight, gradBias)
                 || x.dim() != 4 || !tiles(k)) {
@@ -144,7 +144,7 @@ final class BatchNormReluPoolKernels {
 
     /** Sizes of the input [n, channels, h, w] and of the pooled [.., .., oh, ow]. */
     private record Planes(int n, int channels, int h, int w, int oh, int ow) {
-        Planes(Tensor x, Tensor pooled) {
+        Planes(View x, View pooled) {
             this(x.size(0), x.size(1), x.size(2), x.size(3), pooled.size(2), pooled.size(3));
         }
     }

@@ -2,7 +2,7 @@ package dev.ignis.backend.cpu;
 
 import dev.ignis.backend.BinaryOp;
 import dev.ignis.backend.IntraOpPool;
-import dev.ignis.tensor.Tensor;
+import dev.ignis.backend.View;
 import java.util.Arrays;
 
 /**
@@ -40,7 +40,7 @@ final class ConvKernels {
      * out[n, o] = bias[o] + W_g(o)·cols(x[n], g(o)); all operands contiguous float32, out
      * [N, O, OH, OW] overwritten. False (nothing written) for other dtypes or layouts.
      */
-    static boolean forward(Tensor x, Tensor weight, Tensor bias, int[] geometry, int groups, Tensor out,
+    static boolean forward(View x, View weight, View bias, int[] geometry, int groups, View out,
                            boolean forceJava) {
         if (!FusedKernels.f32Contiguous(x, weight, bias, out) || x.dim() != 4) {
             return false;
@@ -89,8 +89,8 @@ final class ConvKernels {
      * gradWeight_g = Σ_n grad[n, g]·cols(x[n], g)ᵀ, both overwritten (either may be null). All
      * operands contiguous float32; false (nothing written) otherwise.
      */
-    static boolean backward(Tensor grad, Tensor x, Tensor weight, int[] geometry, int groups, Tensor gradInput,
-                            Tensor gradWeight, boolean forceJava) {
+    static boolean backward(View grad, View x, View weight, int[] geometry, int groups, View gradInput,
+                            View gradWeight, boolean forceJava) {
         if (!FusedKernels.f32Contiguous(grad, x, weight, gradInput, gradWeight) || x.dim() != 4) {
             return false;
         }
@@ -299,7 +299,7 @@ final class ConvKernels {
         final int l;
         final Window k;
 
-        Shapes(Tensor x, Tensor weight, Tensor out, int[] geometry, int groups) {
+        Shapes(View x, View weight, View out, int[] geometry, int groups) {
             this.n = x.size(0);
             this.c = x.size(1);
             this.h = x.size(2);

@@ -9,8 +9,8 @@ import dev.ignis.backend.UnaryOp;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.Shape;
-import dev.ignis.tensor.Storage;
-import dev.ignis.tensor.Tensor;
+import dev.ignis.backend.Storage;
+import dev.ignis.backend.View;
 import java.util.Arrays;
 
 /**
@@ -65,22 +65,32 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public Object toJavaArray(Tensor view) {
+    public Object toJavaArray(View view) {
         CpuStorage dst = new CpuStorage(this, view.dtype(), CpuStorage.newArray(view.dtype(), view.numel()));
         copyInto(view, dst, 0, Shape.contiguousStrides(view.shape()));
         return dst.array();
     }
 
-    private static CpuStorage cpu(Tensor t) {
+    /** {@code v} itself when contiguous, else a contiguous copy of it. */
+    private View contiguous(View v) {
+        if (v.isContiguous()) {
+            return v;
+        }
+        View copy = View.contiguous(allocate(v.dtype(), v.numel(), Device.CPU), v.shape());
+        copy(v, copy);
+        return copy;
+    }
+
+    private static CpuStorage cpu(View t) {
         return (CpuStorage) t.storage();
     }
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
+    public void copy(View src, View dst) {
         copyInto(src, cpu(dst), dst.offset(), dst.strides());
     }
 
-    private void copyInto(Tensor src, CpuStorage d, int dOff, int[] dStrides) {
+    private void copyInto(View src, CpuStorage d, int dOff, int[] dStrides) {
         CpuStorage s = cpu(src);
         int[] shape = src.shape();
         if (s.dtype() == d.dtype() && src.isContiguous()
@@ -117,7 +127,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void fill(Tensor dst, double value) {
+    public void fill(View dst, double value) {
         CpuStorage d = cpu(dst);
         StridedWalk.forEachBlock(dst.shape(), new int[][] {dst.strides()}, new int[] {dst.offset()}, w -> {
             int n = w.inner();
@@ -132,7 +142,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void unary(UnaryOp op, Tensor x, double p, double q, Tensor out) {
+    public void unary(UnaryOp op, View x, double p, double q, View out) {
         if (op == UnaryOp.RELU && nativeRelu(x, out)) {
             return;
         }
@@ -158,7 +168,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    public void binary(BinaryOp op, View a, View b, View out) {
         CpuStorage sa = cpu(a);
         CpuStorage sb = cpu(b);
         CpuStorage d = cpu(out);
@@ -203,7 +213,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** One element seen at every position: every dimension of size > 1 has stride 0. */
-    private static boolean isBroadcastScalar(Tensor t) {
+    private static boolean isBroadcastScalar(View t) {
         for (int dim = 0; dim < t.dim(); dim++) {
             if (t.size(dim) != 1 && t.stride(dim) != 0) {
                 return false;
@@ -213,7 +223,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void axpy(double alpha, Tensor x, Tensor y) {
+    public void axpy(double alpha, View x, View y) {
         CpuStorage sx = cpu(x);
         CpuStorage sy = cpu(y);
         boolean f32 = sx.dtype() == DType.FLOAT32 && sy.dtype() == DType.FLOAT32;
@@ -252,7 +262,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void axpby(double alpha, Tensor x, double beta, Tensor y) {
+    public void axpby(double alpha, View x, double beta, View y) {
         if (x.dtype() != DType.FLOAT32 || y.dtype() != DType.FLOAT32) {
             Backend.super.axpby(alpha, x, beta, y);
             return;
@@ -293,7 +303,7 @@ public final class CpuBackend implements Backend {
      * the optimizers' updates, which then run compiled from the first step instead of in the
      * interpreter and C1 code until the JIT reaches them. False where it does not apply.
      */
-    private static boolean nativeAxpby(float a, Tensor x, float b, Tensor y) {
+    private static boolean nativeAxpby(float a, View x, float b, View y) {
         int n = y.numel();
         if (!NativeVector.available() || !StridedWalk.serial(n) || !x.isContiguous() || !y.isContiguous()
                 || !Arrays.equals(x.shape(), y.shape())) {
@@ -320,7 +330,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** ReLU through {@link NativeVector#relu} for dense float32 tensors one thread handles. */
-    private static boolean nativeRelu(Tensor x, Tensor out) {
+    private static boolean nativeRelu(View x, View out) {
         int n = out.numel();
         if (!NativeVector.available() || x.dtype() != DType.FLOAT32 || out.dtype() != DType.FLOAT32
                 || !StridedWalk.serial(n) || !x.isContiguous() || !out.isContiguous() || x.numel() != n) {
@@ -337,7 +347,7 @@ public final class CpuBackend implements Backend {
      * {@code b} contiguous for the mask, a row broadcast down a 2-D {@code out} (strides 0 and 1)
      * for the add. False where it does not apply.
      */
-    private static boolean nativeBinary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    private static boolean nativeBinary(BinaryOp op, View a, View b, View out) {
         if ((op != BinaryOp.MASK_POSITIVE && op != BinaryOp.ADD) || !NativeVector.available()) {
             return false;
         }
@@ -359,7 +369,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+    public void where(View cond, View a, View b, View out) {
         CpuStorage sc = cpu(cond);
         CpuStorage sa = cpu(a);
         CpuStorage sb = cpu(b);
@@ -379,7 +389,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void reduceRows(ReduceOp op, Tensor x, Tensor out, Tensor indices) {
+    public void reduceRows(ReduceOp op, View x, View out, View indices) {
         CpuStorage s = cpu(x);
         CpuStorage d = cpu(out);
         CpuStorage idx = indices == null ? null : cpu(indices);
@@ -433,7 +443,7 @@ public final class CpuBackend implements Backend {
      * all, summed by {@link NativeVector#sumColumns} (the same sums).
      */
     @Override
-    public boolean sumColumns(Tensor x, Tensor out) {
+    public boolean sumColumns(View x, View out) {
         if (!FusedKernels.f32Contiguous(x, out) || x.dim() != 2) {
             return false;
         }
@@ -464,7 +474,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void bmm(Tensor a, Tensor b, Tensor out) {
+    public void bmm(View a, View b, View out) {
         int[] as = a.shape();
         int[] bs = b.shape();
         int batches = as[0];
@@ -476,12 +486,12 @@ public final class CpuBackend implements Backend {
         int[] aLayout = gemmLayout(m, k, ast[1], ast[2]);
         int[] bLayout = gemmLayout(k, n, bst[1], bst[2]);
         if (aLayout == null) {
-            a = a.contiguous();
+            a = contiguous(a);
             ast = a.strides();
             aLayout = gemmLayout(m, k, ast[1], ast[2]);
         }
         if (bLayout == null) {
-            b = b.contiguous();
+            b = contiguous(b);
             bst = b.strides();
             bLayout = gemmLayout(k, n, bst[1], bst[2]);
         }
@@ -530,94 +540,94 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void gather(Tensor x, int dim, Tensor index, Tensor out) {
+    public void gather(View x, int dim, View index, View out) {
         CpuStorage sx = cpu(x);
         CpuStorage so = cpu(out);
         forEachIndexed(x, dim, index, out, (xo, oo) -> so.set(oo, sx.get(xo)));
     }
 
     @Override
-    public void scatterAdd(Tensor target, int dim, Tensor index, Tensor src) {
+    public void scatterAdd(View target, int dim, View index, View src) {
         CpuStorage st = cpu(target);
         CpuStorage ss = cpu(src);
         forEachIndexed(target, dim, index, src, (to, so) -> st.set(to, st.get(to) + ss.get(so)));
     }
 
     @Override
-    public boolean maxPool2d(Tensor x, int[] geometry, Tensor out, Tensor indices) {
+    public boolean maxPool2d(View x, int[] geometry, View out, View indices) {
         return FusedKernels.maxPool2d(x, geometry, out, indices);
     }
 
     @Override
-    public boolean unfold2d(Tensor xp, int[] geometry, Tensor cols) {
+    public boolean unfold2d(View xp, int[] geometry, View cols) {
         return FusedKernels.unfold2d(xp, geometry, cols);
     }
 
     @Override
-    public boolean fold2d(Tensor cols, int[] geometry, Tensor out) {
+    public boolean fold2d(View cols, int[] geometry, View out) {
         return FusedKernels.fold2d(cols, geometry, out);
     }
 
     @Override
-    public boolean conv2dForward(Tensor x, Tensor weight, Tensor bias, int[] geometry, int groups, Tensor out) {
+    public boolean conv2dForward(View x, View weight, View bias, int[] geometry, int groups, View out) {
         return ConvKernels.forward(x, weight, bias, geometry, groups, out, forceJavaGemm);
     }
 
     @Override
-    public boolean conv2dBackward(Tensor grad, Tensor x, Tensor weight, int[] geometry, int groups, Tensor gradInput,
-                                  Tensor gradWeight) {
+    public boolean conv2dBackward(View grad, View x, View weight, int[] geometry, int groups, View gradInput,
+                                  View gradWeight) {
         return ConvKernels.backward(grad, x, weight, geometry, groups, gradInput, gradWeight, forceJavaGemm);
     }
 
     @Override
-    public boolean maxPool2dBackward(Tensor grad, Tensor indices, Tensor gradInput) {
+    public boolean maxPool2dBackward(View grad, View indices, View gradInput) {
         return FusedKernels.maxPool2dBackward(grad, indices, gradInput);
     }
 
     @Override
-    public boolean batchNormForward(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean,
-                                    Tensor invstd) {
+    public boolean batchNormForward(View x, View weight, View bias, double eps, View out, View mean,
+                                    View invstd) {
         return FusedKernels.batchNormForward(x, weight, bias, eps, out, mean, invstd);
     }
 
     @Override
-    public boolean batchNormReluMaxPool2d(Tensor x, Tensor weight, Tensor bias, double eps, int[] geometry, Tensor out,
-                                          Tensor mean, Tensor invstd) {
+    public boolean batchNormReluMaxPool2d(View x, View weight, View bias, double eps, int[] geometry, View out,
+                                          View mean, View invstd) {
         return BatchNormReluPoolKernels.forward(x, weight, bias, eps, geometry, out, mean, invstd);
     }
 
     @Override
-    public boolean batchNormReluMaxPool2dBackward(Tensor grad, Tensor x, Tensor weight, Tensor bias, Tensor mean,
-                                                  Tensor invstd, int[] geometry, Tensor gradInput, Tensor gradWeight,
-                                                  Tensor gradBias) {
+    public boolean batchNormReluMaxPool2dBackward(View grad, View x, View weight, View bias, View mean,
+                                                  View invstd, int[] geometry, View gradInput, View gradWeight,
+                                                  View gradBias) {
         return BatchNormReluPoolKernels.backward(grad, x, weight, bias, mean, invstd, geometry, gradInput, gradWeight,
                 gradBias);
     }
 
     @Override
-    public boolean logSoftmaxRows(Tensor x, Tensor out) {
+    public boolean logSoftmaxRows(View x, View out) {
         return SoftmaxKernels.logSoftmax(x, out);
     }
 
     @Override
-    public boolean logSoftmaxRowsBackward(Tensor grad, Tensor out, Tensor gradInput) {
+    public boolean logSoftmaxRowsBackward(View grad, View out, View gradInput) {
         return SoftmaxKernels.logSoftmaxBackward(grad, out, gradInput);
     }
 
     @Override
-    public boolean batchNormBackward(Tensor grad, Tensor x, Tensor weight, Tensor mean, Tensor invstd,
-                                     Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+    public boolean batchNormBackward(View grad, View x, View weight, View mean, View invstd,
+                                     View gradInput, View gradWeight, View gradBias) {
         return FusedKernels.batchNormBackward(grad, x, weight, mean, invstd, gradInput, gradWeight, gradBias);
     }
 
     @Override
-    public void indexSelect(Tensor x, int dim, long[] index, Tensor out) {
-        moveSlices(x.detach().contiguous(), dim, index, out, false);
+    public void indexSelect(View x, int dim, long[] index, View out) {
+        moveSlices(contiguous(x), dim, index, out, false);
     }
 
     @Override
-    public void indexAdd(Tensor target, int dim, long[] index, Tensor src) {
-        moveSlices(src.detach().contiguous(), dim, index, target, true);
+    public void indexAdd(View target, int dim, long[] index, View src) {
+        moveSlices(contiguous(src), dim, index, target, true);
     }
 
     /**
@@ -625,7 +635,7 @@ public final class CpuBackend implements Backend {
      * contiguous {@code source} and a contiguous {@code dest}: for select, dest slice k ← source
      * slice index[k]; for add, dest slice index[k] += source slice k.
      */
-    private void moveSlices(Tensor source, int dim, long[] index, Tensor dest, boolean add) {
+    private void moveSlices(View source, int dim, long[] index, View dest, boolean add) {
         int[] shape = source.shape();
         int outer = 1;
         for (int d = 0; d < dim; d++) {
@@ -669,7 +679,7 @@ public final class CpuBackend implements Backend {
      * Visits every position p of {@code index}: the offset of p in {@code indexed} with coordinate
      * {@code dim} replaced by index[p], and the offset of p itself in {@code dense}.
      */
-    private void forEachIndexed(Tensor indexed, int dim, Tensor index, Tensor dense, OffsetPair visitor) {
+    private void forEachIndexed(View indexed, int dim, View index, View dense, OffsetPair visitor) {
         long[] idx = (long[]) toJavaArray(index);
         int[] shape = index.shape();
         int[] is = indexed.strides();

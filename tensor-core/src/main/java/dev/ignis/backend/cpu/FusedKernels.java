@@ -2,7 +2,7 @@ package dev.ignis.backend.cpu;
 
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.tensor.DType;
-import dev.ignis.tensor.Tensor;
+import dev.ignis.backend.View;
 
 /**
  * The CPU's fused kernels for float32 contiguous NCHW data: max pooling with arg-max, and batch
@@ -13,8 +13,8 @@ final class FusedKernels {
     private FusedKernels() {
     }
 
-    static boolean f32Contiguous(Tensor... ts) {
-        for (Tensor t : ts) {
+    static boolean f32Contiguous(View... ts) {
+        for (View t : ts) {
             if (t != null && (t.dtype() != DType.FLOAT32 || !t.isContiguous())) {
                 return false;
             }
@@ -22,11 +22,11 @@ final class FusedKernels {
         return true;
     }
 
-    static float[] data(Tensor t) {
+    static float[] data(View t) {
         return ((CpuStorage) t.storage()).f32;
     }
 
-    static boolean maxPool2d(Tensor x, int[] g, Tensor out, Tensor indices) {
+    static boolean maxPool2d(View x, int[] g, View out, View indices) {
         if (!f32Contiguous(x, out) || x.dim() != 4) {
             return false;
         }
@@ -194,7 +194,7 @@ final class FusedKernels {
      * im2col of a contiguous padded input [N, C, Hp, Wp] into contiguous cols [N, C, kh, kw, OH, OW]:
      * cols[n, c, a, b, i, j] = x[n, c, i·sh + a·dh, j·sw + b·dw]. Unit column stride copies whole rows.
      */
-    static boolean unfold2d(Tensor xp, int[] g, Tensor cols) {
+    static boolean unfold2d(View xp, int[] g, View cols) {
         if (!f32Contiguous(xp, cols) || xp.dim() != 4) {
             return false;
         }
@@ -236,7 +236,7 @@ final class FusedKernels {
      * col2im per plane: every (a, b, i) row of the columns is added into the input row it was cut
      * from, over the column range that lies inside the image (the rest was padding).
      */
-    static boolean fold2d(Tensor cols, int[] g, Tensor out) {
+    static boolean fold2d(View cols, int[] g, View out) {
         if (!f32Contiguous(cols, out) || out.dim() != 4 || cols.dim() != 6) {
             return false;
         }
@@ -259,7 +259,7 @@ final class FusedKernels {
         return true;
     }
 
-    static boolean maxPool2dBackward(Tensor grad, Tensor indices, Tensor gradInput) {
+    static boolean maxPool2dBackward(View grad, View indices, View gradInput) {
         if (!f32Contiguous(grad, gradInput) || !indices.isContiguous()) {
             return false;
         }
@@ -284,8 +284,8 @@ final class FusedKernels {
     }
 
     /** Per channel c: the elements of x are planes n·C + c, each {@code inner} long. */
-    static boolean batchNormForward(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean,
-                                    Tensor invstd) {
+    static boolean batchNormForward(View x, View weight, View bias, double eps, View out, View mean,
+                                    View invstd) {
         if (!f32Contiguous(x, weight, bias, out, mean, invstd) || x.dim() < 2) {
             return false;
         }
@@ -329,8 +329,8 @@ final class FusedKernels {
      * σ² = Σd²/M − (Σd/M)², whose cancellation error is about 2⁻⁵³·(μ − K)²/σ², negligible
      * as K lies near μ (unlike Σx² − Mμ², which loses μ²/σ² in float data of large mean).
      */
-    static void statistics(float[] in, int xOff, int n, int channels, int inner, int c, double eps, Tensor mean,
-                           Tensor invstd) {
+    static void statistics(float[] in, int xOff, int n, int channels, int inner, int c, double eps, View mean,
+                           View invstd) {
         double count = (double) n * inner;
         double shift = Sums.sum(in, xOff + c * inner, inner) / inner;
         double[] moments = new double[2];
@@ -344,18 +344,18 @@ final class FusedKernels {
     }
 
     /** invstd[c]·w[c] (w null: 1), the factor of y = (x − mean)·scale + shift. */
-    static float normScale(Tensor weight, Tensor invstd, int c) {
+    static float normScale(View weight, View invstd, int c) {
         float inv = data(invstd)[invstd.offset() + c];
         return weight == null ? inv : inv * data(weight)[weight.offset() + c];
     }
 
     /** b[c] (b null: 0), the shift of y = (x − mean)·scale + shift. */
-    static float normShift(Tensor bias, int c) {
+    static float normShift(View bias, int c) {
         return bias == null ? 0f : data(bias)[bias.offset() + c];
     }
 
-    static boolean batchNormBackward(Tensor grad, Tensor x, Tensor weight, Tensor mean, Tensor invstd,
-                                     Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+    static boolean batchNormBackward(View grad, View x, View weight, View mean, View invstd,
+                                     View gradInput, View gradWeight, View gradBias) {
         if (!f32Contiguous(grad, x, weight, mean, invstd, gradInput, gradWeight, gradBias) || x.dim() < 2) {
             return false;
         }

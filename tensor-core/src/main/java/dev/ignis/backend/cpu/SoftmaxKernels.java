@@ -1,7 +1,7 @@
 package dev.ignis.backend.cpu;
 
 import dev.ignis.backend.IntraOpPool;
-import dev.ignis.tensor.Tensor;
+import dev.ignis.backend.View;
 
 /**
  * Float32 log_softmax over the rows of a contiguous [rows, n] tensor, forward and backward, one
@@ -17,7 +17,7 @@ final class SoftmaxKernels {
     }
 
     /** out[r, j] = x[r, j] − m − log Σ_k exp(x[r, k] − m), m = max of row r. False if not float32 contiguous 2-D. */
-    static boolean logSoftmax(Tensor x, Tensor out) {
+    static boolean logSoftmax(View x, View out) {
         if (!FusedKernels.f32Contiguous(x, out) || x.dim() != 2) {
             return false;
         }
@@ -50,7 +50,7 @@ final class SoftmaxKernels {
     }
 
     /** gi[r, j] = g[r, j] − exp(out[r, j])·Σ_k g[r, k]. False if not float32 contiguous 2-D. */
-    static boolean logSoftmaxBackward(Tensor grad, Tensor out, Tensor gradInput) {
+    static boolean logSoftmaxBackward(View grad, View out, View gradInput) {
         if (!FusedKernels.f32Contiguous(grad, out, gradInput) || grad.dim() != 2) {
             return false;
         }

@@ -22,8 +22,8 @@ class WinogradConvTest {
                                              int dilation, int groups) {
         int oh = (h + 2 - dilation * (k - 1) - 1) / stride + 1;
         int ow = (w + 2 - dilation * (k - 1) - 1) / stride + 1;
-        return new ConvKernels.Shapes(Tensor.zeros(n, c, 1, 1).expand(n, c, h, w), Tensor.zeros(o, cg, k, k),
-                Tensor.zeros(1, 1, 1, 1).expand(n, o, oh, ow),
+        return new ConvKernels.Shapes(Tensor.zeros(n, c, 1, 1).expand(n, c, h, w).asView(),
+                Tensor.zeros(o, cg, k, k).asView(), Tensor.zeros(1, 1, 1, 1).expand(n, o, oh, ow).asView(),
                 new int[] {k, k, stride, stride, 1, 1, dilation, dilation}, groups);
     }
 

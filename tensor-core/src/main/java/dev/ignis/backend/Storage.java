@@ -1,6 +1,7 @@
-package dev.ignis.tensor;
+package dev.ignis.backend;
 
-import dev.ignis.backend.Backend;
+import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Device;
 
 /**
  * A flat block of elements owned by one backend on one device. Tensors are views over a storage
