@@ -21,9 +21,6 @@ int ignis_has_avx2_fma(void) {
     return supported;
 }
 
-/* Whether CriticalBlas.sgemm runs ignis_gemm (set by CriticalBlas.ownGemm) before OpenBLAS. */
-static int own_gemm;
-
 typedef void (*set_threads_fn)(int threads);
 typedef char *(*config_fn)(void);
 
@@ -63,30 +60,29 @@ JNIEXPORT jstring JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_bind(JNIEnv *e
     return (*env)->NewStringUTF(env, config != NULL ? config() : "");
 }
 
-/* Turns ignis_gemm on or off for CriticalBlas.sgemm; returns whether it is on (off where the CPU lacks it). */
-JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_ownGemm(JNIEnv *env, jclass cls, jboolean on) {
+/* Whether this CPU runs ignis_gemm (AVX2 and FMA); where it does not, CriticalBlas.sgemm's `own` is ignored. */
+JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_ownGemmSupported(JNIEnv *env, jclass cls) {
     (void) env;
     (void) cls;
-    own_gemm = on && ignis_has_avx2_fma();
-    return own_gemm ? JNI_TRUE : JNI_FALSE;
+    return ignis_has_avx2_fma() ? JNI_TRUE : JNI_FALSE;
 }
 
 /*
- * C = op(A)·op(B), row-major, C overwritten (beta 0); false, with nothing written, when an array
- * could not be pinned. The Java side checks every bound; while the arrays are pinned no JNI call
+ * C = op(A)·op(B), row-major, C overwritten (beta 0), by ignis_gemm first when `own` is set and the
+ * CPU has it, else by OpenBLAS; false, with nothing written, when an array could not be pinned. The Java side checks every bound; while the arrays are pinned no JNI call
  * other than the pins and releases is made, as the critical API requires.
  */
 JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_sgemm(JNIEnv *env, jclass cls,
         jboolean trans_a, jboolean trans_b, jint m, jint n, jint k,
         jfloatArray a, jint a_off, jint lda, jfloatArray b, jint b_off, jint ldb,
-        jfloatArray c, jint c_off, jint ldc) {
+        jfloatArray c, jint c_off, jint ldc, jboolean own) {
     (void) cls;
     jboolean done = JNI_FALSE;
     float *pa = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
     float *pb = (*env)->GetPrimitiveArrayCritical(env, b, NULL);
     float *pc = (*env)->GetPrimitiveArrayCritical(env, c, NULL);
     if (pa != NULL && pb != NULL && pc != NULL) {
-        if (!own_gemm || !ignis_gemm(trans_a, trans_b, m, n, k, pa + a_off, lda, pb + b_off, ldb, pc + c_off, ldc)) {
+        if (!own || !ignis_has_avx2_fma() || !ignis_gemm(trans_a, trans_b, m, n, k, pa + a_off, lda, pb + b_off, ldb, pc + c_off, ldc)) {
             ignis_sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, m, n, k, 1.0f,
                         pa + a_off, lda, pb + b_off, ldb, 0.0f, pc + c_off, ldc);
         }

@@ -2,6 +2,7 @@ package dev.ignis.examples;
 
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.backend.cpu.CpuGemm;
+import dev.ignis.backend.cpu.CpuOptions;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -49,7 +50,7 @@ final class BenchCommand implements Runnable {
             }
             java.util.Arrays.sort(rounds);
             System.out.printf("ignis gemm size=%d threads=%d impl=\"%s\" rounds=%d median_of gflops=%.1f%n", size,
-                    threads, CpuGemm.implementation(), rounds.length, rounds[rounds.length / 2]);
+                    threads, CpuGemm.implementation(CpuOptions.fromSystemProperties().gemm()), rounds.length, rounds[rounds.length / 2]);
         }
     }
 }

@@ -17,6 +17,10 @@ final class FashionOptions {
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--no-fuse", description = "keep BatchNorm2d, ReLU and MaxPool2d as separate layers (by default"
+            + " Fusion.fuse runs them as one)")
+    boolean noFuse;
+
     /** The data directory: --data, else the default. */
     String dataDir() {
         return data != null ? data : FashionMnist.defaultDir(System.getProperty("ignis.home", "."));

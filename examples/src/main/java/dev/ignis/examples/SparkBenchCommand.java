@@ -83,7 +83,7 @@ final class SparkBenchCommand implements Runnable {
                     .loss(F::crossEntropy)
                     .optimizer(p -> new SGD(p, new SGD.Options().lr(0.05).momentum(0.9)))
                     .batchSize(options.batch).epochs(epochs).stepsPerRound(stepsPerRound).seed(options.seed)
-                    .sampleShape(1, 28, 28);
+                    .sampleShape(1, 28, 28).fuseLayers(!options.noFuse);
             if (swa) {
                 trainer.swa(epochs - 1, 0.05, 1);
             }

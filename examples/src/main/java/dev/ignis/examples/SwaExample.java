@@ -2,6 +2,7 @@ package dev.ignis.examples;
 
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.nn.F;
+import dev.ignis.nn.Fusion;
 import dev.ignis.nn.Module;
 import dev.ignis.optim.SGD;
 import dev.ignis.swa.AveragedModel;
@@ -57,7 +58,7 @@ public final class SwaExample implements Runnable {
                 n, ds.testX().size(0), epochs, swaEpochs, batch);
         Generator gen = new Generator(options.seed);
         Generator.getDefault().manualSeed(options.seed);
-        Module net = FashionModels.create("cnn");
+        Module net = options.noFuse ? FashionModels.create("cnn") : Fusion.fuse(FashionModels.create("cnn"));
         SGD opt = new SGD(net.parameters(), new SGD.Options().lr(0.05).momentum(0.9));
         AveragedModel<Module> swa = new AveragedModel<>(net, () -> FashionModels.create("cnn"));
         TrainingBatches source = TrainingBatches.direct(ds, batch, gen);

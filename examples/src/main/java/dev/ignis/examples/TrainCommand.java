@@ -3,6 +3,7 @@ package dev.ignis.examples;
 import dev.ignis.autograd.Profiler;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.nn.F;
+import dev.ignis.nn.Fusion;
 import dev.ignis.nn.Module;
 import dev.ignis.optim.SGD;
 import dev.ignis.tensor.Generator;
@@ -65,7 +66,7 @@ final class TrainCommand implements Runnable {
                 ds.testX().size(0), model, batch, threads);
         Generator gen = new Generator(seed);
         Generator.getDefault().manualSeed(seed);
-        Module net = FashionModels.create(model);
+        Module net = options.noFuse ? FashionModels.create(model) : Fusion.fuse(FashionModels.create(model));
         SGD opt = new SGD(net.parameters(), new SGD.Options().lr(0.05).momentum(0.9));
         TrainingBatches source = images != null ? TrainingBatches.imageFolder(images, batch, Math.max(workers, 0), gen)
                 : workers >= 0 ? TrainingBatches.loader(ds, batch, workers, gen) : TrainingBatches.direct(ds, batch, gen);

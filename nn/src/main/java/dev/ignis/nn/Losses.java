@@ -1,5 +1,6 @@
 package dev.ignis.nn;
 
+import dev.ignis.tensor.ClassNll;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Shape;
 import dev.ignis.tensor.Tensor;
@@ -67,7 +68,7 @@ final class Losses {
             }
         }
         if (weight == null && input.dim() == 2 && (reduction == Reduction.MEAN || reduction == Reduction.SUM)) {
-            return new ClassIndexNll(labels, ignoreIndex, reduction == Reduction.MEAN).apply(input);
+            return ClassNll.loss(input, target, ignoreIndex, reduction == Reduction.MEAN);
         }
         Tensor keep = y.ne(Tensor.full(ignoreIndex, DType.INT64, y.device()));
         Tensor safe = Tensor.where(keep, y, Tensor.zerosLike(y));

@@ -146,6 +146,15 @@ public abstract class Module {
         return module;
     }
 
+    /** Puts {@code module} in place of the child registered as {@code name} (model passes such as {@link Fusion}). */
+    final void replaceModule(String name, Module module) {
+        if (!children.containsKey(name)) {
+            throw new IllegalArgumentException("no child module '" + name + "' in " + getClass().getSimpleName());
+        }
+        children.put(name, module);
+        module.setPath(path.isEmpty() ? name : path + "." + name);
+    }
+
     private void checkName(String name) {
         if (name == null || name.isEmpty() || name.contains(".")) {
             throw new IllegalArgumentException("attribute name can't be empty or contain \".\", got '" + name + "'");

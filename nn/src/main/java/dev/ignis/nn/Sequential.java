@@ -26,19 +26,12 @@ public final class Sequential extends Module {
         return children().size();
     }
 
-    /** Each child on the previous one's output; some runs of layers as one fused op (see {@link LayerFusion}). */
+    /** Each child on the previous one's output (fusing layers is {@link Fusion#fuse}'s, a pass over the model). */
     @Override
     public Tensor forward(Tensor x) {
-        List<Module> modules = children();
         Tensor y = x;
-        for (int i = 0; i < modules.size(); i++) {
-            Tensor fused = LayerFusion.batchNormReluMaxPool(modules, i, y);
-            if (fused != null) {
-                y = fused;
-                i += 2;
-            } else {
-                y = modules.get(i).call(y);
-            }
+        for (Module m : children()) {
+            y = m.call(y);
         }
         return y;
     }

@@ -75,6 +75,7 @@ public final class DistributedTrainer {
         private int streamShuffleBuffer = -1;
         private boolean carryOptimizerState = true;
         private long maxPieceBytes = 1L << 30;
+        private boolean fuseLayers = true;
 
         public Builder model(SerializableSupplier<Module> factory) {
             modelFactory = factory;
@@ -210,6 +211,15 @@ public final class DistributedTrainer {
             return this;
         }
 
+        /**
+         * Whether each replica's model goes through {@link dev.ignis.nn.Fusion#fuse} before it
+         * trains (the default): the same results and state-dict keys, fewer passes over memory.
+         */
+        public Builder fuseLayers(boolean v) {
+            fuseLayers = v;
+            return this;
+        }
+
         public Builder progress(boolean v) {
             progress = v;
             return this;
@@ -233,7 +243,7 @@ public final class DistributedTrainer {
         Configuration hadoop = jsc.hadoopConfiguration();
         int piece = pieceElements(jsc, data.getNumPartitions());
         ReplicaConfig cfg = new ReplicaConfig(b.modelFactory, b.optimizerFactory, b.loss, b.batchSize, b.seed,
-                b.sampleShape, b.taskHook, piece);
+                b.sampleShape, b.taskHook, piece, b.fuseLayers);
         boolean streaming = b.streamShuffleBuffer >= 0;
         int shuffleBuffer = b.streamShuffleBuffer;
         JavaRDD<PartitionData> parts = streaming ? null : data.mapPartitionsWithIndex((index, it) -> {

@@ -3,6 +3,7 @@ package dev.ignis.spark;
 import dev.ignis.backend.Backends;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.tensor.Device;
+import dev.ignis.tensor.DeviceType;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.TaskContext;
@@ -35,7 +36,7 @@ final class ExecutorDevice {
         }
         IntraOpPool.setThreads(Math.max(1, task.cpus()));
         Choice choice = choose(task.resourcesJMap(), Backends.discovered().stream()
-                .anyMatch(f -> f.backend().deviceType().equals("cuda") && f.availability().available()));
+                .anyMatch(f -> f.backend().deviceType().equals(DeviceType.CUDA) && f.availability().available()));
         if (LOGGED.compareAndSet(false, true)) {
             String line = "ignis task device: {} ({}); intra-op threads {} (spark.task.cpus)";
             if (choice.fellBack()) {

@@ -76,7 +76,7 @@ final class Replica {
         }
         long started = System.nanoTime();
         Device device = ExecutorDevice.forCurrentTask();
-        Module model = cfg.modelFactory().get();
+        Module model = cfg.newModel();
         ModelVector.load(model, state.weights(), state.counters());
         model.to(device).train();
         Optimizer optimizer = cfg.optimizerFactory().create(model.parameters());
@@ -141,7 +141,7 @@ final class Replica {
         if (!inputs.hasNext()) {
             return RoundResult.ZERO;
         }
-        Module model = cfg.modelFactory().get();
+        Module model = cfg.newModel();
         ModelVector.load(model, weights, counters);
         model.train();
         for (Module m : model.namedModules().values()) {

@@ -1,13 +1,22 @@
 package dev.ignis.spark;
 
+import dev.ignis.nn.Fusion;
+import dev.ignis.nn.Module;
 import java.io.Serializable;
 
 /**
  * What every task needs to rebuild and train a replica; shipped once with the job closure.
- * {@code pieceSize} is the most elements one piece of a result vector holds (see {@link PiecePlan}).
+ * {@code pieceSize} is the most elements one piece of a result vector holds (see {@link PiecePlan});
+ * {@code fuseLayers} applies {@link Fusion#fuse} to each replica's model.
  */
-record ReplicaConfig(SerializableSupplier<dev.ignis.nn.Module> modelFactory, OptimizerFactory optimizerFactory,
+record ReplicaConfig(SerializableSupplier<Module> modelFactory, OptimizerFactory optimizerFactory,
                      LossFunction loss, int batchSize, long seed, int[] sampleShape, TaskHook hook,
-                     int pieceSize)
+                     int pieceSize, boolean fuseLayers)
         implements Serializable {
+
+    /** A new model for a task to train: the factory's, fused unless turned off (same state-dict keys either way). */
+    Module newModel() {
+        Module model = modelFactory.get();
+        return fuseLayers ? Fusion.fuse(model) : model;
+    }
 }

@@ -2,24 +2,32 @@ package dev.ignis.backend;
 
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
+import dev.ignis.tensor.DeviceType;
 import dev.ignis.backend.Storage;
 
 /**
- * The service-provider interface a device implements: a small set of kernels over strided tensor
- * views. Backends are discovered with {@link java.util.ServiceLoader} and chosen by
+ * A device, as the service-provider interface a backend implements: it owns its memory
+ * (allocate, release, copies between the host and the device and within the device, fill) and a
+ * small set of primitives over strided {@link View}s (unary, binary, axpy/axpby, where, row
+ * reductions, batched GEMM, gather/scatter/index ops). Everything beyond the primitives
+ * (convolution, pooling, norms, softmax, losses, fused blocks, user ops) is a kernel family in the
+ * {@link KernelTable}, whose reference is composed from these primitives: a new device runs every
+ * model once it implements this interface, and registers kernels ({@link #registerKernels}) only
+ * where they pay. Backends are discovered with {@link java.util.ServiceLoader} and chosen by
  * {@link Backends}.
  *
- * <p>Contract shared by the kernels: operands live on this backend's device; {@code out} is a
- * freshly allocated contiguous tensor of the result shape unless stated otherwise; inputs may be
- * arbitrary strided views (broadcast dimensions have stride 0) and are never modified. Shapes and
- * dtypes have been validated by the caller (see STYLE.md: validate once, keep kernels thin).
+ * <p>Contract shared by the primitives: operands live on this backend's device (the tensor layer
+ * checks that all operands of an op share one device); {@code out} is a freshly allocated
+ * contiguous view of the result shape unless stated otherwise; inputs may be arbitrary strided
+ * views (broadcast dimensions have stride 0) and are never modified. Shapes and dtypes have been
+ * validated by the caller (see STYLE.md: validate once, keep kernels thin).
  */
 public interface Backend {
     /** Short name used in configuration and logs, e.g. {@code cpu}, {@code cuda}. */
     String name();
 
-    /** The device family this backend serves, e.g. {@code cpu}. */
-    String deviceType();
+    /** The device type this backend serves, e.g. {@link DeviceType#CPU}. */
+    DeviceType deviceType();
 
     /** Preference among available backends; the highest available one is the default. */
     int rank();
@@ -27,8 +35,26 @@ public interface Backend {
     /** Whether this backend can run on this machine, with the reason. Must be cheap and safe. */
     Availability probe();
 
+    /**
+     * Puts this backend's kernels for the families it speeds up into {@code table}, keyed by its
+     * device type; called once, when the backend is discovered. Families it leaves out run their
+     * references on its primitives.
+     */
+    default void registerKernels(KernelTable table) {
+    }
+
+    // ---------------------------------------------------------------- memory
+
     /** A new storage of {@code size} elements on {@code device}, zero-filled. */
     Storage allocate(DType dtype, int size, Device device);
+
+    /**
+     * Returns {@code storage}'s memory to this device now, instead of when the garbage collector
+     * finds it unreachable; the storage must not be used afterwards. The CPU's arrays belong to the
+     * garbage collector, so it does nothing there.
+     */
+    default void release(Storage storage) {
+    }
 
     /**
      * A new storage on {@code device} holding a copy of a Java array ({@code float[]},
@@ -51,11 +77,17 @@ public interface Backend {
      */
     Object toJavaArray(View view);
 
-    /** dst[i] = (dst.dtype) src[i] over equal shapes; {@code dst} may be a strided view. */
+    /**
+     * dst[i] = (dst.dtype) src[i] over equal shapes, both on this device (device-to-device; the
+     * host side of a copy is {@link #fromJavaArray} and {@link #toJavaArray}); {@code dst} may be a
+     * strided view.
+     */
     void copy(View src, View dst);
 
     /** dst[i] = value; {@code dst} may be a strided view. */
     void fill(View dst, double value);
+
+    // ---------------------------------------------------------------- primitives
 
     /** out[i] = op(x[i], p, q). {@code out} may be {@code x} itself (in-place). */
     void unary(UnaryOp op, View x, double p, double q, View out);
@@ -109,140 +141,6 @@ public interface Backend {
 
     /** In place: target.select(dim, index[k]) += src.select(dim, k) for every k (repeated indices add up). */
     void indexAdd(View target, int dim, long[] index, View src);
-
-    // ---------------------------------------------------------------- optional fused kernels
-    // Each has a reference composed from the primitives above (used when these return false), so a
-    // backend overrides only what it speeds up.
-
-    /**
-     * Column sums of a contiguous {@code x} [rows, cols] into {@code out} [cols]:
-     * {@code out[j] = Σ_r x[r, j]} (a bias gradient: the sum over the batch). The reference
-     * transposes x so that each column becomes a row for {@link #reduceRows}.
-     *
-     * @return false when this backend has no such kernel for these operands
-     */
-    default boolean sumColumns(View x, View out) {
-        return false;
-    }
-
-    /**
-     * log_softmax along the rows of a contiguous {@code x} [rows, n] into contiguous {@code out}:
-     * out[r, j] = x[r, j] − m_r − log Σ_k exp(x[r, k] − m_r) with m_r = max_k x[r, k].
-     *
-     * @return false when this backend has no such kernel for these operands
-     */
-    default boolean logSoftmaxRows(View x, View out) {
-        return false;
-    }
-
-    /**
-     * log_softmax's backward along rows, all contiguous [rows, n]:
-     * gradInput[r, j] = grad[r, j] − exp(out[r, j])·Σ_k grad[r, k].
-     *
-     * @return false when this backend has no such kernel for these operands
-     */
-    default boolean logSoftmaxRowsBackward(View grad, View out, View gradInput) {
-        return false;
-    }
-
-    /**
-     * Max pooling of a contiguous {@code x} [N, C, H, W] into contiguous {@code out} [N, C, OH, OW],
-     * with {@code indices} (int64, out's shape) receiving each maximum's flat position h·W + w in its
-     * input plane. Geometry: {kh, kw, sh, sw, ph, pw, dh, dw}; padding counts as −∞.
-     *
-     * @return false when this backend has no such kernel for these operands
-     */
-    default boolean maxPool2d(View x, int[] geometry, View out, View indices) {
-        return false;
-    }
-
-    /**
-     * im2col: contiguous {@code cols} [N, C, kh, kw, OH, OW] from a contiguous, already padded
-     * {@code xp} [N, C, Hp, Wp], cols[n, c, a, b, i, j] = xp[n, c, i·sh + a·dh, j·sw + b·dw];
-     * geometry as for {@link #maxPool2d}. False if unsupported.
-     */
-    default boolean unfold2d(View xp, int[] geometry, View cols) {
-        return false;
-    }
-
-    /**
-     * col2im, the adjoint of {@link #unfold2d}: overwrites the contiguous {@code out} [N, C, H, W]
-     * with the sum of the contiguous {@code cols} [N, C, kh, kw, OH, OW] placed back where they
-     * came from, out[n, c, i·sh + a·dh − ph, j·sw + b·dw − pw] += cols[n, c, a, b, i, j]; entries
-     * that fall in the padding are dropped. Geometry as for {@link #maxPool2d}. False if unsupported.
-     */
-    default boolean fold2d(View cols, int[] geometry, View out) {
-        return false;
-    }
-
-    /**
-     * 2-D convolution: out [N, O, OH, OW] (contiguous, overwritten) with
-     * out[n, o, y, x] = bias[o] + Σ_{c in group(o), a, b} w[o, c, a, b]·x[n, c, y·sh + a·dh − ph, x·sw + b·dw − pw],
-     * positions in the padding reading zero. x [N, C, H, W] unpadded, weight [O, C/groups, kh, kw],
-     * bias [O] or null; geometry as for {@link #maxPool2d}. False if unsupported (nothing written).
-     */
-    default boolean conv2dForward(View x, View weight, View bias, int[] geometry, int groups, View out) {
-        return false;
-    }
-
-    /**
-     * The input and weight gradients of {@link #conv2dForward} from grad [N, O, OH, OW]:
-     * gradInput [N, C, H, W] and gradWeight [O, C/groups, kh, kw] are overwritten; either may be
-     * null when not needed. False if unsupported (nothing written).
-     */
-    default boolean conv2dBackward(View grad, View x, View weight, int[] geometry, int groups, View gradInput,
-                                   View gradWeight) {
-        return false;
-    }
-
-    /** In place: gradInput[n, c, indices[n, c, i]] += grad[n, c, i] (max pooling's backward); false if unsupported. */
-    default boolean maxPool2dBackward(View grad, View indices, View gradInput) {
-        return false;
-    }
-
-    /**
-     * Batch-norm statistics and normalisation over every dim but 1 of a contiguous {@code x}
-     * [N, C, *]: mean[c], invstd[c] = 1/√(biased var[c] + eps), out = (x − mean)·invstd·w + b
-     * (w, b may be null). False if unsupported.
-     */
-    default boolean batchNormForward(View x, View weight, View bias, double eps, View out, View mean,
-                                     View invstd) {
-        return false;
-    }
-
-    /**
-     * Batch norm's backward from the saved statistics: with x̂ = (x − mean)·invstd, M = N·Π*,
-     * dx = w·invstd/M·(M·g − Σg − x̂·Σ(g·x̂)), dw = Σ(g·x̂), db = Σg (sums per channel). Any of
-     * gradInput, gradWeight, gradBias may be null. False if unsupported.
-     */
-    default boolean batchNormBackward(View grad, View x, View weight, View mean, View invstd,
-                                      View gradInput, View gradWeight, View gradBias) {
-        return false;
-    }
-
-    /**
-     * Training-mode batch norm, ReLU and max pooling in one: out = maxPool(relu(y)) with
-     * y = (x − mean)·invstd·w + b as in {@link #batchNormForward} (mean and invstd [C] are
-     * written), for contiguous {@code x} [N, C, H, W] and {@code out} [N, C, OH, OW]. Geometry as for
-     * {@link #maxPool2d}; y itself is not stored. False if unsupported (nothing written).
-     */
-    default boolean batchNormReluMaxPool2d(View x, View weight, View bias, double eps, int[] geometry,
-                                           View out, View mean, View invstd) {
-        return false;
-    }
-
-    /**
-     * The backward of {@link #batchNormReluMaxPool2d} from grad [N, C, OH, OW] and the saved mean
-     * and invstd: each window's gradient reaches y at the window's first maximum (its first NaN)
-     * unless ReLU cut it there (maximum ≤ 0), and {@link #batchNormBackward}'s formulas take it
-     * from y to x, w and b. Any of gradInput, gradWeight, gradBias may be null. False if
-     * unsupported (nothing written).
-     */
-    default boolean batchNormReluMaxPool2dBackward(View grad, View x, View weight, View bias, View mean,
-                                                   View invstd, int[] geometry, View gradInput, View gradWeight,
-                                                   View gradBias) {
-        return false;
-    }
 
     /**
      * In place: {@code target[... index[p] ...] += src[p]} for every position p of {@code index}

@@ -26,6 +26,8 @@ public final class Backends {
     public record Choice(Backend backend, String reason) {
     }
 
+    private static final ThreadLocal<Backend> OVERRIDE = new ThreadLocal<>();
+
     private static volatile List<Found> found;
     private static volatile Choice choice;
 
@@ -47,6 +49,9 @@ public final class Backends {
                             a = Availability.no("probe failed: " + e);
                         }
                         list.add(new Found(b, a));
+                        if (a.available()) {
+                            b.registerKernels(KernelTable.forDiscovery());
+                        }
                     }
                     list.sort(Comparator.comparingInt((Found f) -> f.backend().rank()).reversed());
                     found = List.copyOf(list);
@@ -98,8 +103,12 @@ public final class Backends {
         throw new IllegalStateException("no backend is available: " + String.join("; ", skipped));
     }
 
-    /** The backend that serves {@code device}'s type. */
+    /** The backend that serves {@code device}'s type: this thread's {@link #use} override, else the discovered one. */
     public static Backend forDevice(Device device) {
+        Backend override = OVERRIDE.get();
+        if (override != null && override.deviceType().equals(device.type())) {
+            return override;
+        }
         for (Found f : discovered()) {
             if (f.backend().deviceType().equals(device.type())) {
                 if (!f.availability().available()) {
@@ -109,6 +118,24 @@ public final class Backends {
             }
         }
         throw new IllegalStateException("no backend serves device " + device + "; found: " + names(discovered()));
+    }
+
+    /**
+     * Until the returned scope closes, tensors this thread creates on {@code backend}'s device type
+     * live on {@code backend} (e.g. a CPU backend built with other {@code CpuOptions}), and so do
+     * the results of ops on them. For tests and benchmarks that compare routes in one JVM.
+     */
+    public static Scope use(Backend backend) {
+        Backend previous = OVERRIDE.get();
+        OVERRIDE.set(backend);
+        return () -> OVERRIDE.set(previous);
+    }
+
+    /** An override of {@link #use}, undone by {@link #close()}. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
     }
 
     private static String names(List<Found> all) {

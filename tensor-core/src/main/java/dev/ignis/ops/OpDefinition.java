@@ -1,29 +1,33 @@
 package dev.ignis.ops;
 
-import java.util.Collections;
+import dev.ignis.backend.KernelFamily;
+import dev.ignis.backend.KernelTable;
+import dev.ignis.tensor.DeviceType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * A named op ({@code namespace::name}, as torch.library): the names of its tensor inputs, its
- * shape/dtype rule, one kernel per device type ({@code cpu} required; {@code cuda}, {@code opencl}
- * optional) and an optional autograd formula. Built with {@link #builder(String)}.
+ * shape/dtype rule, one kernel per device type ({@link DeviceType#CPU} required; {@code cuda},
+ * {@code opencl} optional) and an optional autograd formula. Built with {@link #builder(String)}.
+ * Its kernels live in the {@link KernelTable}, beside the built-in families, under a family of
+ * its own (without a reference: a device without the op's kernel cannot run it).
  */
 public final class OpDefinition {
     private final String name;
     private final List<String> inputNames;
     private final OpCheck check;
-    private final Map<String, OpKernel> kernels;
+    private final KernelFamily<OpKernel> family;
     private final OpBackward backward;
 
     private OpDefinition(Builder b) {
         this.name = b.name;
         this.inputNames = List.copyOf(b.inputNames);
         this.check = b.check;
-        this.kernels = Collections.unmodifiableMap(new LinkedHashMap<>(b.kernels));
+        this.family = KernelFamily.withoutReference("op " + b.name, OpKernel.class);
         this.backward = b.backward;
+        b.kernels.forEach((device, kernel) -> KernelTable.global().register(family, device, kernel));
     }
 
     public static Builder builder(String name) {
@@ -43,13 +47,13 @@ public final class OpDefinition {
     }
 
     /** The kernel for a device type, or null. */
-    public OpKernel kernel(String deviceType) {
-        return kernels.get(deviceType);
+    public OpKernel kernel(DeviceType deviceType) {
+        return KernelTable.global().registered(family, deviceType);
     }
 
     /** Device types with a kernel, sorted. */
     public List<String> deviceTypes() {
-        return List.copyOf(new TreeSet<>(kernels.keySet()));
+        return KernelTable.global().devicesOf(family);
     }
 
     /** The autograd formula, or null for an op that is not differentiable. */
@@ -68,7 +72,7 @@ public final class OpDefinition {
         private final String name;
         private List<String> inputNames = List.of();
         private OpCheck check = (in, attrs) -> { };
-        private final Map<String, OpKernel> kernels = new LinkedHashMap<>();
+        private final Map<DeviceType, OpKernel> kernels = new LinkedHashMap<>();
         private OpBackward backward;
 
         private Builder(String name) {
@@ -86,8 +90,8 @@ public final class OpDefinition {
             return this;
         }
 
-        /** The kernel for a device type ("cpu", "cuda", "opencl"). */
-        public Builder kernel(String deviceType, OpKernel kernel) {
+        /** The kernel for a device type ({@link DeviceType#CPU}, {@link DeviceType#CUDA}, ...). */
+        public Builder kernel(DeviceType deviceType, OpKernel kernel) {
             kernels.put(deviceType, kernel);
             return this;
         }
@@ -102,7 +106,7 @@ public final class OpDefinition {
             if (sep <= 0 || sep + 2 >= name.length() || name.indexOf("::", sep + 2) >= 0) {
                 throw new IllegalArgumentException("op name must be 'namespace::name', got '" + name + "'");
             }
-            if (!kernels.containsKey("cpu")) {
+            if (!kernels.containsKey(DeviceType.CPU)) {
                 throw new IllegalArgumentException("op '" + name + "' must have a cpu kernel (has: " + kernels.keySet() + ")");
             }
             return new OpDefinition(this);

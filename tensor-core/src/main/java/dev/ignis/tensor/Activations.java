@@ -2,6 +2,7 @@ package dev.ignis.tensor;
 
 import dev.ignis.backend.BinaryOp;
 import dev.ignis.backend.UnaryOp;
+import dev.ignis.backend.kernels.LogSoftmaxKernels;
 
 /** Activation functions, softmax and dropout, each op's forward next to its backward. */
 final class Activations {
@@ -87,30 +88,23 @@ final class Activations {
     /** log softmax = x − m − log Σ e^(x − m); backward: g − e^y · Σ g. */
     static Tensor logSoftmax(Tensor x, int dim) {
         int d = Shape.normalizeDim("log_softmax", dim, x.dim());
-        Tensor out = null;
-        boolean rows = d == x.dim() - 1 && x.dim() >= 1 && x.numel() > 0 && x.isContiguous();
-        if (rows) {
-            // the last dim of a contiguous tensor: one fused pass per row where the backend has it
-            out = Tensor.zeros(x.dtype(), x.device(), x.shape());
-            if (!x.backend().logSoftmaxRows(asRows(x).asView(), asRows(out).asView())) {
-                out = null;
-            }
+        if (x.numel() == 0) {
+            return Autograd.record("LogSoftmaxBackward0", Tensor.zerosLike(x), x, (g, ctx) -> new Tensor[] {g});
         }
-        if (out == null) {
-            try (var ignored = dev.ignis.autograd.GradMode.noGrad()) {
-                Tensor shifted = x.sub(x.max(d, true).values());
-                out = shifted.sub(shifted.exp().sum(d, true).log());
-            }
+        if (x.dim() > 0 && d != x.dim() - 1) {
+            // the kernels work along rows: the same op over the last dim, moved back
+            return logSoftmax(x.transpose(d, -1), -1).transpose(d, -1).contiguous();
         }
+        Tensor xc = x.contiguous().detach();
+        Tensor out = Tensor.zeros(x.dtype(), x.device(), x.shape());
+        Kernels.of(LogSoftmaxKernels.FORWARD, x).run(x.backend(), asRows(xc).asView(), asRows(out).asView());
         return Autograd.record("LogSoftmaxBackward0", out, Autograd.of(x), Autograd.of(out), (g, ctx) -> {
             Tensor y = ctx.saved(0);
-            if (d == y.dim() - 1 && y.isContiguous() && g.isContiguous()) {
-                Tensor gi = Tensor.zeros(g.dtype(), g.device(), g.shape());
-                if (g.backend().logSoftmaxRowsBackward(asRows(g).asView(), asRows(y).asView(), asRows(gi).asView())) {
-                    return new Tensor[] {gi};
-                }
-            }
-            return new Tensor[] {g.sub(y.exp().mul(g.sum(d, true)))};
+            Tensor gc = g.contiguous();
+            Tensor gi = Tensor.zeros(g.dtype(), g.device(), g.shape());
+            Kernels.of(LogSoftmaxKernels.BACKWARD, gc).run(gc.backend(), asRows(gc).asView(), asRows(y).asView(),
+                    asRows(gi).asView());
+            return new Tensor[] {gi};
         });
     }
 

@@ -1,12 +1,16 @@
 package dev.ignis.tensor;
 
 import dev.ignis.autograd.GradMode;
+import dev.ignis.backend.kernels.Conv2dKernels;
+import dev.ignis.backend.kernels.Im2Col;
+import dev.ignis.backend.kernels.MaxPool2dKernels;
+import dev.ignis.backend.kernels.Window2d;
 
 /**
  * Convolution and pooling over {@code [N, C, L]} (1-D) and {@code [N, C, H, W]} (2-D) inputs, as
- * torch.nn.functional. Convolution is im2col + batched GEMM; its backward is GEMM + col2im.
- * Pooling reduces each window with the row kernels; max pooling routes the gradient to the arg
- * max of each window.
+ * torch.nn.functional: validation and autograd here, the arithmetic in the kernel families
+ * ({@link Conv2dKernels}, {@link MaxPool2dKernels}, {@link Im2Col}) of the tensor's device.
+ * Max pooling routes the gradient to the arg max of each window.
  */
 public final class Convolution {
     private Convolution() {
@@ -48,96 +52,28 @@ public final class Convolution {
         Windows win = new Windows(n, c, x.size(2), x.size(3), weight.size(2), weight.size(3), stride[0], stride[1],
                 padding[0], padding[1], dilation[0], dilation[1]);
         win.check("conv2d");
-        Tensor fused = fusedConv2d(x, weight, bias, win, groups);
-        if (fused != null) {
-            return fused;
-        }
-        int cgkk = weight.size(1) * win.kh() * win.kw();
-        int og = o / groups;
-        int l = win.outH() * win.outW();
-        Tensor out;
-        try (var ignored = GradMode.noGrad()) {
-            Tensor cols = columns(x, win, groups, cgkk, l);
-            Tensor w3 = weight.contiguous().view(groups, og, cgkk);
-            Tensor[] perGroup = new Tensor[groups];
-            for (int g = 0; g < groups; g++) {
-                perGroup[g] = w3.select(0, g).unsqueeze(0).expand(n, og, cgkk).bmm(cols.select(1, g));
-            }
-            out = (groups == 1 ? perGroup[0] : Tensor.cat(java.util.List.of(perGroup), 1)).view(n, o, win.outH(), win.outW());
-            if (bias != null) {
-                out.add_(bias.view(1, o, 1, 1));   // out is this op's fresh result: no second buffer
-            }
-        }
-        return Autograd.record("ConvolutionBackward0", out, Autograd.of(x, weight, bias), Autograd.of(x, weight),
-                (grad, ctx) -> composedConv2dBackward(grad, ctx.saved(0), ctx.saved(1), win, groups,
-                        ctx.needsGrad(0), ctx.needsGrad(1), ctx.needsGrad(2)));
-    }
-
-    /**
-     * conv2d through the backend's convolution kernel (per-sample im2col kept in cache), or null
-     * where the backend has none for these operands. Its backward falls back to the composed one
-     * if the backend declines the gradient kernel.
-     */
-    private static Tensor fusedConv2d(Tensor x, Tensor weight, Tensor bias, Windows win, int groups) {
-        if (!x.device().equals(weight.device()) || (bias != null && !x.device().equals(bias.device()))) {
-            return null;
-        }
-        Tensor out = Tensor.zeros(x.dtype(), x.device(), win.n(), weight.size(0), win.outH(), win.outW());
+        Kernels.checkSameDevice("conv2d", x, weight, bias);
+        Window2d g = win.window2d();
+        Tensor out = Tensor.zeros(x.dtype(), x.device(), n, o, win.outH(), win.outW());
         Tensor xc = x.contiguous().detach();
         Tensor wc = weight.contiguous().detach();
         Tensor bc = bias == null ? null : bias.contiguous().detach();
-        if (!x.backend().conv2dForward(xc.asView(), wc.asView(), Tensor.operand(bc), win.geometry(), groups, out.asView())) {
-            return null;
-        }
+        Kernels.of(Conv2dKernels.FORWARD, x).run(x.backend(), xc.asView(), wc.asView(), Tensor.operand(bc), g, groups,
+                out.asView());
         int[] xShape = x.shape();
         int[] wShape = weight.shape();
-        return Autograd.record("ConvolutionBackward0", out, Autograd.of(x, weight, bias), Autograd.of(x, weight),
+        return Autograd.record("ConvolutionBackward0", out, Autograd.of(x, weight, bias), Autograd.of(xc, wc),
                 (grad, ctx) -> {
-                    Tensor in = ctx.saved(0).contiguous();
-                    Tensor w = ctx.saved(1).contiguous();
                     Tensor gc = grad.contiguous();
                     Tensor gx = ctx.needsGrad(0) ? Tensor.zeros(gc.dtype(), gc.device(), xShape) : null;
                     Tensor gw = ctx.needsGrad(1) ? Tensor.zeros(gc.dtype(), gc.device(), wShape) : null;
-                    if ((gx == null && gw == null)
-                            || gc.backend().conv2dBackward(gc.asView(), in.asView(), Tensor.operand(w), win.geometry(), groups, Tensor.operand(gx), Tensor.operand(gw))) {
-                        Tensor gb = ctx.needsGrad(2) ? grad.sum(new int[] {0, 2, 3}, false) : null;
-                        return new Tensor[] {gx, gw, gb};
+                    if (gx != null || gw != null) {
+                        Kernels.of(Conv2dKernels.BACKWARD, gc).run(gc.backend(), gc.asView(), ctx.saved(0).asView(),
+                                ctx.saved(1).asView(), g, groups, Tensor.operand(gx), Tensor.operand(gw));
                     }
-                    return composedConv2dBackward(grad, in, w, win, groups, ctx.needsGrad(0), ctx.needsGrad(1),
-                            ctx.needsGrad(2));
+                    Tensor gb = ctx.needsGrad(2) ? grad.sum(new int[] {0, 2, 3}, false) : null;
+                    return new Tensor[] {gx, gw, gb};
                 });
-    }
-
-    /** conv2d's backward as im2col + batched GEMM + col2im: {gradInput, gradWeight, gradBias}, null where not needed. */
-    private static Tensor[] composedConv2dBackward(Tensor grad, Tensor in, Tensor weight, Windows win, int groups,
-                                                   boolean needInput, boolean needWeight, boolean needBias) {
-        int n = win.n();
-        int c = win.c();
-        int og = weight.size(0) / groups;
-        int cgkk = weight.size(1) * win.kh() * win.kw();
-        int l = win.outH() * win.outW();
-        Tensor w3 = weight.contiguous().view(groups, og, cgkk);
-        Tensor g4 = grad.contiguous().view(n, groups, og, l);
-        Tensor cols = needWeight ? columns(in, win, groups, cgkk, l) : null;
-        Tensor[] gw = new Tensor[groups];
-        Tensor[] gcols = new Tensor[groups];
-        for (int g = 0; g < groups; g++) {
-            Tensor gg = g4.select(1, g);
-            if (needWeight) {
-                gw[g] = gg.bmm(cols.select(1, g).transpose(1, 2)).sum(0, false);
-            }
-            if (needInput) {
-                gcols[g] = w3.select(0, g).t().unsqueeze(0).expand(n, cgkk, og).bmm(gg);
-            }
-        }
-        Tensor gx = null;
-        if (needInput) {
-            Tensor all = groups == 1 ? gcols[0] : Tensor.stack(java.util.List.of(gcols), 1);
-            gx = win.fold(all.reshape(n, c, win.kh(), win.kw(), win.outH(), win.outW()));
-        }
-        Tensor gWeight = needWeight ? Tensor.stack(java.util.List.of(gw), 0).reshape(weight.shape()) : null;
-        Tensor gBias = needBias ? grad.sum(new int[] {0, 2, 3}, false) : null;
-        return new Tensor[] {gx, gWeight, gBias};
     }
 
     /**
@@ -230,9 +166,7 @@ public final class Convolution {
     private static Tensor columns(Tensor x, Windows win, int groups, int cgkk, int l) {
         Tensor xp = win.pad(x.contiguous(), 0.0).detach();
         Tensor cols = Tensor.zeros(x.dtype(), x.device(), win.n(), win.c(), win.kh(), win.kw(), win.outH(), win.outW());
-        if (!x.backend().unfold2d(xp.asView(), win.geometry(), cols.asView())) {
-            cols = win.unfold(xp).contiguous();
-        }
+        Kernels.of(Im2Col.UNFOLD, x).run(x.backend(), xp.asView(), win.window2d(), cols.asView());
         return cols.view(win.n(), groups, cgkk, l);
     }
 
@@ -255,48 +189,18 @@ public final class Convolution {
             return maxPool2d(x.unsqueeze(0), kernel, stride, padding, dilation).squeeze(0);
         }
         Windows win = poolWindows("max_pool2d", x, kernel, stride, padding, dilation);
-        Tensor fused = fusedMaxPool2d(x, win);
-        return fused != null ? fused : composedMaxPool2d(x, win);
-    }
-
-    /** The backend's max-pooling kernel (flat arg-max per input plane), or null where it has none. */
-    private static Tensor fusedMaxPool2d(Tensor x, Windows win) {
         Tensor xc = x.contiguous().detach();
         Tensor out = Tensor.zeros(x.dtype(), x.device(), win.n(), win.c(), win.outH(), win.outW());
         Tensor argmax = Tensor.zeros(DType.INT64, x.device(), win.n(), win.c(), win.outH(), win.outW());
-        if (!x.backend().maxPool2d(xc.asView(), win.geometry(), out.asView(), argmax.asView())) {
-            return null;
-        }
+        Kernels.of(MaxPool2dKernels.FORWARD, x).run(x.backend(), xc.asView(), win.window2d(), out.asView(),
+                argmax.asView());
         int[] in = x.shape();
         return Autograd.record("MaxPool2DWithIndicesBackward0", out, Autograd.of(x), Autograd.of(argmax), (g, ctx) -> {
             Tensor gi = Tensor.zeros(g.dtype(), g.device(), in);
             Tensor gc = g.contiguous();
-            if (!gi.backend().maxPool2dBackward(gc.asView(), ctx.saved(0).asView(), gi.asView())) {
-                int planes = in[0] * in[1];
-                gi.backend().scatterAdd(gi.view(planes, -1).asView(), 1, ctx.saved(0).view(planes, -1).asView(), gc.view(planes, -1).asView());
-            }
+            Kernels.of(MaxPool2dKernels.BACKWARD, gc).run(gc.backend(), gc.asView(), ctx.saved(0).asView(),
+                    gi.asView());
             return new Tensor[] {gi};
-        });
-    }
-
-    /** The reference: windows as a strided view, max per row, gradients routed back by col2im. */
-    private static Tensor composedMaxPool2d(Tensor x, Windows win) {
-        int rows = win.n() * win.c() * win.outH() * win.outW();
-        int k = win.kh() * win.kw();
-        Tensor out;
-        Tensor argmax;
-        try (var ignored = GradMode.noGrad()) {
-            Tensor windows = win.unfold(win.pad(x.contiguous(), Double.NEGATIVE_INFINITY)).permute(0, 1, 4, 5, 2, 3)
-                    .reshape(rows, k);
-            ValuesIndices best = windows.max(1, false);
-            out = best.values().view(win.n(), win.c(), win.outH(), win.outW());
-            argmax = best.indices().view(rows, 1);
-        }
-        return Autograd.record("MaxPool2DWithIndicesBackward0", out, Autograd.of(x), Autograd.of(argmax), (g, ctx) -> {
-            Tensor cols = Tensor.zeros(g.dtype(), g.device(), rows, k)
-                    .scatterAdd(1, ctx.saved(0), g.contiguous().view(rows, 1));
-            return new Tensor[] {win.fold(cols.view(win.n(), win.c(), win.outH(), win.outW(), win.kh(), win.kw())
-                    .permute(0, 1, 4, 5, 2, 3))};
         });
     }
 

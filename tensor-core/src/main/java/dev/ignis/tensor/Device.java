@@ -1,24 +1,27 @@
 package dev.ignis.tensor;
 
-import java.util.Locale;
 import java.util.Objects;
 
 /**
  * Where a tensor's storage lives: {@code cpu}, or an accelerator such as {@code cuda:0} or
  * {@code opencl:0}. Parsed from and printed as PyTorch's device strings.
  *
- * @param type  the device family, lower case ({@code cpu}, {@code cuda}, {@code opencl})
+ * @param type  the device family ({@code cpu}, {@code cuda}, {@code opencl})
  * @param index the device ordinal within its family; 0 for the CPU
  */
-public record Device(String type, int index) {
-    public static final Device CPU = new Device("cpu", 0);
+public record Device(DeviceType type, int index) {
+    public static final Device CPU = new Device(DeviceType.CPU, 0);
 
     public Device {
         Objects.requireNonNull(type, "type");
-        type = type.toLowerCase(Locale.ROOT);
         if (index < 0) {
             throw new IllegalArgumentException("device index must be >= 0, got " + index);
         }
+    }
+
+    /** {@code new Device(DeviceType.of(type), index)}. */
+    public Device(String type, int index) {
+        this(DeviceType.of(type), index);
     }
 
     /** Parses {@code "cpu"}, {@code "cuda"}, {@code "cuda:1"}. */
@@ -35,7 +38,7 @@ public record Device(String type, int index) {
     }
 
     public boolean isCpu() {
-        return type.equals("cpu");
+        return type.equals(DeviceType.CPU);
     }
 
     @Override

@@ -47,10 +47,7 @@ final class Pointwise {
     }
 
     static void checkSameDevice(String name, Tensor a, Tensor b) {
-        if (!a.device().equals(b.device())) {
-            throw new IllegalArgumentException(name + ": expected all tensors to be on the same device, but found at least"
-                    + " two devices, " + a.device() + " and " + b.device() + "!");
-        }
+        Kernels.checkSameDevice(name, a, b);
     }
 
     /** A 0-dim tensor holding {@code s}, typed so that {@code like op s} keeps like's dtype where PyTorch does. */

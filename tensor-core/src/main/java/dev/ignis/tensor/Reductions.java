@@ -1,6 +1,7 @@
 package dev.ignis.tensor;
 
 import dev.ignis.backend.ReduceOp;
+import dev.ignis.backend.kernels.SumColumnsKernel;
 import java.util.Arrays;
 
 /**
@@ -109,8 +110,9 @@ final class Reductions {
             }
             int rows = cols == 0 ? 0 : x.numel() / cols;
             Tensor out = Tensor.zeros(x.dtype(), x.device(), cols);
-            if (rows > 0 && x.backend().sumColumns(x.viewOf(new int[] {rows, cols}, new int[] {cols, 1}, x.offset()).asView(),
-                    out.asView())) {
+            if (rows > 0 && x.dtype().isFloatingPoint()) {
+                Kernels.of(SumColumnsKernel.FAMILY, x).run(x.backend(),
+                        x.viewOf(new int[] {rows, cols}, new int[] {cols, 1}, x.offset()).asView(), out.asView());
                 return out;
             }
         }

@@ -1,6 +1,7 @@
 package dev.ignis.tensor;
 
-import dev.ignis.backend.BinaryOp;
+import dev.ignis.backend.kernels.Im2Col;
+import dev.ignis.backend.kernels.Window2d;
 
 /**
  * Sliding windows over the last two dims of {@code [N, C, H, W]}, shared by convolution and
@@ -27,9 +28,9 @@ record Windows(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int p
         return w + 2 * pw;
     }
 
-    /** {kh, kw, sh, sw, ph, pw, dh, dw}, the layout the backends' window kernels take. */
-    int[] geometry() {
-        return new int[] {kh, kw, sh, sw, ph, pw, dh, dw};
+    /** The geometry the kernel families take. */
+    Window2d window2d() {
+        return new Window2d(kh, kw, sh, sw, ph, pw, dh, dw);
     }
 
     /** Fails naming the op when the window does not fit. */
@@ -70,20 +71,8 @@ record Windows(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int p
     /** Σ over windows: the {@code [N, C, H, W]} gradient of an input from its {@code [N, C, kh, kw, OH, OW]} columns. */
     Tensor fold(Tensor cols) {
         Tensor out = Tensor.zeros(cols.dtype(), cols.device(), n, c, h, w);
-        if (cols.isContiguous() && cols.backend().fold2d(cols.asView(), geometry(), out.asView())) {
-            return out;
-        }
-        Tensor xp = Tensor.zeros(cols.dtype(), cols.device(), n, c, paddedH(), paddedW());
-        int[] s = xp.strides();
-        int[] targetShape = {n, c, outH(), outW()};
-        int[] targetStrides = {s[0], s[1], sh * s[2], sw * s[3]};
-        for (int i = 0; i < kh; i++) {
-            for (int j = 0; j < kw; j++) {
-                Tensor target = xp.viewOf(targetShape, targetStrides, i * dh * s[2] + j * dw * s[3]);
-                Tensor part = cols.select(2, i).select(2, j);
-                xp.backend().binary(BinaryOp.ADD, target.asView(), part.asView(), target.asView());
-            }
-        }
-        return ph == 0 && pw == 0 ? xp : interior(xp).contiguous();
+        Tensor cc = cols.contiguous();
+        Kernels.of(Im2Col.FOLD, cc).run(cc.backend(), cc.asView(), window2d(), out.asView());
+        return out;
     }
 }

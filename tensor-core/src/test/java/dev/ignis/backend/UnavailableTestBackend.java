@@ -2,6 +2,7 @@ package dev.ignis.backend;
 
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
+import dev.ignis.tensor.DeviceType;
 import dev.ignis.backend.Storage;
 
 
@@ -17,8 +18,8 @@ public final class UnavailableTestBackend implements Backend {
     }
 
     @Override
-    public String deviceType() {
-        return "testdev";
+    public DeviceType deviceType() {
+        return DeviceType.of("testdev");
     }
 
     @Override

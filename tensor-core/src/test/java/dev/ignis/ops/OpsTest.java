@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ignis.autograd.GradCheck;
+import dev.ignis.tensor.DeviceType;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.Generator;
@@ -23,7 +24,7 @@ class OpsTest {
                             + Arrays.toString(in[0].shape()) + ", got " + Arrays.toString(in[1].shape()));
                 }
             })
-            .kernel("cpu", (in, attrs) -> {
+            .kernel(DeviceType.CPU, (in, attrs) -> {
                 double alpha = attrs.getDouble("alpha");
                 double[] x = in[0].toDoubleArray();
                 double[] y = in[1].toDoubleArray();
@@ -68,18 +69,18 @@ class OpsTest {
         registry.register(SCALED_ADD);
         registry.register(SCALED_ADD);   // the same definition again is harmless
         assertThrows(IllegalArgumentException.class, () -> registry.register(OpDefinition.builder("test::scaled_add")
-                .kernel("cpu", (in, a) -> in).build()));
+                .kernel(DeviceType.CPU, (in, a) -> in).build()));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> registry.get("test::nope")).getMessage()
                 .startsWith("unknown op 'test::nope' (registered: test::scaled_add"));
         assertThrows(IllegalArgumentException.class, () -> OpDefinition.builder("no_namespace")
-                .kernel("cpu", (in, a) -> in).build());
+                .kernel(DeviceType.CPU, (in, a) -> in).build());
         assertThrows(IllegalArgumentException.class, () -> OpDefinition.builder("test::gpu_only")
-                .kernel("cuda", (in, a) -> in).build());
+                .kernel(DeviceType.CUDA, (in, a) -> in).build());
     }
 
     @Test
     void anOpWithoutAutogradRefusesInputsThatRequireGrad() {
-        OpDefinition noGrad = OpDefinition.builder("test::twice").kernel("cpu", (in, a) -> new Tensor[] {in[0].mul(2.0)})
+        OpDefinition noGrad = OpDefinition.builder("test::twice").kernel(DeviceType.CPU, (in, a) -> new Tensor[] {in[0].mul(2.0)})
                 .build();
         Tensor x = Tensor.ones(2).requiresGrad(true);
         assertEquals("op 'test::twice' has no autograd formula, but input 0 requires grad",

@@ -5,6 +5,7 @@ import dev.ignis.ops.OpDefinition;
 import dev.ignis.ops.OpLibrary;
 import dev.ignis.ops.OpRegistry;
 import dev.ignis.ops.Ops;
+import dev.ignis.tensor.DeviceType;
 import dev.ignis.tensor.Shape;
 import dev.ignis.tensor.Tensor;
 import java.util.Arrays;
@@ -26,7 +27,7 @@ public final class MyAddOp implements OpLibrary {
                             + Shape.format(in[0].shape()) + ", got " + Shape.format(in[1].shape()));
                 }
             })
-            .kernel("cpu", (in, attrs) -> {          // the CPU kernel: plain Java over the values
+            .kernel(DeviceType.CPU, (in, attrs) -> {  // the CPU kernel: plain Java over the values
                 double[] x = in[0].toDoubleArray();
                 double[] y = in[1].toDoubleArray();
                 double[] z = new double[x.length];

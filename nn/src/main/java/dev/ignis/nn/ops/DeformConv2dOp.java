@@ -4,6 +4,7 @@ import dev.ignis.ops.OpAttributes;
 import dev.ignis.ops.OpBackward;
 import dev.ignis.ops.OpDefinition;
 import dev.ignis.ops.Ops;
+import dev.ignis.tensor.DeviceType;
 import dev.ignis.tensor.Shape;
 import dev.ignis.tensor.Tensor;
 
@@ -24,7 +25,7 @@ public final class DeformConv2dOp {
         return OpDefinition.builder(NAME)
                 .inputs("input", "weight", "offset", "mask", "bias")
                 .check((in, attrs) -> check(in[0], in[1], in[2], in[3], in[4], attrs))
-                .kernel("cpu", DeformConv2dCpu::forward)
+                .kernel(DeviceType.CPU, DeformConv2dCpu::forward)
                 .backward(DeformConv2dOp::backward)
                 .build();
     }
@@ -32,7 +33,7 @@ public final class DeformConv2dOp {
     static OpDefinition backwardOp() {
         return OpDefinition.builder(BACKWARD_NAME)
                 .inputs("grad_output", "input", "weight", "offset", "mask", "bias")
-                .kernel("cpu", DeformConv2dCpu::backward)
+                .kernel(DeviceType.CPU, DeformConv2dCpu::backward)
                 .build();
     }
 

@@ -41,7 +41,7 @@ final class ConvKernels {
      * [N, O, OH, OW] overwritten. False (nothing written) for other dtypes or layouts.
      */
     static boolean forward(View x, View weight, View bias, int[] geometry, int groups, View out,
-                           boolean forceJava) {
+                           CpuOptions options) {
         if (!FusedKernels.f32Contiguous(x, weight, bias, out) || x.dim() != 4) {
             return false;
         }
@@ -58,7 +58,7 @@ final class ConvKernels {
             DirectConv.forward(in, xOff, w, wOff, b, bOff, y, yOff, s);
             return true;
         }
-        if (!forceJava && WinogradConv.applies(s)) {
+        if (WinogradConv.applies(options, s)) {
             WinogradConv.forward(in, xOff, w, wOff, b, bOff, y, yOff, s);
             return true;
         }
@@ -67,8 +67,8 @@ final class ConvKernels {
             for (int n = n0; n < n1; n++) {
                 im2col(in, xOff + n * s.c * s.h * s.w, s, cols);
                 for (int g = 0; g < s.groups; g++) {
-                    CpuGemm.sgemm(false, false, s.og, s.l, s.cgkk, w, wOff + g * s.og * s.cgkk, s.cgkk,
-                            cols, g * s.cgkk * s.l, s.l, y, yOff + (n * s.o + g * s.og) * s.l, s.l, forceJava);
+                    CpuGemm.sgemm(options.gemm(), false, false, s.og, s.l, s.cgkk, w, wOff + g * s.og * s.cgkk, s.cgkk,
+                            cols, g * s.cgkk * s.l, s.l, y, yOff + (n * s.o + g * s.og) * s.l, s.l);
                 }
                 if (b != null) {
                     for (int o = 0; o < s.o; o++) {
@@ -90,7 +90,7 @@ final class ConvKernels {
      * operands contiguous float32; false (nothing written) otherwise.
      */
     static boolean backward(View grad, View x, View weight, int[] geometry, int groups, View gradInput,
-                            View gradWeight, boolean forceJava) {
+                            View gradWeight, CpuOptions options) {
         if (!FusedKernels.f32Contiguous(grad, x, weight, gradInput, gradWeight) || x.dim() != 4) {
             return false;
         }
@@ -101,7 +101,7 @@ final class ConvKernels {
         int gyOff = grad.offset();
         int xOff = x.offset();
         int wOff = weight.offset();
-        if (!forceJava && WinogradConv.applies(s)) {
+        if (WinogradConv.applies(options, s)) {
             WinogradConv.backward(gy, gyOff, in, xOff, w, wOff,
                     gradInput == null ? null : FusedKernels.data(gradInput), gradInput == null ? 0 : gradInput.offset(),
                     gradWeight == null ? null : FusedKernels.data(gradWeight), gradWeight == null ? 0 : gradWeight.offset(),
@@ -122,15 +122,15 @@ final class ConvKernels {
                     if (gradWeight != null) {
                         im2col(in, xOff + n * s.c * s.h * s.w, s, cols);
                         for (int g = 0; g < s.groups; g++) {
-                            CpuGemm.sgemm(false, true, s.og, s.cgkk, s.l, gy, gyAt + g * s.og * s.l, s.l,
-                                    cols, g * s.cgkk * s.l, s.l, product, 0, s.cgkk, forceJava);
+                            CpuGemm.sgemm(options.gemm(), false, true, s.og, s.cgkk, s.l, gy, gyAt + g * s.og * s.l, s.l,
+                                    cols, g * s.cgkk * s.l, s.l, product, 0, s.cgkk);
                             addInto(sum, g * s.og * s.cgkk, product);
                         }
                     }
                     if (gradInput != null) {
                         for (int g = 0; g < s.groups; g++) {
-                            CpuGemm.sgemm(true, false, s.cgkk, s.l, s.og, w, wOff + g * s.og * s.cgkk, s.cgkk,
-                                    gy, gyAt + g * s.og * s.l, s.l, cols, g * s.cgkk * s.l, s.l, forceJava);
+                            CpuGemm.sgemm(options.gemm(), true, false, s.cgkk, s.l, s.og, w, wOff + g * s.og * s.cgkk, s.cgkk,
+                                    gy, gyAt + g * s.og * s.l, s.l, cols, g * s.cgkk * s.l, s.l);
                         }
                         col2im(cols, s, FusedKernels.data(gradInput), gradInput.offset() + n * s.c * s.h * s.w);
                     }

@@ -4,10 +4,12 @@ import dev.ignis.backend.Availability;
 import dev.ignis.backend.Backend;
 import dev.ignis.backend.BinaryOp;
 import dev.ignis.backend.IntraOpPool;
+import dev.ignis.backend.KernelTable;
 import dev.ignis.backend.ReduceOp;
 import dev.ignis.backend.UnaryOp;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
+import dev.ignis.tensor.DeviceType;
 import dev.ignis.tensor.Shape;
 import dev.ignis.backend.Storage;
 import dev.ignis.backend.View;
@@ -20,8 +22,27 @@ import java.util.Arrays;
  * definition the accelerator backends are tested against.
  */
 public final class CpuBackend implements Backend {
-    /** Set by {@code ignis.blas=java}: GEMM stays in Java even where OpenBLAS loads. */
-    private final boolean forceJavaGemm = "java".equalsIgnoreCase(System.getProperty("ignis.blas", ""));
+    private final CpuOptions options;
+
+    /** The backend ServiceLoader builds: options from the {@code ignis.*} system properties. */
+    public CpuBackend() {
+        this(CpuOptions.fromSystemProperties());
+    }
+
+    /** A backend computing by {@code options} (tests and benchmarks compare routes in one JVM). */
+    public CpuBackend(CpuOptions options) {
+        this.options = options;
+        CriticalBlas.load(options.blasLibrary());
+    }
+
+    public CpuOptions options() {
+        return options;
+    }
+
+    /** Whether the native float32 loops run: allowed by the options and loaded. */
+    boolean nativeLoops() {
+        return options.nativeLoops() && NativeVector.available();
+    }
 
     @Override
     public String name() {
@@ -29,8 +50,14 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public String deviceType() {
-        return "cpu";
+    public DeviceType deviceType() {
+        return DeviceType.CPU;
+    }
+
+    /** Every fast CPU kernel, registered in one place: {@link CpuKernels}. */
+    @Override
+    public void registerKernels(KernelTable table) {
+        CpuKernels.register(table);
     }
 
     @Override
@@ -40,7 +67,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Availability probe() {
-        return Availability.yes(IntraOpPool.threads() + " intra-op threads; GEMM: " + CpuGemm.implementation());
+        return Availability.yes(IntraOpPool.threads() + " intra-op threads; " + options + "; GEMM: "
+                + CpuGemm.implementation(options.gemm()));
     }
 
     @Override
@@ -303,9 +331,9 @@ public final class CpuBackend implements Backend {
      * the optimizers' updates, which then run compiled from the first step instead of in the
      * interpreter and C1 code until the JIT reaches them. False where it does not apply.
      */
-    private static boolean nativeAxpby(float a, View x, float b, View y) {
+    private boolean nativeAxpby(float a, View x, float b, View y) {
         int n = y.numel();
-        if (!NativeVector.available() || !StridedWalk.serial(n) || !x.isContiguous() || !y.isContiguous()
+        if (!nativeLoops() || !StridedWalk.serial(n) || !x.isContiguous() || !y.isContiguous()
                 || !Arrays.equals(x.shape(), y.shape())) {
             return false;
         }
@@ -330,9 +358,9 @@ public final class CpuBackend implements Backend {
     }
 
     /** ReLU through {@link NativeVector#relu} for dense float32 tensors one thread handles. */
-    private static boolean nativeRelu(View x, View out) {
+    private boolean nativeRelu(View x, View out) {
         int n = out.numel();
-        if (!NativeVector.available() || x.dtype() != DType.FLOAT32 || out.dtype() != DType.FLOAT32
+        if (!nativeLoops() || x.dtype() != DType.FLOAT32 || out.dtype() != DType.FLOAT32
                 || !StridedWalk.serial(n) || !x.isContiguous() || !out.isContiguous() || x.numel() != n) {
             return false;
         }
@@ -347,8 +375,8 @@ public final class CpuBackend implements Backend {
      * {@code b} contiguous for the mask, a row broadcast down a 2-D {@code out} (strides 0 and 1)
      * for the add. False where it does not apply.
      */
-    private static boolean nativeBinary(BinaryOp op, View a, View b, View out) {
-        if ((op != BinaryOp.MASK_POSITIVE && op != BinaryOp.ADD) || !NativeVector.available()) {
+    private boolean nativeBinary(BinaryOp op, View a, View b, View out) {
+        if ((op != BinaryOp.MASK_POSITIVE && op != BinaryOp.ADD) || !nativeLoops()) {
             return false;
         }
         int n = out.numel();
@@ -442,8 +470,7 @@ public final class CpuBackend implements Backend {
      * order for any thread count); columns are split over the pool, or, where one thread does it
      * all, summed by {@link NativeVector#sumColumns} (the same sums).
      */
-    @Override
-    public boolean sumColumns(View x, View out) {
+    boolean sumColumns(View x, View out) {
         if (!FusedKernels.f32Contiguous(x, out) || x.dim() != 2) {
             return false;
         }
@@ -454,7 +481,7 @@ public final class CpuBackend implements Backend {
         int xOff = x.offset();
         int oOff = out.offset();
         long n = (long) rows * cols;
-        if (StridedWalk.serial((int) Math.min(n, Integer.MAX_VALUE)) && regionsFit(in, xOff, n, o, oOff, cols)
+        if (nativeLoops() && StridedWalk.serial((int) Math.min(n, Integer.MAX_VALUE)) && regionsFit(in, xOff, n, o, oOff, cols)
                 && NativeVector.sumColumns(rows, cols, in, xOff, o, oOff)) {
             return true;
         }
@@ -508,8 +535,8 @@ public final class CpuBackend implements Backend {
         IntraOpPool.RangeBody body = (b0, b1) -> {
             for (int i = b0; i < b1; i++) {
                 if (so.dtype() == DType.FLOAT32) {
-                    CpuGemm.sgemm(la[0] == 1, lb[0] == 1, m, n, k, sa.f32, aOff + i * aBatch, la[1],
-                            sb.f32, bOff + i * bBatch, lb[1], so.f32, oOff + i * m * n, n, forceJavaGemm);
+                    CpuGemm.sgemm(options.gemm(), la[0] == 1, lb[0] == 1, m, n, k, sa.f32, aOff + i * aBatch, la[1],
+                            sb.f32, bOff + i * bBatch, lb[1], so.f32, oOff + i * m * n, n);
                 } else {
                     CpuGemm.dgemm(la[0] == 1, lb[0] == 1, m, n, k, sa.f64, aOff + i * aBatch, la[1],
                             sb.f64, bOff + i * bBatch, lb[1], so.f64, oOff + i * m * n, n);
@@ -551,73 +578,6 @@ public final class CpuBackend implements Backend {
         CpuStorage st = cpu(target);
         CpuStorage ss = cpu(src);
         forEachIndexed(target, dim, index, src, (to, so) -> st.set(to, st.get(to) + ss.get(so)));
-    }
-
-    @Override
-    public boolean maxPool2d(View x, int[] geometry, View out, View indices) {
-        return FusedKernels.maxPool2d(x, geometry, out, indices);
-    }
-
-    @Override
-    public boolean unfold2d(View xp, int[] geometry, View cols) {
-        return FusedKernels.unfold2d(xp, geometry, cols);
-    }
-
-    @Override
-    public boolean fold2d(View cols, int[] geometry, View out) {
-        return FusedKernels.fold2d(cols, geometry, out);
-    }
-
-    @Override
-    public boolean conv2dForward(View x, View weight, View bias, int[] geometry, int groups, View out) {
-        return ConvKernels.forward(x, weight, bias, geometry, groups, out, forceJavaGemm);
-    }
-
-    @Override
-    public boolean conv2dBackward(View grad, View x, View weight, int[] geometry, int groups, View gradInput,
-                                  View gradWeight) {
-        return ConvKernels.backward(grad, x, weight, geometry, groups, gradInput, gradWeight, forceJavaGemm);
-    }
-
-    @Override
-    public boolean maxPool2dBackward(View grad, View indices, View gradInput) {
-        return FusedKernels.maxPool2dBackward(grad, indices, gradInput);
-    }
-
-    @Override
-    public boolean batchNormForward(View x, View weight, View bias, double eps, View out, View mean,
-                                    View invstd) {
-        return FusedKernels.batchNormForward(x, weight, bias, eps, out, mean, invstd);
-    }
-
-    @Override
-    public boolean batchNormReluMaxPool2d(View x, View weight, View bias, double eps, int[] geometry, View out,
-                                          View mean, View invstd) {
-        return BatchNormReluPoolKernels.forward(x, weight, bias, eps, geometry, out, mean, invstd);
-    }
-
-    @Override
-    public boolean batchNormReluMaxPool2dBackward(View grad, View x, View weight, View bias, View mean,
-                                                  View invstd, int[] geometry, View gradInput, View gradWeight,
-                                                  View gradBias) {
-        return BatchNormReluPoolKernels.backward(grad, x, weight, bias, mean, invstd, geometry, gradInput, gradWeight,
-                gradBias);
-    }
-
-    @Override
-    public boolean logSoftmaxRows(View x, View out) {
-        return SoftmaxKernels.logSoftmax(x, out);
-    }
-
-    @Override
-    public boolean logSoftmaxRowsBackward(View grad, View out, View gradInput) {
-        return SoftmaxKernels.logSoftmaxBackward(grad, out, gradInput);
-    }
-
-    @Override
-    public boolean batchNormBackward(View grad, View x, View weight, View mean, View invstd,
-                                     View gradInput, View gradWeight, View gradBias) {
-        return FusedKernels.batchNormBackward(grad, x, weight, mean, invstd, gradInput, gradWeight, gradBias);
     }
 
     @Override

@@ -1,24 +1,38 @@
 package dev.ignis.backend.cpu;
 
+import dev.ignis.backend.cpu.CpuOptions.GemmRoute;
 import java.util.Arrays;
 
 /**
- * GEMM entry point of the CPU backend: {@code C = op(A)·op(B)} in row-major layout, C
- * overwritten. Float32 goes to OpenBLAS when it loaded, else to the pure-Java kernel; float64
- * (gradient checks) uses a plain reference loop.
+ * The one GEMM chooser of the CPU backend: {@code C = op(A)·op(B)} in row-major layout, C
+ * overwritten, by the route a backend's options name ({@link GemmRoute}). A route whose library
+ * did not load falls back to the next available one, logged once. Float64 (gradient checks)
+ * uses a plain reference loop.
  */
 public final class CpuGemm {
     private CpuGemm() {
     }
 
-    /** Which float32 GEMM runs, and why. */
-    public static String implementation() {
-        return NativeBlas.available() ? NativeBlas.status() : "pure Java (" + NativeBlas.status() + ")";
+    /** Which float32 GEMM runs by {@code route}, and why. */
+    public static String implementation(GemmRoute route) {
+        if (route == GemmRoute.JAVA) {
+            return "pure Java (GEMM route java)";
+        }
+        if (!NativeBlas.available()) {
+            return "pure Java (" + NativeBlas.status() + ")";
+        }
+        boolean inPlace = route != GemmRoute.OPENBLAS_COPIED && CriticalBlas.available();
+        String operands = inPlace ? "read in place by " + CriticalBlas.status()
+                : "copied off-heap (" + (CriticalBlas.available() ? "GEMM route openblas_copied" : CriticalBlas.status())
+                + ")";
+        String own = route == GemmRoute.OWN_KERNEL && inPlace && CriticalBlas.ownGemmSupported()
+                ? "Ignis' AVX2 kernel (small products), else " : "";
+        return own + NativeBlas.status() + "; operands " + operands;
     }
 
-    static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+    static void sgemm(GemmRoute route, boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                      float[] c, int cOff, int ldc, boolean forceJava) {
+                      float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -28,11 +42,17 @@ public final class CpuGemm {
             }
             return;
         }
-        if (NativeBlas.available() && !forceJava) {
-            NativeBlas.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        } else {
-            JavaGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (route != GemmRoute.JAVA && !NativeBlas.available()) {
+            Fallbacks.once("sgemm", "GEMM route " + route + " needs OpenBLAS, which did not load ("
+                    + NativeBlas.status() + "): the pure-Java kernel runs");
         }
+        if (route == GemmRoute.JAVA || !NativeBlas.available()) {
+            JavaGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        boolean inPlace = route != GemmRoute.OPENBLAS_COPIED && CriticalBlas.available();
+        NativeBlas.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, inPlace,
+                route == GemmRoute.OWN_KERNEL);
     }
 
     static void dgemm(boolean transA, boolean transB, int m, int n, int k,

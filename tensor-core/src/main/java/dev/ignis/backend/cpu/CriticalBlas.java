@@ -20,14 +20,16 @@ import java.util.Locale;
  * where one loads, else in the OpenBLAS that JavaCPP has already loaded
  * ({@code -Dignis.blas.library=system|bundled|<library>}, see {@link #bindOpenBlas}). Where the
  * bridge is missing or does not load, {@link #available()} is false and {@link NativeBlas} copies
- * as before; {@code -Dignis.blas.critical=false} turns it off.
+ * as before; the GEMM route {@link CpuOptions.GemmRoute#OPENBLAS_COPIED}
+ * ({@code -Dignis.blas.critical=false}) copies where it has loaded.
  *
  * <p>Small products (at most 2^24 multiply-adds, inner dimension at most 1024: every GEMM of the
  * Fashion MLP) run Ignis' own AVX2/FMA kernel in the same library ({@code ignis_gemm.c}) before
  * OpenBLAS: it reads both operands in place where OpenBLAS packs them, and stores C from its
  * registers where OpenBLAS first clears C in a pass of its own. In the MLP's third epoch the
  * GEMMs' spans took about 15% less time (two alternating runs of {@code --profile}).
- * {@code -Dignis.gemm=openblas} leaves every product to OpenBLAS; a CPU without AVX2 and FMA does.
+ * The route {@link CpuOptions.GemmRoute#OPENBLAS_IN_PLACE} ({@code -Dignis.gemm=openblas}) leaves
+ * every product to OpenBLAS; a CPU without AVX2 and FMA does.
  *
  * <p>While an array is pinned the garbage collector may not move it: on Java 17 both G1 and the
  * parallel collector hold off a collection until every pinned GEMM returns. The Fashion models'
@@ -39,53 +41,60 @@ final class CriticalBlas {
     /** The system OpenBLAS tried first: its soname, looked for in the system's library folders. */
     private static final String SYSTEM_OPENBLAS = "libopenblas.so.0";
 
-    private static final boolean AVAILABLE;
-    private static final String STATUS;
-    /** Whether {@link #sgemm} starts with Ignis' own kernel ({@code -Dignis.gemm=openblas} turns it off). */
-    private static final boolean OWN_GEMM;
+    /** What loading the bridge gave: whether it is bound, and to what (or why not). */
+    private record State(boolean available, String status) {
+    }
+
+    /** Null until the bridge is loaded: by the first CPU backend built, or the first use. */
+    private static volatile State state;
 
     private CriticalBlas() {
     }
 
-    // loads the library from the jar and binds it to an OpenBLAS
-    static {
-        boolean ok = false;
-        boolean own = false;
-        String status;
-        if ("false".equalsIgnoreCase(System.getProperty("ignis.blas.critical", ""))) {
-            status = "disabled by ignis.blas.critical=false";
-        } else if (!NativeBlas.available()) {
-            status = "OpenBLAS did not load";
-        } else {
-            String resource = "native/" + platform() + "/" + LIBRARY;
-            try (InputStream in = CriticalBlas.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    status = "not built for " + platform() + " (no C compiler at build time?)";
-                } else {
-                    Path file = Files.createTempFile("ignis-blas-", ".so");
-                    try {
-                        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-                        System.load(file.toAbsolutePath().toString());
-                    } finally {
-                        // a loaded library stays mapped; nothing is left behind in the temp folder
-                        Files.deleteIfExists(file);
-                    }
-                    status = bindOpenBlas(System.getProperty("ignis.blas.library", "system"));
-                    ok = status != null;
-                    if (!ok) {
-                        status = "cblas_sgemm not found in " + NativeBlas.jniLibrary();
-                    } else {
-                        own = ownGemm(!"openblas".equalsIgnoreCase(System.getProperty("ignis.gemm", "")));
-                        status = own ? "Ignis' AVX2 kernel (small products), else " + status : status;
-                    }
-                }
-            } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
-                status = "did not load: " + e;
+    /**
+     * Loads the library from the jar and binds it to the OpenBLAS {@code blasLibrary} names (see
+     * {@link #bindOpenBlas}), once per JVM: a loaded library stays loaded, so later calls keep the
+     * first binding.
+     */
+    static void load(String blasLibrary) {
+        if (state != null) {
+            return;
+        }
+        synchronized (CriticalBlas.class) {
+            if (state == null) {
+                state = bridge(blasLibrary);
             }
         }
-        AVAILABLE = ok;
-        OWN_GEMM = own;
-        STATUS = status;
+    }
+
+    private static State bridge(String blasLibrary) {
+        if (!NativeBlas.available()) {
+            return new State(false, "OpenBLAS did not load");
+        }
+        String resource = "native/" + platform() + "/" + LIBRARY;
+        try (InputStream in = CriticalBlas.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                return new State(false, "not built for " + platform() + " (no C compiler at build time?)");
+            }
+            Path file = Files.createTempFile("ignis-blas-", ".so");
+            try {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                System.load(file.toAbsolutePath().toString());
+            } finally {
+                // a loaded library stays mapped; nothing is left behind in the temp folder
+                Files.deleteIfExists(file);
+            }
+            String bound = bindOpenBlas(blasLibrary);
+            return bound == null ? new State(false, "cblas_sgemm not found in " + NativeBlas.jniLibrary())
+                    : new State(true, bound);
+        } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
+            return new State(false, "did not load: " + e);
+        }
+    }
+
+    private static State state() {
+        load(CpuOptions.fromSystemProperties().blasLibrary());
+        return state;
     }
 
     /**
@@ -137,16 +146,12 @@ final class CriticalBlas {
     }
 
     static boolean available() {
-        return AVAILABLE;
+        return state().available();
     }
 
+    /** The OpenBLAS bound, e.g. "OpenBLAS 0.3.21 from /usr/lib/...", or why the bridge is off. */
     static String status() {
-        return STATUS;
-    }
-
-    /** Whether {@link #sgemm} was set up to start with Ignis' own kernel (what tests restore). */
-    static boolean ownGemmByDefault() {
-        return OWN_GEMM;
+        return state().status();
     }
 
     /** The resource folder of the library built for this JVM's OS and architecture, e.g. linux-x86_64. */
@@ -163,21 +168,18 @@ final class CriticalBlas {
      * C = op(A)·op(B) in row-major layout, C [m, n] at {@code cOff} with row stride {@code ldc}
      * overwritten (see {@link JavaGemm#sgemm} for the layout of A and B). C must be a different
      * array from A and B: OpenBLAS reads its operands in place. Bounds are the caller's to check.
+     * With {@code own}, on a CPU with AVX2 and FMA, products of at most 2^24 multiply-adds and an
+     * inner dimension of at most 1024 run Ignis' own kernel ({@code src/main/native/ignis_gemm.c}:
+     * each element one chain of fused multiply-adds in increasing k); the rest run OpenBLAS.
      *
      * @return false, with nothing written, when the JVM could not pin an array
      */
     static native boolean sgemm(boolean transA, boolean transB, int m, int n, int k,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc);
+                                float[] c, int cOff, int ldc, boolean own);
 
-    /**
-     * Turns Ignis' own AVX2/FMA kernel ({@code src/main/native/ignis_gemm.c}) on or off for
-     * {@link #sgemm}, which otherwise calls OpenBLAS. Returns whether it is on: never on a CPU
-     * without AVX2 and FMA. With it on, products of at most 2^24 multiply-adds and an inner
-     * dimension of at most 1024 run it (each element one chain of fused multiply-adds in
-     * increasing k); larger ones still run OpenBLAS.
-     */
-    static native boolean ownGemm(boolean on);
+    /** Whether this CPU runs Ignis' own kernel (AVX2 and FMA); elsewhere {@link #sgemm}'s {@code own} is ignored. */
+    static native boolean ownGemmSupported();
 
     /**
      * Binds cblas_sgemm in {@code library}: already loaded (JavaCPP's JNI library, with

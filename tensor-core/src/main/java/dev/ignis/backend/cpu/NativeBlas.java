@@ -7,7 +7,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * Float32 GEMM through OpenBLAS (bytedeco's Maven artifact), used when its natives load and the
- * system property {@code ignis.blas} is not {@code java}.
+ * backend's GEMM route ({@link CpuOptions#gemm}) is not {@code JAVA}.
  *
  * <p>OpenBLAS runs single-threaded here; parallelism comes from the intra-op pool, each thread
  * calling {@code cblas_sgemm} on its own block of C rows (or columns). That keeps the thread
@@ -26,19 +26,14 @@ final class NativeBlas {
         boolean ok;
         String status;
         String jni = null;
-        if ("java".equalsIgnoreCase(System.getProperty("ignis.blas", ""))) {
+        try {
+            jni = Loader.load(openblas_nolapack.class);
+            openblas_nolapack.blas_set_num_threads(1);
+            ok = true;
+            status = openblas_nolapack.OPENBLAS_VERSION.trim() + " (bytedeco), single-threaded per call";
+        } catch (Throwable t) {
             ok = false;
-            status = "disabled by ignis.blas=java";
-        } else {
-            try {
-                jni = Loader.load(openblas_nolapack.class);
-                openblas_nolapack.blas_set_num_threads(1);
-                ok = true;
-                status = openblas_nolapack.OPENBLAS_VERSION.trim() + " (bytedeco), single-threaded per call";
-            } catch (Throwable t) {
-                ok = false;
-                status = "OpenBLAS natives did not load: " + t;
-            }
+            status = "OpenBLAS natives did not load: " + t;
         }
         AVAILABLE = ok;
         STATUS = status;
@@ -78,8 +73,7 @@ final class NativeBlas {
     }
 
     static String status() {
-        return STATUS + "; operands " + (CriticalBlas.available() ? "read in place by " + CriticalBlas.status()
-                : "copied off-heap (" + CriticalBlas.status() + ")");
+        return STATUS;
     }
 
     static String jniLibrary() {
@@ -96,13 +90,16 @@ final class NativeBlas {
     static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float[] c, int cOff, int ldc) {
-        sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, CriticalBlas.available());
+        sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, CriticalBlas.available(), true);
     }
 
-    /** As above; {@code inPlaceAllowed} false always copies (the tests compare the two paths). */
+    /**
+     * As above; {@code inPlaceAllowed} false always copies, and {@code own} lets the bridge run
+     * Ignis' own kernel for small products first (see {@link CriticalBlas#sgemm}).
+     */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                      float[] c, int cOff, int ldc, boolean inPlaceAllowed) {
+                      float[] c, int cOff, int ldc, boolean inPlaceAllowed, boolean own) {
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int minFlopsPerChunk = 1 << 22;
@@ -126,7 +123,7 @@ final class NativeBlas {
             checkRegion("C", cStart, (long) (rows - 1) * ldc + cols, c.length);
             boolean shortPin = (long) rows * cols * k <= MAX_PINNED_MULTIPLY_ADDS;
             if (inPlace && shortPin && CriticalBlas.sgemm(transA, transB, rows, cols, k, a, aStart, lda, b, bStart,
-                    ldb, c, cStart, ldc)) {
+                    ldb, c, cStart, ldc, own)) {
                 return;
             }
             Scratch s = SCRATCH.get();

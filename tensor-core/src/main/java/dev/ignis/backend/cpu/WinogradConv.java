@@ -45,19 +45,18 @@ final class WinogradConv {
      */
     static final long MAX_SAMPLE_SCRATCH = 1L << 22;
 
-    /** {@code -Dignis.conv.winograd=false} keeps every convolution on im2col's GEMMs (for comparison). */
-    private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("ignis.conv.winograd", ""));
-
     private WinogradConv() {
     }
 
     /**
      * True for 3×3 windows with unit stride and dilation, one group and more taps than
-     * {@link DirectConv} takes, where {@link WinogradNative} loaded.
+     * {@link DirectConv} takes, where {@link WinogradNative} loaded and the options allow it
+     * ({@link CpuOptions#winograd}, and a GEMM route other than pure Java: the transforms' GEMMs
+     * run in the native library).
      */
-    static boolean applies(ConvKernels.Shapes s) {
+    static boolean applies(CpuOptions options, ConvKernels.Shapes s) {
         Window k = s.k;
-        return ENABLED && s.oh > 0 && s.ow > 0 && k.kh() == 3 && k.kw() == 3 && k.sh() == 1 && k.sw() == 1
+        return options.winograd() && options.gemm() != CpuOptions.GemmRoute.JAVA && s.oh > 0 && s.ow > 0 && k.kh() == 3 && k.kw() == 3 && k.sh() == 1 && k.sw() == 1
                 && k.dh() == 1 && k.dw() == 1
                 && s.groups == 1 && s.cgkk > DirectConv.MAX_TAPS
                 && 16L * (s.c + s.o) * tiles(s) <= MAX_SAMPLE_SCRATCH

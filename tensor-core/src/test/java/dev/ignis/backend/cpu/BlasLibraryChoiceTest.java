@@ -71,7 +71,7 @@ class BlasLibraryChoiceTest {
     /** The child JVM's main: prints which GEMM runs. */
     static final class PrintImplementation {
         public static void main(String[] args) {
-            System.out.println(CpuGemm.implementation());
+            System.out.println(CpuGemm.implementation(CpuOptions.fromSystemProperties().gemm()));
         }
     }
 }

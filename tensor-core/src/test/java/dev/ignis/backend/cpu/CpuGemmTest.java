@@ -31,15 +31,15 @@ class CpuGemmTest {
         double[] bd = toDouble(b);
         double[] expected = new double[m * ldc];
         CpuGemm.dgemm(transA, transB, m, n, k, ad, 0, lda, bd, 0, ldb, expected, 0, ldc);
-        for (boolean forceJava : new boolean[] {false, true}) {
+        for (CpuOptions.GemmRoute route : CpuOptions.GemmRoute.values()) {
             float[] c = new float[m * ldc];
             java.util.Arrays.fill(c, Float.NaN);   // C is overwritten, never read
-            CpuGemm.sgemm(transA, transB, m, n, k, a, 0, lda, b, 0, ldb, c, 0, ldc, forceJava);
+            CpuGemm.sgemm(route, transA, transB, m, n, k, a, 0, lda, b, 0, ldb, c, 0, ldc);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     double e = expected[i * ldc + j];
                     assertEquals(e, c[i * ldc + j], 1e-4 * Math.max(1, Math.abs(e)) * Math.sqrt(k + 1),
-                            (forceJava ? "java" : "default") + " path at (" + i + ", " + j + ")");
+                            route + " route at (" + i + ", " + j + ")");
                 }
             }
         }

@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,25 +31,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the system's OpenBLAS (Debian's 0.3.21 here) the copying path still runs bytedeco's 0.3.30: both
  * run the same Zen kernels with the same blocking, so this holds there too (checked for these
  * shapes; a system OpenBLAS of other kernels would need {@code -Dignis.blas.library=bundled}).
- * Ignis' own kernel, which otherwise takes the small products in place, is turned off here
+ * Ignis' own kernel, which otherwise takes the small products in place, is not asked for here
  * ({@link OwnGemmTest} checks it).
  */
 class CriticalBlasTest {
     private final int threadsBefore = IntraOpPool.threads();
 
-    @BeforeEach
-    void openBlasOnly() {
-        if (CriticalBlas.available()) {
-            CriticalBlas.ownGemm(false);
-        }
-    }
-
     @AfterEach
     void restore() {
         IntraOpPool.setThreads(threadsBefore);
-        if (CriticalBlas.available()) {
-            CriticalBlas.ownGemm(CriticalBlas.ownGemmByDefault());
-        }
     }
 
     @Test
@@ -61,7 +50,7 @@ class CriticalBlasTest {
         assumeTrue(!"false".equalsIgnoreCase(System.getProperty("ignis.blas.critical", "")),
                 "the bridge is turned off by -Dignis.blas.critical=false");
         assertTrue(CriticalBlas.available(), "bridge status: " + CriticalBlas.status());
-        assertTrue(CpuGemm.implementation().contains("in place"), CpuGemm.implementation());
+        assertTrue(CpuGemm.implementation(CpuOptions.defaults().gemm()).contains("in place"), CpuGemm.implementation(CpuOptions.defaults().gemm()));
     }
 
     @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4} threads={5}")
@@ -90,8 +79,8 @@ class CriticalBlasTest {
         float[] copied = new float[cOff + m * ldc];
         Arrays.fill(inPlace, -7f);
         Arrays.fill(copied, -7f);
-        NativeBlas.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, inPlace, cOff, ldc, true);
-        NativeBlas.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, copied, cOff, ldc, false);
+        NativeBlas.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, inPlace, cOff, ldc, true, false);
+        NativeBlas.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, copied, cOff, ldc, false, false);
         assertArrayEquals(copied, inPlace, "C, its padding (left at -7) and what lies before it");
         assertEquals(-7f, inPlace[cOff + n], "the padding after a row of C is not written");
     }
@@ -124,7 +113,7 @@ class CriticalBlasTest {
         float[] a = CpuGemmTest.random(r, 64 * 784);
         float[] b = CpuGemmTest.random(r, 256 * 784);
         float[] expected = new float[64 * 256];
-        NativeBlas.sgemm(false, true, 64, 256, 784, a, 0, 784, b, 0, 784, expected, 0, 256, false);
+        NativeBlas.sgemm(false, true, 64, 256, 784, a, 0, 784, b, 0, 784, expected, 0, 256, false, false);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong collections = new AtomicLong();
         Thread churn = new Thread(() -> {
@@ -145,7 +134,7 @@ class CriticalBlasTest {
                     int mismatches = 0;
                     for (int i = 0; i < 300; i++) {
                         float[] c = new float[64 * 256];
-                        NativeBlas.sgemm(false, true, 64, 256, 784, a, 0, 784, b, 0, 784, c, 0, 256, true);
+                        NativeBlas.sgemm(false, true, 64, 256, 784, a, 0, 784, b, 0, 784, c, 0, 256, true, false);
                         mismatches += Arrays.equals(c, expected) ? 0 : 1;
                     }
                     return mismatches;

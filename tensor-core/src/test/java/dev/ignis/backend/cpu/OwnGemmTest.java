@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,16 +24,9 @@ class OwnGemmTest {
     private static final float SENTINEL = -7f;
 
     @BeforeEach
-    void ownKernelOn() {
+    void ownKernelRuns() {
         assumeTrue(CriticalBlas.available(), "bridge not loaded: " + CriticalBlas.status());
-        assumeTrue(CriticalBlas.ownGemm(true), "this CPU has no AVX2 and FMA: GEMMs stay on OpenBLAS");
-    }
-
-    @AfterEach
-    void restoreDefault() {
-        if (CriticalBlas.available()) {
-            CriticalBlas.ownGemm(CriticalBlas.ownGemmByDefault());
-        }
+        assumeTrue(CriticalBlas.ownGemmSupported(), "this CPU has no AVX2 and FMA: GEMMs stay on OpenBLAS");
     }
 
     @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4}")
@@ -59,7 +51,7 @@ class OwnGemmTest {
         Random r = new Random(m * 7919L + n * 31L + k);
         Operands o = new Operands(r, m, n, k, transA, transB);
         assertTrue(CriticalBlas.sgemm(transA, transB, m, n, k, o.a, o.aOff, o.lda, o.b, o.bOff, o.ldb, o.c, o.cOff,
-                o.ldc), "the pin failed");
+                o.ldc, true), "the pin failed");
         float[] want = o.fmaChains();
         for (int i = 0; i < want.length; i++) {
             assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(o.c[i]),
@@ -76,11 +68,10 @@ class OwnGemmTest {
         Operands o = new Operands(new Random(5), m, n, k, false, true);
         float[] own = o.c.clone();
         assertTrue(CriticalBlas.sgemm(false, true, m, n, k, o.a, o.aOff, o.lda, o.b, o.bOff, o.ldb, own, o.cOff,
-                o.ldc));
-        CriticalBlas.ownGemm(false);
+                o.ldc, true));
         float[] openBlas = o.c.clone();
         assertTrue(CriticalBlas.sgemm(false, true, m, n, k, o.a, o.aOff, o.lda, o.b, o.bOff, o.ldb, openBlas,
-                o.cOff, o.ldc));
+                o.cOff, o.ldc, false));
         assertArrayEquals(openBlas, own);
         assertTrue(!Arrays.equals(own, o.fmaChains()), "OpenBLAS blocks k, so its sums are not one chain");
     }
@@ -90,17 +81,16 @@ class OwnGemmTest {
         // Gᵀ of 20000 rows would take 1.04M floats of panels: it is read in place, same chains
         Operands tall = new Operands(new Random(13), 20000, 16, 52, true, false);
         assertTrue(CriticalBlas.sgemm(true, false, 20000, 16, 52, tall.a, tall.aOff, tall.lda, tall.b, tall.bOff,
-                tall.ldb, tall.c, tall.cOff, tall.ldc));
+                tall.ldb, tall.c, tall.cOff, tall.ldc, true));
         assertArrayEquals(tall.fmaChains(), tall.c);
         // A·Bᵀ would copy Aᵀ (16000 × 1000 floats): OpenBLAS takes it (its sums, which block k)
         Operands wide = new Operands(new Random(17), 16000, 1, 1000, false, true);
         float[] own = wide.c.clone();
         assertTrue(CriticalBlas.sgemm(false, true, 16000, 1, 1000, wide.a, wide.aOff, wide.lda, wide.b, wide.bOff,
-                wide.ldb, own, wide.cOff, wide.ldc));
-        CriticalBlas.ownGemm(false);
+                wide.ldb, own, wide.cOff, wide.ldc, true));
         float[] openBlas = wide.c.clone();
         assertTrue(CriticalBlas.sgemm(false, true, 16000, 1, 1000, wide.a, wide.aOff, wide.lda, wide.b, wide.bOff,
-                wide.ldb, openBlas, wide.cOff, wide.ldc));
+                wide.ldb, openBlas, wide.cOff, wide.ldc, false));
         assertArrayEquals(openBlas, own);
         assertTrue(!Arrays.equals(own, wide.fmaChains()), "OpenBLAS' sums differ from the own kernel's chains");
     }

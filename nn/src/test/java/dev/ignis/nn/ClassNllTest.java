@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The one-node nll_loss (no class weights) against the composed form, which unit class weights
  * select; both must agree on loss and gradient, ignored targets included.
  */
-class ClassIndexNllTest {
+class ClassNllTest {
     private static final Generator GEN = new Generator(11);
     private static final Tensor TARGET = Tensor.fromArray(new long[] {2, -100, 0, 4, 4, -100, 1}, 7);
 

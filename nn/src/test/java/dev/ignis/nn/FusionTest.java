@@ -2,6 +2,7 @@ package dev.ignis.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ignis.autograd.Profiler;
 import dev.ignis.tensor.Generator;
@@ -12,11 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A Sequential runs BatchNorm2d → ReLU → MaxPool2d as one fused op in training, with the results
- * of running its children one by one: output, every parameter's gradient and the running
- * statistics; and runs them one by one where a hook must see the layers' own tensors.
+ * {@link Fusion#fuse} puts one module in place of each BatchNorm2d → ReLU → MaxPool2d run, with the
+ * results of running the layers one by one: output, every parameter's gradient, the running
+ * statistics and the state-dict keys; it leaves runs with hooks alone; and without the pass a
+ * Sequential runs its children one by one.
  */
-class LayerFusionTest {
+class FusionTest {
     private static Sequential cnn() {
         Generator.getDefault().manualSeed(11);
         return new Sequential(new Conv2d(2, 4, 3, 1, 1), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2),
@@ -47,14 +49,17 @@ class LayerFusionTest {
 
     @Test
     void trainingStepsMatchTheLayersRunOneByOne() {
-        Sequential fused = cnn();
+        Sequential fused = Fusion.fuse(cnn());
         Sequential separate = cnn();
+        assertEquals(separate.stateDict().keySet(), fused.stateDict().keySet());
+        assertTrue(fused.get(1) instanceof BatchNormReluMaxPool2d, fused.toString());
+        assertTrue(fused.get(2) instanceof Identity && fused.get(3) instanceof Identity, fused.toString());
         Generator gen = new Generator(3);
         for (int step = 0; step < 3; step++) {
             Tensor x = Tensor.randn(gen, 6, 2, 7, 7);
             Profiled run = profiled(fused, x);
             Tensor a = run.output();
-            assertEquals(1, run.profiler().calls("BatchNorm2d+ReLU+MaxPool2d forward"), "the three layers ran as one op");
+            assertEquals(1, run.profiler().calls("BatchNormReluMaxPool2d forward"), "the three layers ran as one op");
             assertEquals(0, run.profiler().calls("ReLU forward"));
             Tensor b = oneByOne(separate, x);
             assertArrayEquals(b.toFloatArray(), a.toFloatArray(), "output at step " + step);
@@ -75,13 +80,15 @@ class LayerFusionTest {
     }
 
     @Test
-    void aHookOnAnyOfTheThreeLayersRunsThemOneByOne() {
+    void aHookOnAnyOfTheThreeLayersKeepsThemApart() {
         Sequential net = cnn();
         AtomicInteger reluCalls = new AtomicInteger();
         net.get(2).registerForwardHook((m, in, out) -> {
             reluCalls.incrementAndGet();
             return null;
         });
+        Fusion.fuse(net);
+        assertTrue(net.get(2) instanceof ReLU, net.toString());
         Tensor x = Tensor.randn(new Generator(5), 3, 2, 6, 6);
         Tensor y = net.call(x);
         assertEquals(1, reluCalls.get(), "the ReLU's own forward hook saw its call");
@@ -89,14 +96,39 @@ class LayerFusionTest {
     }
 
     @Test
-    void evaluationUsesTheRunningStatisticsOneLayerAtATime() {
-        Sequential net = cnn();
+    void evaluationUsesTheRunningStatistics() {
+        Sequential separate = cnn();
+        Sequential net = Fusion.fuse(cnn());
         Tensor x = Tensor.randn(new Generator(9), 4, 2, 6, 6);
         net.call(x);   // one training step moves the running statistics off their initial values
+        separate.call(x);
         net.eval();
-        Profiled run = profiled(net, x);
-        assertEquals(0, run.profiler().calls("BatchNorm2d+ReLU+MaxPool2d forward"));
+        separate.eval();
+        assertArrayEquals(oneByOne(separate, x).toFloatArray(), net.call(x).toFloatArray());
+        assertEquals(separate.stateDict().get("1.running_mean").toDoubleArray()[0],
+                net.stateDict().get("1.running_mean").toDoubleArray()[0]);
+    }
+
+    @Test
+    void withoutThePassASequentialRunsEveryChild() {
+        Profiled run = profiled(cnn(), Tensor.randn(new Generator(4), 2, 2, 6, 6));
+        assertEquals(0, run.profiler().calls("BatchNormReluMaxPool2d forward"));
+        assertEquals(1, run.profiler().calls("ReLU forward"));
         assertEquals(1, run.profiler().calls("BatchNorm2d forward"));
-        assertArrayEquals(oneByOne(net, x).toFloatArray(), run.output().toFloatArray());
+    }
+
+    @Test
+    void nestedSequentialsAreFusedAndLoadedStateStillReachesTheBatchNorm() {
+        Generator.getDefault().manualSeed(3);
+        Sequential inner = new Sequential(new BatchNorm2d(2), new ReLU(), new MaxPool2d(2));
+        Sequential model = new Sequential(new Conv2d(1, 2, 3, 1, 1), inner);
+        Map<String, Tensor> before = model.stateDict();
+        Fusion.fuse(model);
+        assertTrue(inner.get(0) instanceof BatchNormReluMaxPool2d, model.toString());
+        assertEquals(before.keySet(), model.stateDict().keySet());
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>(model.stateDict());
+        state.put("1.0.weight", Tensor.full(3.0, 2));
+        model.loadStateDict(state, true);
+        assertEquals(3.0, model.namedParameters().get("1.0.weight").get(1));
     }
 }

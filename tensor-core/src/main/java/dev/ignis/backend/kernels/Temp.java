@@ -1,0 +1,80 @@
+package dev.ignis.backend.kernels;
+
+import dev.ignis.backend.Backend;
+import dev.ignis.backend.View;
+import dev.ignis.tensor.DType;
+
+/** Scratch buffers and small view helpers for the references composed from primitives. */
+final class Temp {
+    private Temp() {
+    }
+
+    /** A new zero-filled contiguous view of {@code shape} on {@code like}'s device. */
+    static View zeros(Backend device, DType dtype, View like, int... shape) {
+        int n = 1;
+        for (int s : shape) {
+            n *= s;
+        }
+        return View.contiguous(device.allocate(dtype, n, like.device()), shape);
+    }
+
+    /** A contiguous copy of {@code v}. */
+    static View contiguousCopy(Backend device, View v) {
+        View copy = zeros(device, v.dtype(), v, v.shape());
+        device.copy(v, copy);
+        return copy;
+    }
+
+    /** A contiguous 0-d view holding {@code value}. */
+    static View scalar(Backend device, DType dtype, View like, double value) {
+        View s = zeros(device, dtype, like);
+        device.fill(s, value);
+        return s;
+    }
+
+    /**
+     * Per-channel sums of a contiguous {@code x} [N, C, S]: out[c] = Σ_{n, s} x[n, c, s], in the
+     * order of {@link Backend#reduceRows} over each channel's N·S elements.
+     */
+    static void channelSums(Backend device, View x3, View out) {
+        int n = x3.size(0);
+        int c = x3.size(1);
+        int s = x3.size(2);
+        View rows = zeros(device, x3.dtype(), x3, c, n, s);
+        device.copy(x3.permute(1, 0, 2), rows);
+        device.reduceRows(dev.ignis.backend.ReduceOp.SUM, rows.reshape(c, n * s), out, null);
+    }
+
+    /**
+     * {@code x} [N, C, H, W] (contiguous) with ph rows and pw columns of {@code fill} added on each
+     * side; x itself where there is no padding.
+     */
+    static View padded(Backend device, View x, int ph, int pw, double fill) {
+        if (ph == 0 && pw == 0) {
+            return x;
+        }
+        int h = x.size(2);
+        int w = x.size(3);
+        View xp = zeros(device, x.dtype(), x, x.size(0), x.size(1), h + 2 * ph, w + 2 * pw);
+        if (fill != 0) {
+            device.fill(xp, fill);
+        }
+        int[] s = xp.strides();
+        device.copy(x, new View(xp.storage(), x.shape(), s, xp.offset() + ph * s[2] + pw * s[3]));
+        return xp;
+    }
+
+    /** A [C] vector seen at every position of an [N, C, S] tensor. */
+    static View perChannel(View v, int n, int s) {
+        return new View(v.storage(), new int[] {n, v.size(0), s}, new int[] {0, v.stride(0), 0}, v.offset());
+    }
+
+    /** {@code x} [N, C, *] seen as [N, C, S] (contiguous input). */
+    static View asNcs(View x) {
+        int s = 1;
+        for (int d = 2; d < x.dim(); d++) {
+            s *= x.size(d);
+        }
+        return x.reshape(x.size(0), x.size(1), s);
+    }
+}
