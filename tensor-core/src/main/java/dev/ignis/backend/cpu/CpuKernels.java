@@ -1,6 +1,7 @@
 package dev.ignis.backend.cpu;
 
 import dev.ignis.backend.Backend;
+import dev.ignis.backend.KernelFamily;
 import dev.ignis.backend.KernelTable;
 import dev.ignis.backend.kernels.BatchNormKernels;
 import dev.ignis.backend.kernels.BatchNormReluMaxPoolKernels;
@@ -16,7 +17,8 @@ import dev.ignis.tensor.DeviceType;
  * Every fast CPU kernel, registered in one place. Each is a float32 loop nest (or a native
  * routine) for the layouts it was written for; where it declines (float64 in gradient checks, a
  * layout it does not take) the family's reference runs on the CPU's primitives, and the decline is
- * logged once per family with its reason.
+ * logged once per family with its reason. A backend built with {@code ownKernels(false)} runs
+ * every family's reference (the conformance suite's composed route).
  */
 final class CpuKernels {
     private static final DeviceType CPU = DeviceType.CPU;
@@ -28,87 +30,85 @@ final class CpuKernels {
 
     static void register(KernelTable table) {
         table.register(Im2Col.UNFOLD, CPU, (device, xp, g, cols) -> {
-            if (!FusedKernels.unfold2d(xp, g.toArray(), cols)) {
-                declined(Im2Col.UNFOLD.name());
-                Im2Col.UNFOLD.reference().run(device, xp, g, cols);
+            if (!own(device) || !FusedKernels.unfold2d(xp, g.toArray(), cols)) {
+                reference(Im2Col.UNFOLD, device).run(device, xp, g, cols);
             }
         });
         table.register(Im2Col.FOLD, CPU, (device, cols, g, out) -> {
-            if (!FusedKernels.fold2d(cols, g.toArray(), out)) {
-                declined(Im2Col.FOLD.name());
-                Im2Col.FOLD.reference().run(device, cols, g, out);
+            if (!own(device) || !FusedKernels.fold2d(cols, g.toArray(), out)) {
+                reference(Im2Col.FOLD, device).run(device, cols, g, out);
             }
         });
         table.register(Conv2dKernels.FORWARD, CPU, (device, x, w, b, g, groups, out) -> {
-            if (!ConvKernels.forward(x, w, b, g.toArray(), groups, out, options(device))) {
-                declined(Conv2dKernels.FORWARD.name());
-                Conv2dKernels.FORWARD.reference().run(device, x, w, b, g, groups, out);
+            if (!own(device) || !ConvKernels.forward(x, w, b, g.toArray(), groups, out, options(device))) {
+                reference(Conv2dKernels.FORWARD, device).run(device, x, w, b, g, groups, out);
             }
         });
         table.register(Conv2dKernels.BACKWARD, CPU, (device, grad, x, w, g, groups, gx, gw) -> {
-            if (!ConvKernels.backward(grad, x, w, g.toArray(), groups, gx, gw, options(device))) {
-                declined(Conv2dKernels.BACKWARD.name());
-                Conv2dKernels.BACKWARD.reference().run(device, grad, x, w, g, groups, gx, gw);
+            if (!own(device) || !ConvKernels.backward(grad, x, w, g.toArray(), groups, gx, gw, options(device))) {
+                reference(Conv2dKernels.BACKWARD, device).run(device, grad, x, w, g, groups, gx, gw);
             }
         });
         table.register(MaxPool2dKernels.FORWARD, CPU, (device, x, g, out, indices) -> {
-            if (!FusedKernels.maxPool2d(x, g.toArray(), out, indices)) {
-                declined(MaxPool2dKernels.FORWARD.name());
-                MaxPool2dKernels.FORWARD.reference().run(device, x, g, out, indices);
+            if (!own(device) || !FusedKernels.maxPool2d(x, g.toArray(), out, indices)) {
+                reference(MaxPool2dKernels.FORWARD, device).run(device, x, g, out, indices);
             }
         });
         table.register(MaxPool2dKernels.BACKWARD, CPU, (device, grad, indices, gradInput) -> {
-            if (!FusedKernels.maxPool2dBackward(grad, indices, gradInput)) {
-                declined(MaxPool2dKernels.BACKWARD.name());
-                MaxPool2dKernels.BACKWARD.reference().run(device, grad, indices, gradInput);
+            if (!own(device) || !FusedKernels.maxPool2dBackward(grad, indices, gradInput)) {
+                reference(MaxPool2dKernels.BACKWARD, device).run(device, grad, indices, gradInput);
             }
         });
         table.register(BatchNormKernels.FORWARD, CPU, (device, x, w, b, eps, out, mean, invstd) -> {
-            if (!FusedKernels.batchNormForward(x, w, b, eps, out, mean, invstd)) {
-                declined(BatchNormKernels.FORWARD.name());
-                BatchNormKernels.FORWARD.reference().run(device, x, w, b, eps, out, mean, invstd);
+            if (!own(device) || !FusedKernels.batchNormForward(x, w, b, eps, out, mean, invstd)) {
+                reference(BatchNormKernels.FORWARD, device).run(device, x, w, b, eps, out, mean, invstd);
             }
         });
         table.register(BatchNormKernels.BACKWARD, CPU, (device, grad, x, w, mean, invstd, gx, gw, gb) -> {
-            if (!FusedKernels.batchNormBackward(grad, x, w, mean, invstd, gx, gw, gb)) {
-                declined(BatchNormKernels.BACKWARD.name());
-                BatchNormKernels.BACKWARD.reference().run(device, grad, x, w, mean, invstd, gx, gw, gb);
+            if (!own(device) || !FusedKernels.batchNormBackward(grad, x, w, mean, invstd, gx, gw, gb)) {
+                reference(BatchNormKernels.BACKWARD, device).run(device, grad, x, w, mean, invstd, gx, gw, gb);
             }
         });
         table.register(BatchNormReluMaxPoolKernels.FORWARD, CPU, (device, x, w, b, eps, g, out, mean, invstd) -> {
-            if (!BatchNormReluPoolKernels.forward(x, w, b, eps, g.toArray(), out, mean, invstd)) {
-                declined(BatchNormReluMaxPoolKernels.FORWARD.name());
-                BatchNormReluMaxPoolKernels.FORWARD.reference().run(device, x, w, b, eps, g, out, mean, invstd);
+            if (!own(device) || !BatchNormReluPoolKernels.forward(x, w, b, eps, g.toArray(), out, mean, invstd)) {
+                reference(BatchNormReluMaxPoolKernels.FORWARD, device).run(device, x, w, b, eps, g, out, mean, invstd);
             }
         });
         table.register(BatchNormReluMaxPoolKernels.BACKWARD, CPU,
                 (device, grad, x, w, b, mean, invstd, g, gx, gw, gb) -> {
-                    if (!BatchNormReluPoolKernels.backward(grad, x, w, b, mean, invstd, g.toArray(), gx, gw, gb)) {
-                        declined(BatchNormReluMaxPoolKernels.BACKWARD.name());
-                        BatchNormReluMaxPoolKernels.BACKWARD.reference().run(device, grad, x, w, b, mean, invstd, g,
-                                gx, gw, gb);
+                    if (!own(device)
+                            || !BatchNormReluPoolKernels.backward(grad, x, w, b, mean, invstd, g.toArray(), gx, gw, gb)) {
+                        reference(BatchNormReluMaxPoolKernels.BACKWARD, device).run(device, grad, x, w, b, mean, invstd,
+                                g, gx, gw, gb);
                     }
                 });
         table.register(LogSoftmaxKernels.FORWARD, CPU, (device, x, out) -> {
-            if (!SoftmaxKernels.logSoftmax(x, out)) {
-                declined(LogSoftmaxKernels.FORWARD.name());
-                LogSoftmaxKernels.FORWARD.reference().run(device, x, out);
+            if (!own(device) || !SoftmaxKernels.logSoftmax(x, out)) {
+                reference(LogSoftmaxKernels.FORWARD, device).run(device, x, out);
             }
         });
         table.register(LogSoftmaxKernels.BACKWARD, CPU, (device, grad, out, gradInput) -> {
-            if (!SoftmaxKernels.logSoftmaxBackward(grad, out, gradInput)) {
-                declined(LogSoftmaxKernels.BACKWARD.name());
-                LogSoftmaxKernels.BACKWARD.reference().run(device, grad, out, gradInput);
+            if (!own(device) || !SoftmaxKernels.logSoftmaxBackward(grad, out, gradInput)) {
+                reference(LogSoftmaxKernels.BACKWARD, device).run(device, grad, out, gradInput);
             }
         });
-        table.register(ClassNllKernels.FORWARD, CPU, (device, logp, target, ignore, mean, loss) ->
-                ClassNllKernel.forward(logp, target, ignore, mean, loss));
-        table.register(ClassNllKernels.BACKWARD, CPU, (device, g, target, ignore, mean, gradInput) ->
-                ClassNllKernel.backward(g, target, ignore, mean, gradInput));
+        table.register(ClassNllKernels.FORWARD, CPU, (device, logp, target, ignore, mean, loss) -> {
+            if (own(device)) {
+                ClassNllKernel.forward(logp, target, ignore, mean, loss);
+            } else {
+                ClassNllKernels.FORWARD.reference().run(device, logp, target, ignore, mean, loss);
+            }
+        });
+        table.register(ClassNllKernels.BACKWARD, CPU, (device, g, target, ignore, mean, gradInput) -> {
+            if (own(device)) {
+                ClassNllKernel.backward(g, target, ignore, mean, gradInput);
+            } else {
+                ClassNllKernels.BACKWARD.reference().run(device, g, target, ignore, mean, gradInput);
+            }
+        });
         table.register(SumColumnsKernel.FAMILY, CPU, (device, x, out) -> {
             if (!((CpuBackend) device).sumColumns(x, out)) {
-                declined(SumColumnsKernel.FAMILY.name());
-                SumColumnsKernel.FAMILY.reference().run(device, x, out);
+                reference(SumColumnsKernel.FAMILY, device).run(device, x, out);
             }
         });
     }
@@ -117,7 +117,16 @@ final class CpuKernels {
         return ((CpuBackend) device).options();
     }
 
-    private static void declined(String family) {
-        Fallbacks.once(family, NOT_F32);
+    /** Whether the CPU's own kernels run ({@link CpuOptions#ownKernels}), else every family's reference. */
+    private static boolean own(Backend device) {
+        return options(device).ownKernels();
+    }
+
+    /** {@code family}'s reference, where the CPU's kernel declined (logged once) or the options ask for it. */
+    private static <K> K reference(KernelFamily<K> family, Backend device) {
+        if (own(device)) {
+            Fallbacks.once(family.name(), NOT_F32);
+        }
+        return family.reference();
     }
 }

@@ -18,8 +18,12 @@ import java.util.Locale;
  * @param blasLibrary which OpenBLAS the bridge binds: {@code system}, {@code bundled} or a library
  *                    path ({@code -Dignis.blas.library}); the first backend built in a JVM binds
  *                    it, as a loaded library stays loaded
+ * @param ownKernels  whether the CPU's own kernels run the kernel families (convolution, pooling,
+ *                    norms, ...); off ({@code -Dignis.kernels=reference}), every family runs its
+ *                    reference composed from primitives, as on a device with no kernels of its own
  */
-public record CpuOptions(GemmRoute gemm, boolean nativeLoops, boolean winograd, String blasLibrary) {
+public record CpuOptions(GemmRoute gemm, boolean nativeLoops, boolean winograd, String blasLibrary,
+                         boolean ownKernels) {
 
     /** The routes a float32 GEMM can take; each falls back to the next one's where it cannot run. */
     public enum GemmRoute {
@@ -35,12 +39,12 @@ public record CpuOptions(GemmRoute gemm, boolean nativeLoops, boolean winograd, 
 
     /** Every native path on, the system's OpenBLAS preferred. */
     public static CpuOptions defaults() {
-        return new CpuOptions(GemmRoute.OWN_KERNEL, true, true, "system");
+        return new CpuOptions(GemmRoute.OWN_KERNEL, true, true, "system", true);
     }
 
     /** The pure-Java reference: no JNI library, no OpenBLAS, no Winograd. */
     public static CpuOptions javaOnly() {
-        return new CpuOptions(GemmRoute.JAVA, false, false, "system");
+        return new CpuOptions(GemmRoute.JAVA, false, false, "system", true);
     }
 
     /** The defaults as changed by the {@code ignis.*} system properties (see the parameters). */
@@ -51,7 +55,8 @@ public record CpuOptions(GemmRoute gemm, boolean nativeLoops, boolean winograd, 
                 : "openblas".equalsIgnoreCase(System.getProperty("ignis.gemm", "")) ? GemmRoute.OPENBLAS_IN_PLACE
                 : GemmRoute.OWN_KERNEL;
         return new CpuOptions(gemm, bridge && !isFalse("ignis.native"), bridge && !isFalse("ignis.conv.winograd"),
-                System.getProperty("ignis.blas.library", "system"));
+                System.getProperty("ignis.blas.library", "system"),
+                !"reference".equalsIgnoreCase(System.getProperty("ignis.kernels", "")));
     }
 
     private static boolean isFalse(String property) {
@@ -59,20 +64,24 @@ public record CpuOptions(GemmRoute gemm, boolean nativeLoops, boolean winograd, 
     }
 
     public CpuOptions gemm(GemmRoute route) {
-        return new CpuOptions(route, nativeLoops, winograd, blasLibrary);
+        return new CpuOptions(route, nativeLoops, winograd, blasLibrary, ownKernels);
     }
 
     public CpuOptions nativeLoops(boolean on) {
-        return new CpuOptions(gemm, on, winograd, blasLibrary);
+        return new CpuOptions(gemm, on, winograd, blasLibrary, ownKernels);
     }
 
     public CpuOptions winograd(boolean on) {
-        return new CpuOptions(gemm, nativeLoops, on, blasLibrary);
+        return new CpuOptions(gemm, nativeLoops, on, blasLibrary, ownKernels);
+    }
+
+    public CpuOptions ownKernels(boolean on) {
+        return new CpuOptions(gemm, nativeLoops, winograd, blasLibrary, on);
     }
 
     @Override
     public String toString() {
         return "gemm=" + gemm.name().toLowerCase(Locale.ROOT) + " native-loops=" + (nativeLoops ? "on" : "off")
-                + " winograd=" + (winograd ? "on" : "off");
+                + " winograd=" + (winograd ? "on" : "off") + " kernels=" + (ownKernels ? "cpu" : "reference");
     }
 }
