@@ -32,7 +32,7 @@ typedef char *(*config_fn)(void);
  * ("OpenBLAS 0.3.21 ..."), "" where it has none, or NULL (nothing bound) when the library does
  * not load or has no cblas_sgemm.
  */
-JNIEXPORT jstring JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_bind(JNIEnv *env, jclass cls, jstring path,
+JNIEXPORT jstring JNICALL Java_dev_ignis_backend_cpu_gemm_CriticalBlas_bind(JNIEnv *env, jclass cls, jstring path,
         jboolean load) {
     (void) cls;
     const char *p = (*env)->GetStringUTFChars(env, path, NULL);
@@ -61,7 +61,7 @@ JNIEXPORT jstring JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_bind(JNIEnv *e
 }
 
 /* Whether this CPU runs ignis_gemm (AVX2 and FMA); where it does not, CriticalBlas.sgemm's `own` is ignored. */
-JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_ownGemmSupported(JNIEnv *env, jclass cls) {
+JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_gemm_CriticalBlas_ownGemmSupported(JNIEnv *env, jclass cls) {
     (void) env;
     (void) cls;
     return ignis_has_avx2_fma() ? JNI_TRUE : JNI_FALSE;
@@ -72,7 +72,7 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_ownGemmSuppor
  * CPU has it, else by OpenBLAS; false, with nothing written, when an array could not be pinned. The Java side checks every bound; while the arrays are pinned no JNI call
  * other than the pins and releases is made, as the critical API requires.
  */
-JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_CriticalBlas_sgemm(JNIEnv *env, jclass cls,
+JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_gemm_CriticalBlas_sgemm(JNIEnv *env, jclass cls,
         jboolean trans_a, jboolean trans_b, jint m, jint n, jint k,
         jfloatArray a, jint a_off, jint lda, jfloatArray b, jint b_off, jint ldb,
         jfloatArray c, jint c_off, jint ldc, jboolean own) {

@@ -129,13 +129,13 @@ static void release_all(JNIEnv *env, pins *p) {
     }
 }
 
-JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_supportedNative(JNIEnv *env, jclass cls) {
+JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_elementwise_NativeVector_supportedNative(JNIEnv *env, jclass cls) {
     (void) env;
     (void) cls;
     return ignis_has_avx2_fma() ? JNI_TRUE : JNI_FALSE;
 }
 
-JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_axpbyNative(JNIEnv *env, jclass cls, jint n, jfloat a,
+JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_elementwise_NativeVector_axpbyNative(JNIEnv *env, jclass cls, jint n, jfloat a,
         jfloatArray x, jint x_off, jfloat b, jfloatArray y, jint y_off) {
     (void) cls;
     pins p = {{x, y, NULL}, {0}, {JNI_ABORT, 0, 0}};
@@ -147,7 +147,7 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_axpbyNative(J
     return ok ? JNI_TRUE : JNI_FALSE;
 }
 
-JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_reluNative(JNIEnv *env, jclass cls, jint n,
+JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_elementwise_NativeVector_reluNative(JNIEnv *env, jclass cls, jint n,
         jfloatArray x, jint x_off, jfloatArray y, jint y_off) {
     (void) cls;
     pins p = {{x, y, NULL}, {0}, {JNI_ABORT, 0, 0}};
@@ -159,7 +159,7 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_reluNative(JN
     return ok ? JNI_TRUE : JNI_FALSE;
 }
 
-JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_maskPositiveNative(JNIEnv *env, jclass cls, jint n,
+JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_elementwise_NativeVector_maskPositiveNative(JNIEnv *env, jclass cls, jint n,
         jfloatArray a, jint a_off, jfloatArray b, jint b_off, jfloatArray y, jint y_off) {
     (void) cls;
     pins p = {{a, b, y}, {0}, {JNI_ABORT, JNI_ABORT, 0}};
@@ -171,7 +171,7 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_maskPositiveN
     return ok ? JNI_TRUE : JNI_FALSE;
 }
 
-JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_addRowsNative(JNIEnv *env, jclass cls, jint rows,
+JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_elementwise_NativeVector_addRowsNative(JNIEnv *env, jclass cls, jint rows,
         jint cols, jfloatArray a, jint a_off, jfloatArray bias, jint bias_off, jfloatArray y, jint y_off) {
     (void) cls;
     pins p = {{a, bias, y}, {0}, {JNI_ABORT, JNI_ABORT, 0}};
@@ -184,7 +184,7 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_addRowsNative
     return ok ? JNI_TRUE : JNI_FALSE;
 }
 
-JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_NativeVector_sumColumnsNative(JNIEnv *env, jclass cls, jint rows,
+JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_elementwise_NativeVector_sumColumnsNative(JNIEnv *env, jclass cls, jint rows,
         jint cols, jfloatArray x, jint x_off, jfloatArray out, jint out_off) {
     (void) cls;
     pins p = {{x, out, NULL}, {0}, {JNI_ABORT, 0, 0}};

@@ -215,7 +215,7 @@ static float *pin(JNIEnv *env, jfloatArray array) {
     return array == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, array, NULL);
 }
 
-JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_WinogradNative_linked(JNIEnv *env, jclass cls) {
+JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_conv_WinogradNative_linked(JNIEnv *env, jclass cls) {
     (void) env;
     (void) cls;
     return ignis_sgemm != NULL ? JNI_TRUE : JNI_FALSE;
@@ -226,7 +226,7 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_WinogradNative_linked(JNIE
  * [16][O][C]; bias may be null. False, with nothing written, when an array could not be pinned or
  * the scratch not allocated.
  */
-JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_WinogradNative_forward(JNIEnv *env, jclass cls,
+JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_conv_WinogradNative_forward(JNIEnv *env, jclass cls,
         jintArray dims, jfloatArray x, jint x_off, jfloatArray u, jfloatArray bias, jint bias_off,
         jfloatArray y, jint y_off) {
     (void) cls;
@@ -265,7 +265,7 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_WinogradNative_forward(JNI
  * gradient, when gx is not null (u, the transformed weights, then given). False, with nothing
  * written, when an array could not be pinned or the scratch not allocated.
  */
-JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_WinogradNative_backward(JNIEnv *env, jclass cls,
+JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_conv_WinogradNative_backward(JNIEnv *env, jclass cls,
         jintArray dims, jfloatArray gy, jint gy_off, jfloatArray x, jint x_off, jfloatArray du,
         jfloatArray u, jfloatArray gx, jint gx_off) {
     (void) cls;

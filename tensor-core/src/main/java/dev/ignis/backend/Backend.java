@@ -143,6 +143,13 @@ public interface Backend {
     void indexAdd(View target, int dim, long[] index, View src);
 
     /**
+     * dst[i] = the {@link CounterRandom} value of element i (in dst's row-major order) of the
+     * stream {@code seed}: counter-based, so each element is computed on its own and a fill costs
+     * no copy from the host. Tensors seeded from a {@code Generator} on a device draw through it.
+     */
+    void fillRandom(View dst, CounterRandom.Distribution distribution, long seed);
+
+    /**
      * In place: {@code target[... index[p] ...] += src[p]} for every position p of {@code index}
      * (which has {@code src}'s shape), {@code index} replacing coordinate {@code dim}.
      */

@@ -125,7 +125,7 @@ final class Activations {
         if (p == 1) {
             return x.mul(0.0);
         }
-        Tensor keep = Tensor.rand(gen, x.shape()).to(x.device()).lt(1 - p).to(x.dtype()).div(1 - p);
+        Tensor keep = Tensor.rand(gen, x.device(), x.shape()).lt(1 - p).to(x.dtype()).div(1 - p);
         return x.mul(keep);
     }
 }

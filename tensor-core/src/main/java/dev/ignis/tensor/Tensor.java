@@ -7,6 +7,7 @@ import dev.ignis.autograd.Node;
 import dev.ignis.autograd.RemovableHandle;
 import dev.ignis.backend.Backend;
 import dev.ignis.backend.Backends;
+import dev.ignis.backend.CounterRandom;
 import dev.ignis.backend.Storage;
 import dev.ignis.backend.View;
 import dev.ignis.backend.BinaryOp;
@@ -195,6 +196,26 @@ public final class Tensor {
             v[i] = (float) gen.nextGaussian();
         }
         return wrap(v, shape.clone());
+    }
+
+    /**
+     * Uniform samples in [0, 1) (float32) on {@code device}: on the CPU {@link #rand(Generator, int...)}'s
+     * values; elsewhere drawn on the device by {@link dev.ignis.backend.Backend#fillRandom} from a
+     * seed the generator gives, with no copy from the host.
+     */
+    public static Tensor rand(Generator gen, Device device, int... shape) {
+        return device.isCpu() ? rand(gen, shape) : onDevice(CounterRandom.Distribution.UNIFORM, gen, device, shape);
+    }
+
+    /** Standard normal samples (float32) on {@code device}, as {@link #rand(Generator, Device, int...)}. */
+    public static Tensor randn(Generator gen, Device device, int... shape) {
+        return device.isCpu() ? randn(gen, shape) : onDevice(CounterRandom.Distribution.NORMAL, gen, device, shape);
+    }
+
+    private static Tensor onDevice(CounterRandom.Distribution distribution, Generator gen, Device device, int[] shape) {
+        Tensor t = zeros(DType.FLOAT32, device, shape);
+        t.backend().fillRandom(t.asView(), distribution, gen.nextLong());
+        return t;
     }
 
     /** Uniform integers in [low, high) (int64). */

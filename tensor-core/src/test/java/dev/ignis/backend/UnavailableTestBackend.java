@@ -110,4 +110,9 @@ public final class UnavailableTestBackend implements Backend {
     public void scatterAdd(View target, int dim, View index, View src) {
         throw never();
     }
+
+    @Override
+    public void fillRandom(View dst, CounterRandom.Distribution distribution, long seed) {
+        throw new UnsupportedOperationException();
+    }
 }

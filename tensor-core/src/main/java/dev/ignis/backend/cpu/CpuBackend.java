@@ -1,7 +1,13 @@
 package dev.ignis.backend.cpu;
 
+import dev.ignis.backend.cpu.elementwise.ElementwiseLoops;
+import dev.ignis.backend.cpu.elementwise.NativeVector;
+import dev.ignis.backend.cpu.elementwise.Sums;
+import dev.ignis.backend.cpu.gemm.CpuGemm;
+import dev.ignis.backend.cpu.gemm.CriticalBlas;
 import dev.ignis.backend.Availability;
 import dev.ignis.backend.Backend;
+import dev.ignis.backend.CounterRandom;
 import dev.ignis.backend.BinaryOp;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.backend.KernelTable;
@@ -240,6 +246,23 @@ public final class CpuBackend implements Backend {
                 });
     }
 
+    @Override
+    public void fillRandom(View dst, CounterRandom.Distribution distribution, long seed) {
+        CpuStorage d = cpu(dst);
+        int[] shape = dst.shape();
+        int[] coord = new int[shape.length];
+        int numel = dst.numel();
+        for (int i = 0; i < numel; i++) {
+            int o = dst.offset();
+            for (int k = 0; k < shape.length; k++) {
+                o += coord[k] * dst.stride(k);
+            }
+            d.set(o, distribution == CounterRandom.Distribution.UNIFORM ? CounterRandom.uniform(seed, i)
+                    : CounterRandom.normal(seed, i));
+            increment(coord, shape);
+        }
+    }
+
     /** One element seen at every position: every dimension of size > 1 has stride 0. */
     private static boolean isBroadcastScalar(View t) {
         for (int dim = 0; dim < t.dim(); dim++) {
@@ -471,13 +494,13 @@ public final class CpuBackend implements Backend {
      * all, summed by {@link NativeVector#sumColumns} (the same sums).
      */
     boolean sumColumns(View x, View out) {
-        if (!FusedKernels.f32Contiguous(x, out) || x.dim() != 2) {
+        if (!CpuViews.f32Contiguous(x, out) || x.dim() != 2) {
             return false;
         }
         int rows = x.size(0);
         int cols = x.size(1);
-        float[] in = FusedKernels.data(x);
-        float[] o = FusedKernels.data(out);
+        float[] in = CpuViews.data(x);
+        float[] o = CpuViews.data(out);
         int xOff = x.offset();
         int oOff = out.offset();
         long n = (long) rows * cols;

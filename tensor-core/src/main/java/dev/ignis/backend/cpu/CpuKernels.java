@@ -1,5 +1,12 @@
 package dev.ignis.backend.cpu;
 
+import dev.ignis.backend.cpu.conv.ConvKernels;
+import dev.ignis.backend.cpu.conv.Im2ColLoops;
+import dev.ignis.backend.cpu.norm.BatchNormLoops;
+import dev.ignis.backend.cpu.norm.BatchNormReluPoolLoops;
+import dev.ignis.backend.cpu.pool.MaxPoolLoops;
+import dev.ignis.backend.cpu.softmax.ClassNllLoops;
+import dev.ignis.backend.cpu.softmax.LogSoftmaxLoops;
 import dev.ignis.backend.Backend;
 import dev.ignis.backend.KernelFamily;
 import dev.ignis.backend.KernelTable;
@@ -30,12 +37,12 @@ final class CpuKernels {
 
     static void register(KernelTable table) {
         table.register(Im2Col.UNFOLD, CPU, (device, xp, g, cols) -> {
-            if (!own(device) || !FusedKernels.unfold2d(xp, g.toArray(), cols)) {
+            if (!own(device) || !Im2ColLoops.unfold2d(xp, g.toArray(), cols)) {
                 reference(Im2Col.UNFOLD, device).run(device, xp, g, cols);
             }
         });
         table.register(Im2Col.FOLD, CPU, (device, cols, g, out) -> {
-            if (!own(device) || !FusedKernels.fold2d(cols, g.toArray(), out)) {
+            if (!own(device) || !Im2ColLoops.fold2d(cols, g.toArray(), out)) {
                 reference(Im2Col.FOLD, device).run(device, cols, g, out);
             }
         });
@@ -50,58 +57,58 @@ final class CpuKernels {
             }
         });
         table.register(MaxPool2dKernels.FORWARD, CPU, (device, x, g, out, indices) -> {
-            if (!own(device) || !FusedKernels.maxPool2d(x, g.toArray(), out, indices)) {
+            if (!own(device) || !MaxPoolLoops.maxPool2d(x, g.toArray(), out, indices)) {
                 reference(MaxPool2dKernels.FORWARD, device).run(device, x, g, out, indices);
             }
         });
         table.register(MaxPool2dKernels.BACKWARD, CPU, (device, grad, indices, gradInput) -> {
-            if (!own(device) || !FusedKernels.maxPool2dBackward(grad, indices, gradInput)) {
+            if (!own(device) || !MaxPoolLoops.maxPool2dBackward(grad, indices, gradInput)) {
                 reference(MaxPool2dKernels.BACKWARD, device).run(device, grad, indices, gradInput);
             }
         });
         table.register(BatchNormKernels.FORWARD, CPU, (device, x, w, b, eps, out, mean, invstd) -> {
-            if (!own(device) || !FusedKernels.batchNormForward(x, w, b, eps, out, mean, invstd)) {
+            if (!own(device) || !BatchNormLoops.batchNormForward(x, w, b, eps, out, mean, invstd)) {
                 reference(BatchNormKernels.FORWARD, device).run(device, x, w, b, eps, out, mean, invstd);
             }
         });
         table.register(BatchNormKernels.BACKWARD, CPU, (device, grad, x, w, mean, invstd, gx, gw, gb) -> {
-            if (!own(device) || !FusedKernels.batchNormBackward(grad, x, w, mean, invstd, gx, gw, gb)) {
+            if (!own(device) || !BatchNormLoops.batchNormBackward(grad, x, w, mean, invstd, gx, gw, gb)) {
                 reference(BatchNormKernels.BACKWARD, device).run(device, grad, x, w, mean, invstd, gx, gw, gb);
             }
         });
         table.register(BatchNormReluMaxPoolKernels.FORWARD, CPU, (device, x, w, b, eps, g, out, mean, invstd) -> {
-            if (!own(device) || !BatchNormReluPoolKernels.forward(x, w, b, eps, g.toArray(), out, mean, invstd)) {
+            if (!own(device) || !BatchNormReluPoolLoops.forward(x, w, b, eps, g.toArray(), out, mean, invstd)) {
                 reference(BatchNormReluMaxPoolKernels.FORWARD, device).run(device, x, w, b, eps, g, out, mean, invstd);
             }
         });
         table.register(BatchNormReluMaxPoolKernels.BACKWARD, CPU,
                 (device, grad, x, w, b, mean, invstd, g, gx, gw, gb) -> {
                     if (!own(device)
-                            || !BatchNormReluPoolKernels.backward(grad, x, w, b, mean, invstd, g.toArray(), gx, gw, gb)) {
+                            || !BatchNormReluPoolLoops.backward(grad, x, w, b, mean, invstd, g.toArray(), gx, gw, gb)) {
                         reference(BatchNormReluMaxPoolKernels.BACKWARD, device).run(device, grad, x, w, b, mean, invstd,
                                 g, gx, gw, gb);
                     }
                 });
         table.register(LogSoftmaxKernels.FORWARD, CPU, (device, x, out) -> {
-            if (!own(device) || !SoftmaxKernels.logSoftmax(x, out)) {
+            if (!own(device) || !LogSoftmaxLoops.logSoftmax(x, out)) {
                 reference(LogSoftmaxKernels.FORWARD, device).run(device, x, out);
             }
         });
         table.register(LogSoftmaxKernels.BACKWARD, CPU, (device, grad, out, gradInput) -> {
-            if (!own(device) || !SoftmaxKernels.logSoftmaxBackward(grad, out, gradInput)) {
+            if (!own(device) || !LogSoftmaxLoops.logSoftmaxBackward(grad, out, gradInput)) {
                 reference(LogSoftmaxKernels.BACKWARD, device).run(device, grad, out, gradInput);
             }
         });
         table.register(ClassNllKernels.FORWARD, CPU, (device, logp, target, ignore, mean, loss) -> {
             if (own(device)) {
-                ClassNllKernel.forward(logp, target, ignore, mean, loss);
+                ClassNllLoops.forward(logp, target, ignore, mean, loss);
             } else {
                 ClassNllKernels.FORWARD.reference().run(device, logp, target, ignore, mean, loss);
             }
         });
         table.register(ClassNllKernels.BACKWARD, CPU, (device, g, target, ignore, mean, gradInput) -> {
             if (own(device)) {
-                ClassNllKernel.backward(g, target, ignore, mean, gradInput);
+                ClassNllLoops.backward(g, target, ignore, mean, gradInput);
             } else {
                 ClassNllKernels.BACKWARD.reference().run(device, g, target, ignore, mean, gradInput);
             }

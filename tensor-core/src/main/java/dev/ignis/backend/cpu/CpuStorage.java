@@ -26,7 +26,7 @@ public final class CpuStorage extends Storage {
         this.b8 = dtype == DType.BOOL ? (boolean[]) array : null;
     }
 
-    static Object newArray(DType dtype, int size) {
+    public static Object newArray(DType dtype, int size) {
         return switch (dtype) {
             case FLOAT32 -> new float[size];
             case FLOAT64 -> new double[size];
@@ -35,8 +35,13 @@ public final class CpuStorage extends Storage {
         };
     }
 
+    /** The int64 array of an INT64 storage (null for other dtypes); kernels index it from a view's offset. */
+    public long[] int64() {
+        return i64;
+    }
+
     /** Element {@code i} as a double (generic, slow path). */
-    double get(int i) {
+    public double get(int i) {
         return switch (dtype()) {
             case FLOAT32 -> f32[i];
             case FLOAT64 -> f64[i];
@@ -46,7 +51,7 @@ public final class CpuStorage extends Storage {
     }
 
     /** Sets element {@code i}, rounding or truncating to the dtype (generic, slow path). */
-    void set(int i, double v) {
+    public void set(int i, double v) {
         switch (dtype()) {
             case FLOAT32 -> f32[i] = (float) v;
             case FLOAT64 -> f64[i] = v;
@@ -56,12 +61,12 @@ public final class CpuStorage extends Storage {
     }
 
     /** Element {@code i} of an INT64 or BOOL storage as a long, exactly. */
-    long getLong(int i) {
+    public long getLong(int i) {
         return dtype() == DType.INT64 ? i64[i] : (long) get(i);
     }
 
-    /** The backing array (callers inside this package only). */
-    Object array() {
+    /** The backing array: {@code float[]}, {@code double[]}, {@code long[]} or {@code boolean[]} by dtype. */
+    public Object array() {
         return switch (dtype()) {
             case FLOAT32 -> f32;
             case FLOAT64 -> f64;

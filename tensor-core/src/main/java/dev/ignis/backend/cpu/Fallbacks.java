@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Logs each fallback of the CPU backend (a native path missing, a kernel declining) once, with its reason. */
-final class Fallbacks {
+public final class Fallbacks {
     private static final Logger LOG = LoggerFactory.getLogger(Fallbacks.class);
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
 
@@ -14,7 +14,7 @@ final class Fallbacks {
     }
 
     /** Logs "{@code what}: {@code reason}" the first time this pair occurs in the JVM. */
-    static void once(String what, String reason) {
+    public static void once(String what, String reason) {
         if (LOGGED.add(what + '\0' + reason)) {
             LOG.info("cpu {}: {}", what, reason);
         }

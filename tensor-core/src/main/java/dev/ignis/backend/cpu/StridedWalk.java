@@ -12,7 +12,7 @@ import dev.ignis.backend.IntraOpPool;
  * do { for (int j = 0; j < w.inner(); j++) ... w.offset(0) + j * w.innerStride(0) ... } while (w.next());
  * }</pre>
  */
-final class StridedWalk {
+public final class StridedWalk {
     private final int[] shape;
     private final int[][] strides;
     private final int[] offsets;
@@ -61,7 +61,7 @@ final class StridedWalk {
     private static final int PARALLEL_GRAIN = 1 << 17;
 
     /** Whether an elementwise kernel over {@code numel} elements runs on the calling thread alone. */
-    static boolean serial(int numel) {
+    public static boolean serial(int numel) {
         return numel < 2 * PARALLEL_GRAIN || IntraOpPool.threads() == 1;
     }
 
@@ -70,7 +70,7 @@ final class StridedWalk {
      * after merging dimensions that are contiguous in every operand. Large spaces are split along
      * their outermost merged dimension across the intra-op pool; each chunk gets its own walk.
      */
-    static void forEachBlock(int[] shape, int[][] strides, int[] offsets, java.util.function.Consumer<StridedWalk> body) {
+    public static void forEachBlock(int[] shape, int[][] strides, int[] offsets, java.util.function.Consumer<StridedWalk> body) {
         int[][] mergedStrides = new int[strides.length][];
         int[] merged = merge(shape, strides, mergedStrides);
         int numel = 1;

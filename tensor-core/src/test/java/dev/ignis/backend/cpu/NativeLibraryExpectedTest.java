@@ -1,5 +1,9 @@
 package dev.ignis.backend.cpu;
 
+import dev.ignis.backend.cpu.conv.WinogradNative;
+import dev.ignis.backend.cpu.elementwise.NativeVector;
+import dev.ignis.backend.cpu.gemm.CriticalBlas;
+import dev.ignis.backend.cpu.gemm.NativeBlas;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -32,7 +36,7 @@ class NativeLibraryExpectedTest {
         assumeTrue(CriticalBlas.platform().equals("linux-x86_64"), "the library is built for linux-x86_64 only, this"
                 + " is " + CriticalBlas.platform());
         assumeTrue(compilerOnPath(), "no C compiler ('cc') on the PATH: the build could not compile the library");
-        assertNotNull(CriticalBlas.class.getResource("native/linux-x86_64/libignisblas.so"),
+        assertNotNull(CriticalBlas.class.getResource(CriticalBlas.LIBRARY_FOLDER + "linux-x86_64/libignisblas.so"),
                 "a C compiler is here, but the jar has no native/linux-x86_64/libignisblas.so");
         assertTrue(NativeBlas.available(), "OpenBLAS (Maven's) did not load: " + NativeBlas.status());
         assertTrue(CriticalBlas.available(), "the in-place GEMM bridge did not load: " + CriticalBlas.status());

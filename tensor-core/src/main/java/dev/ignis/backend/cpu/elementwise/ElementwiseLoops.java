@@ -1,4 +1,4 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.elementwise;
 
 import dev.ignis.backend.BinaryOp;
 import dev.ignis.backend.UnaryOp;
@@ -15,11 +15,11 @@ import dev.ignis.backend.UnaryOp;
  * fresh contiguous tensor, an in-place op) therefore take {@code y[j] = a[j] - c}; the others take
  * the strided loop, which is scalar either way.
  */
-final class ElementwiseLoops {
+public final class ElementwiseLoops {
     private ElementwiseLoops() {
     }
 
-    static void unaryF32(UnaryOp op, double p, double q, float[] x, int i, int is, float[] y, int o, int os, int n) {
+    public static void unaryF32(UnaryOp op, double p, double q, float[] x, int i, int is, float[] y, int o, int os, int n) {
         if (is == 1 && os == 1 && i == o) {
             unaryF32SameIndex(op, p, q, x, y, o, o + n);
             return;
@@ -89,7 +89,7 @@ final class ElementwiseLoops {
         }
     }
 
-    static long binaryLong(BinaryOp op, long a, long b) {
+    public static long binaryLong(BinaryOp op, long a, long b) {
         return switch (op) {
             case ADD -> a + b;
             case SUB -> a - b;
@@ -100,7 +100,7 @@ final class ElementwiseLoops {
         };
     }
 
-    static void binaryF32(BinaryOp op, float[] a, int ia, int as, float[] b, int ib, int bs,
+    public static void binaryF32(BinaryOp op, float[] a, int ia, int as, float[] b, int ib, int bs,
                                   float[] y, int o, int os, int n) {
         if (os == 1 && as == 1 && ia == o && (bs == 0 || (bs == 1 && ib == o))
                 && binaryF32SameIndex(op, a, b, ib, bs == 0, y, o, o + n)) {

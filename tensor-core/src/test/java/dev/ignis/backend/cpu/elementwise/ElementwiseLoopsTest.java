@@ -1,4 +1,4 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.elementwise;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

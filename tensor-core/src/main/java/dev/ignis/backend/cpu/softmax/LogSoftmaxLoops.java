@@ -1,5 +1,7 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.softmax;
 
+import dev.ignis.backend.cpu.CpuViews;
+import dev.ignis.backend.cpu.elementwise.Sums;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.backend.View;
 
@@ -9,21 +11,21 @@ import dev.ignis.backend.View;
  * six allocations; on a classifier's [64, 10] logits their bookkeeping cost ten times the
  * arithmetic. The row sums are accumulated in double.
  */
-final class SoftmaxKernels {
+public final class LogSoftmaxLoops {
     /** Rows per chunk: at least this many elements, so that small batches stay on one thread. */
     private static final int GRAIN_ELEMENTS = 1 << 14;
 
-    private SoftmaxKernels() {
+    private LogSoftmaxLoops() {
     }
 
     /** out[r, j] = x[r, j] − m − log Σ_k exp(x[r, k] − m), m = max of row r. False if not float32 contiguous 2-D. */
-    static boolean logSoftmax(View x, View out) {
-        if (!FusedKernels.f32Contiguous(x, out) || x.dim() != 2) {
+    public static boolean logSoftmax(View x, View out) {
+        if (!CpuViews.f32Contiguous(x, out) || x.dim() != 2) {
             return false;
         }
         int n = x.size(1);
-        float[] in = FusedKernels.data(x);
-        float[] o = FusedKernels.data(out);
+        float[] in = CpuViews.data(x);
+        float[] o = CpuViews.data(out);
         int xOff = x.offset();
         int oOff = out.offset();
         IntraOpPool.parallelFor(x.size(0), Math.max(1, GRAIN_ELEMENTS / Math.max(n, 1)), (r0, r1) -> {
@@ -50,14 +52,14 @@ final class SoftmaxKernels {
     }
 
     /** gi[r, j] = g[r, j] − exp(out[r, j])·Σ_k g[r, k]. False if not float32 contiguous 2-D. */
-    static boolean logSoftmaxBackward(View grad, View out, View gradInput) {
-        if (!FusedKernels.f32Contiguous(grad, out, gradInput) || grad.dim() != 2) {
+    public static boolean logSoftmaxBackward(View grad, View out, View gradInput) {
+        if (!CpuViews.f32Contiguous(grad, out, gradInput) || grad.dim() != 2) {
             return false;
         }
         int n = grad.size(1);
-        float[] g = FusedKernels.data(grad);
-        float[] y = FusedKernels.data(out);
-        float[] gi = FusedKernels.data(gradInput);
+        float[] g = CpuViews.data(grad);
+        float[] y = CpuViews.data(out);
+        float[] gi = CpuViews.data(gradInput);
         int gOff = grad.offset();
         int yOff = out.offset();
         int giOff = gradInput.offset();

@@ -1,5 +1,10 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.conv;
 
+import dev.ignis.backend.cpu.CpuOptions;
+import dev.ignis.backend.cpu.CpuViews;
+import dev.ignis.backend.cpu.Window;
+import dev.ignis.backend.cpu.elementwise.ElementwiseLoops;
+import dev.ignis.backend.cpu.gemm.CpuGemm;
 import dev.ignis.backend.BinaryOp;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.backend.View;
@@ -19,7 +24,7 @@ import java.util.Arrays;
  * <p>Notation: x [N, C, H, W], weight [O, C/G, kh, kw] with G groups, og = O/G output channels
  * and cgkk = C/G·kh·kw rows of columns per group, L = OH·OW output positions.
  */
-final class ConvKernels {
+public final class ConvKernels {
     /**
      * Weight gradients are summed per block of samples, then the block sums in block order, so the
      * result does not depend on the thread count. Blocks hold at least this many samples...
@@ -40,16 +45,16 @@ final class ConvKernels {
      * out[n, o] = bias[o] + W_g(o)·cols(x[n], g(o)); all operands contiguous float32, out
      * [N, O, OH, OW] overwritten. False (nothing written) for other dtypes or layouts.
      */
-    static boolean forward(View x, View weight, View bias, int[] geometry, int groups, View out,
+    public static boolean forward(View x, View weight, View bias, int[] geometry, int groups, View out,
                            CpuOptions options) {
-        if (!FusedKernels.f32Contiguous(x, weight, bias, out) || x.dim() != 4) {
+        if (!CpuViews.f32Contiguous(x, weight, bias, out) || x.dim() != 4) {
             return false;
         }
         Shapes s = new Shapes(x, weight, out, geometry, groups);
-        float[] in = FusedKernels.data(x);
-        float[] w = FusedKernels.data(weight);
-        float[] y = FusedKernels.data(out);
-        float[] b = bias == null ? null : FusedKernels.data(bias);
+        float[] in = CpuViews.data(x);
+        float[] w = CpuViews.data(weight);
+        float[] y = CpuViews.data(out);
+        float[] b = bias == null ? null : CpuViews.data(bias);
         int xOff = x.offset();
         int wOff = weight.offset();
         int yOff = out.offset();
@@ -89,22 +94,22 @@ final class ConvKernels {
      * gradWeight_g = Σ_n grad[n, g]·cols(x[n], g)ᵀ, both overwritten (either may be null). All
      * operands contiguous float32; false (nothing written) otherwise.
      */
-    static boolean backward(View grad, View x, View weight, int[] geometry, int groups, View gradInput,
+    public static boolean backward(View grad, View x, View weight, int[] geometry, int groups, View gradInput,
                             View gradWeight, CpuOptions options) {
-        if (!FusedKernels.f32Contiguous(grad, x, weight, gradInput, gradWeight) || x.dim() != 4) {
+        if (!CpuViews.f32Contiguous(grad, x, weight, gradInput, gradWeight) || x.dim() != 4) {
             return false;
         }
         Shapes s = new Shapes(x, weight, grad, geometry, groups);
-        float[] gy = FusedKernels.data(grad);
-        float[] in = FusedKernels.data(x);
-        float[] w = FusedKernels.data(weight);
+        float[] gy = CpuViews.data(grad);
+        float[] in = CpuViews.data(x);
+        float[] w = CpuViews.data(weight);
         int gyOff = grad.offset();
         int xOff = x.offset();
         int wOff = weight.offset();
         if (WinogradConv.applies(options, s)) {
             WinogradConv.backward(gy, gyOff, in, xOff, w, wOff,
-                    gradInput == null ? null : FusedKernels.data(gradInput), gradInput == null ? 0 : gradInput.offset(),
-                    gradWeight == null ? null : FusedKernels.data(gradWeight), gradWeight == null ? 0 : gradWeight.offset(),
+                    gradInput == null ? null : CpuViews.data(gradInput), gradInput == null ? 0 : gradInput.offset(),
+                    gradWeight == null ? null : CpuViews.data(gradWeight), gradWeight == null ? 0 : gradWeight.offset(),
                     s);
             return true;
         }
@@ -132,7 +137,7 @@ final class ConvKernels {
                             CpuGemm.sgemm(options.gemm(), true, false, s.cgkk, s.l, s.og, w, wOff + g * s.og * s.cgkk, s.cgkk,
                                     gy, gyAt + g * s.og * s.l, s.l, cols, g * s.cgkk * s.l, s.l);
                         }
-                        col2im(cols, s, FusedKernels.data(gradInput), gradInput.offset() + n * s.c * s.h * s.w);
+                        col2im(cols, s, CpuViews.data(gradInput), gradInput.offset() + n * s.c * s.h * s.w);
                     }
                 }
                 if (blockSums != null) {
@@ -141,7 +146,7 @@ final class ConvKernels {
             }
         });
         if (gradWeight != null) {
-            float[] gw = FusedKernels.data(gradWeight);
+            float[] gw = CpuViews.data(gradWeight);
             int gwOff = gradWeight.offset();
             Arrays.fill(gw, gwOff, gwOff + weightSize, 0f);
             for (float[] sum : blockSums) {
@@ -248,7 +253,7 @@ final class ConvKernels {
      * {@code dst}, H×W), out[i·sh + a·dh − ph, j·sw + b·dw − pw] += cols[a, b, i, j]; entries in
      * the padding are dropped.
      */
-    static void addColumnsOfPlane(float[] cols, int src, Window k, int oh, int ow, float[] out, int dst, int h, int w) {
+    public static void addColumnsOfPlane(float[] cols, int src, Window k, int oh, int ow, float[] out, int dst, int h, int w) {
         for (int a = 0; a < k.kh(); a++) {
             for (int b = 0; b < k.kw(); b++) {
                 int shift = b * k.dw() - k.pw();
@@ -275,17 +280,17 @@ final class ConvKernels {
     }
 
     /** The first output column j whose input column j·stride + shift is ≥ 0. */
-    static int firstInside(int shift, int stride) {
+    public static int firstInside(int shift, int stride) {
         return shift >= 0 ? 0 : (-shift + stride - 1) / stride;
     }
 
     /** One past the last output column (< ow) whose input column j·stride + shift is < width. */
-    static int endInside(int shift, int stride, int width, int ow) {
+    public static int endInside(int shift, int stride, int width, int ow) {
         return Math.min(ow, width - 1 - shift < 0 ? 0 : (width - 1 - shift) / stride + 1);
     }
 
     /** The sizes every loop above needs, read once from the operands. */
-    static final class Shapes {
+    public static final class Shapes {
         final int n;
         final int c;
         final int h;

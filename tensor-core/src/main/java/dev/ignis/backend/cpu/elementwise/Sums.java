@@ -1,4 +1,4 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.elementwise;
 
 /**
  * Double-precision sums over float runs for the statistics kernels, each kept in four interleaved
@@ -6,12 +6,12 @@ package dev.ignis.backend.cpu;
  * the add's latency per element), four let the core overlap them. The order of additions is fixed
  * by the run's length alone.
  */
-final class Sums {
+public final class Sums {
     private Sums() {
     }
 
     /** Σ a[from + j] for j in [0, len). */
-    static double sum(float[] a, int from, int len) {
+    public static double sum(float[] a, int from, int len) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -33,7 +33,7 @@ final class Sums {
      * Adds Σd and Σd² with d = a[from + j] − shift, j in [0, len), to acc[0] and acc[1]: both
      * moments in one pass over the run.
      */
-    static void addShiftedMoments(float[] a, int from, int len, double shift, double[] acc) {
+    public static void addShiftedMoments(float[] a, int from, int len, double shift, double[] acc) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;

@@ -1,5 +1,6 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.softmax;
 
+import dev.ignis.backend.cpu.CpuStorage;
 import dev.ignis.backend.View;
 import java.util.Arrays;
 
@@ -9,12 +10,12 @@ import java.util.Arrays;
  * about ten primitive calls, whose bookkeeping costs more than the arithmetic on a classifier's
  * [64, 10] log-probabilities.
  */
-final class ClassNllKernel {
-    private ClassNllKernel() {
+public final class ClassNllLoops {
+    private ClassNllLoops() {
     }
 
     /** loss = −Σ_{kept i} logp[i, y_i] (÷ kept rows when {@code mean}); logp contiguous [N, C]. */
-    static void forward(View logp, View target, int ignoreIndex, boolean mean, View loss) {
+    public static void forward(View logp, View target, int ignoreIndex, boolean mean, View loss) {
         CpuStorage p = (CpuStorage) logp.storage();
         CpuStorage y = (CpuStorage) target.storage();
         int classes = logp.size(1);
@@ -33,7 +34,7 @@ final class ClassNllKernel {
     }
 
     /** gradInput (contiguous [N, C], overwritten) = −g (÷ kept rows) at each kept row's label, 0 elsewhere. */
-    static void backward(View gradLoss, View target, int ignoreIndex, boolean mean, View gradInput) {
+    public static void backward(View gradLoss, View target, int ignoreIndex, boolean mean, View gradInput) {
         CpuStorage y = (CpuStorage) target.storage();
         CpuStorage gi = (CpuStorage) gradInput.storage();
         int rows = target.size(0);

@@ -1,5 +1,6 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.elementwise;
 
+import dev.ignis.backend.cpu.gemm.CriticalBlas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

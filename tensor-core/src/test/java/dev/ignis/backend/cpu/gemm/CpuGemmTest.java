@@ -1,5 +1,6 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.gemm;
 
+import dev.ignis.backend.cpu.CpuOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;

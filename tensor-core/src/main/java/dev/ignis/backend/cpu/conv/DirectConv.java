@@ -1,5 +1,7 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.conv;
 
+import dev.ignis.backend.cpu.Window;
+import dev.ignis.backend.cpu.elementwise.ElementwiseLoops;
 import dev.ignis.backend.IntraOpPool;
 import java.util.Arrays;
 
@@ -20,15 +22,15 @@ import java.util.Arrays;
  * <p>The weight gradient stays with {@link ConvKernels}: the same per-position form costs a load
  * and a store of a partial sum per multiply-add there, slower than its GEMM (K = OH·OW is long).
  */
-final class DirectConv {
+public final class DirectConv {
     /** The most taps (C/G·kh·kw) taken here: 3×3 over three channels, a colour image's first layer. */
-    static final int MAX_TAPS = 27;
+    public static final int MAX_TAPS = 27;
 
     private DirectConv() {
     }
 
     /** True where this path computes the forward pass: unit strides and few taps. */
-    static boolean applies(ConvKernels.Shapes s) {
+    public static boolean applies(ConvKernels.Shapes s) {
         return s.k.sh() == 1 && s.k.sw() == 1 && s.cgkk <= MAX_TAPS;
     }
 
@@ -37,7 +39,7 @@ final class DirectConv {
      * bias[o] + Σ_t w[o, t]·cols_t(x[n]); {@code b} may be null. Samples are spread over the
      * intra-op pool.
      */
-    static void forward(float[] x, int xOff, float[] w, int wOff, float[] b, int bOff, float[] y, int yOff,
+    public static void forward(float[] x, int xOff, float[] w, int wOff, float[] b, int bOff, float[] y, int yOff,
                         ConvKernels.Shapes s) {
         IntraOpPool.parallelFor(s.n, 1, (n0, n1) -> {
             float[][] cols = new float[s.cgkk][s.l];

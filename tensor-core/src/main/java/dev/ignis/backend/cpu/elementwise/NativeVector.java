@@ -1,4 +1,8 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.elementwise;
+
+import dev.ignis.backend.cpu.CpuBackend;
+import dev.ignis.backend.cpu.gemm.CriticalBlas;
+
 
 /**
  * The float32 loops of a training step in C ({@code src/main/native/ignis_vector.c}, in the
@@ -14,43 +18,43 @@ package dev.ignis.backend.cpu;
  * Callers check that every region lies inside its array and that a written region either
  * coincides with a read one or does not overlap it.
  */
-final class NativeVector {
+public final class NativeVector {
     private static final boolean AVAILABLE = CriticalBlas.available() && supported();
 
     private NativeVector() {
     }
 
-    static boolean available() {
+    public static boolean available() {
         return AVAILABLE;
     }
 
     /** y[yOff + i] ← fma(a, x[xOff + i], y[yOff + i]·b) for i < n, rounded as {@code Math.fma(a, x, y * b)}. */
-    static boolean axpby(int n, float a, float[] x, int xOff, float b, float[] y, int yOff) {
+    public static boolean axpby(int n, float a, float[] x, int xOff, float b, float[] y, int yOff) {
         return AVAILABLE && axpbyNative(n, a, x, xOff, b, y, yOff);
     }
 
     /** y[yOff + i] ← {@code Math.max(x[xOff + i], 0f)} for i < n (NaN kept, −0 to +0). */
-    static boolean relu(int n, float[] x, int xOff, float[] y, int yOff) {
+    public static boolean relu(int n, float[] x, int xOff, float[] y, int yOff) {
         return AVAILABLE && reluNative(n, x, xOff, y, yOff);
     }
 
     /** y[yOff + i] ← b[bOff + i] ≤ 0 ? +0 : a[aOff + i] (a's bits; NaN in b passes a): ReLU's gradient. */
-    static boolean maskPositive(int n, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff) {
+    public static boolean maskPositive(int n, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff) {
         return AVAILABLE && maskPositiveNative(n, a, aOff, b, bOff, y, yOff);
     }
 
     /** y[r, c] ← a[r, c] + bias[c] over row-major [rows, cols] blocks at the offsets. */
-    static boolean addRows(int rows, int cols, float[] a, int aOff, float[] bias, int biasOff, float[] y, int yOff) {
+    public static boolean addRows(int rows, int cols, float[] a, int aOff, float[] bias, int biasOff, float[] y, int yOff) {
         return AVAILABLE && addRowsNative(rows, cols, a, aOff, bias, biasOff, y, yOff);
     }
 
     /** out[c] ← (float) Σ_r x[r, c], summed in double down the rows in order (as {@link CpuBackend#sumColumns}). */
-    static boolean sumColumns(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+    public static boolean sumColumns(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
         return AVAILABLE && sumColumnsNative(rows, cols, x, xOff, out, outOff);
     }
 
     /** Whether [off, off + n) lies inside an array of {@code length}. */
-    static boolean inside(int off, long n, int length) {
+    public static boolean inside(int off, long n, int length) {
         return off >= 0 && n >= 0 && off + n <= length;
     }
 

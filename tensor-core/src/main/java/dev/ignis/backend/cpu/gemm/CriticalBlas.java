@@ -1,5 +1,6 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.gemm;
 
+import dev.ignis.backend.cpu.CpuOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -36,7 +37,9 @@ import java.util.Locale;
  * GEMMs pin for well under a millisecond; {@link NativeBlas} copies the operands of blocks too
  * large to pin for long.
  */
-final class CriticalBlas {
+public final class CriticalBlas {
+    /** Where the build puts the library (tensor-core's pom), one folder per OS and architecture. */
+    public static final String LIBRARY_FOLDER = "/dev/ignis/backend/cpu/native/";
     private static final String LIBRARY = "libignisblas.so";
     /** The system OpenBLAS tried first: its soname, looked for in the system's library folders. */
     private static final String SYSTEM_OPENBLAS = "libopenblas.so.0";
@@ -56,7 +59,7 @@ final class CriticalBlas {
      * {@link #bindOpenBlas}), once per JVM: a loaded library stays loaded, so later calls keep the
      * first binding.
      */
-    static void load(String blasLibrary) {
+    public static void load(String blasLibrary) {
         if (state != null) {
             return;
         }
@@ -71,7 +74,7 @@ final class CriticalBlas {
         if (!NativeBlas.available()) {
             return new State(false, "OpenBLAS did not load");
         }
-        String resource = "native/" + platform() + "/" + LIBRARY;
+        String resource = LIBRARY_FOLDER + platform() + "/" + LIBRARY;
         try (InputStream in = CriticalBlas.class.getResourceAsStream(resource)) {
             if (in == null) {
                 return new State(false, "not built for " + platform() + " (no C compiler at build time?)");
@@ -145,17 +148,17 @@ final class CriticalBlas {
         return words.length >= 2 ? words[0] + " " + words[1] : "OpenBLAS";
     }
 
-    static boolean available() {
+    public static boolean available() {
         return state().available();
     }
 
     /** The OpenBLAS bound, e.g. "OpenBLAS 0.3.21 from /usr/lib/...", or why the bridge is off. */
-    static String status() {
+    public static String status() {
         return state().status();
     }
 
     /** The resource folder of the library built for this JVM's OS and architecture, e.g. linux-x86_64. */
-    static String platform() {
+    public static String platform() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         if (arch.equals("amd64")) {
@@ -174,12 +177,12 @@ final class CriticalBlas {
      *
      * @return false, with nothing written, when the JVM could not pin an array
      */
-    static native boolean sgemm(boolean transA, boolean transB, int m, int n, int k,
+    public static native boolean sgemm(boolean transA, boolean transB, int m, int n, int k,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, boolean own);
 
     /** Whether this CPU runs Ignis' own kernel (AVX2 and FMA); elsewhere {@link #sgemm}'s {@code own} is ignored. */
-    static native boolean ownGemmSupported();
+    public static native boolean ownGemmSupported();
 
     /**
      * Binds cblas_sgemm in {@code library}: already loaded (JavaCPP's JNI library, with

@@ -1,5 +1,8 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.conv;
 
+import dev.ignis.backend.cpu.CpuOptions;
+import dev.ignis.backend.cpu.Window;
+import dev.ignis.backend.cpu.gemm.NativeBlas;
 import dev.ignis.backend.IntraOpPool;
 import java.util.Arrays;
 
@@ -31,19 +34,19 @@ import java.util.Arrays;
  * {@code [16][C][P]}, M and dM {@code [16][O][P]}, U and dU {@code [16][O][C]}, tile p = n·T +
  * ty·TW + tx of the block's n-th sample.
  */
-final class WinogradConv {
+public final class WinogradConv {
     /**
      * Tiles per block (P), as far as whole samples allow: 8 Fashion-sized samples (49 tiles each)
      * make GEMMs of 392 columns, measured at one thread about as fast per multiply-add as one GEMM
      * over the batch, while a block's V and M (16·(C + O)·P floats) stay near the core.
      */
-    static final int TARGET_POSITIONS = 400;
+    public static final int TARGET_POSITIONS = 400;
 
     /**
      * The largest scratch (16·(C + O)·tiles floats, 16 MB) one sample may need: larger planes
      * (a 64-channel layer over 224×224) keep im2col's per-sample GEMMs, which need 9·C·OH·OW.
      */
-    static final long MAX_SAMPLE_SCRATCH = 1L << 22;
+    public static final long MAX_SAMPLE_SCRATCH = 1L << 22;
 
     private WinogradConv() {
     }
@@ -54,7 +57,7 @@ final class WinogradConv {
      * ({@link CpuOptions#winograd}, and a GEMM route other than pure Java: the transforms' GEMMs
      * run in the native library).
      */
-    static boolean applies(CpuOptions options, ConvKernels.Shapes s) {
+    public static boolean applies(CpuOptions options, ConvKernels.Shapes s) {
         Window k = s.k;
         return options.winograd() && options.gemm() != CpuOptions.GemmRoute.JAVA && s.oh > 0 && s.ow > 0 && k.kh() == 3 && k.kw() == 3 && k.sh() == 1 && k.sw() == 1
                 && k.dh() == 1 && k.dw() == 1
@@ -64,7 +67,7 @@ final class WinogradConv {
     }
 
     /** y (contiguous [N, O, OH, OW] at {@code yOff}, overwritten) = bias + conv(x, w); {@code b} may be null. */
-    static void forward(float[] x, int xOff, float[] w, int wOff, float[] b, int bOff, float[] y, int yOff,
+    public static void forward(float[] x, int xOff, float[] w, int wOff, float[] b, int bOff, float[] y, int yOff,
                         ConvKernels.Shapes s) {
         float[] u = transformWeights(w, wOff, s.o, s.c);
         int perBlock = samplesPerBlock(s);
@@ -81,7 +84,7 @@ final class WinogradConv {
      * From gy [N, O, OH, OW]: gx [N, C, H, W] and gw [O, C, 3, 3] (at their offsets, overwritten;
      * a null array is not computed) of y = conv(x, w).
      */
-    static void backward(float[] gy, int gyOff, float[] x, int xOff, float[] w, int wOff, float[] gx, int gxOff,
+    public static void backward(float[] gy, int gyOff, float[] x, int xOff, float[] w, int wOff, float[] gx, int gxOff,
                          float[] gw, int gwOff, ConvKernels.Shapes s) {
         float[] u = gx == null ? null : transformWeights(w, wOff, s.o, s.c);
         int perBlock = samplesPerBlock(s);
@@ -149,7 +152,7 @@ final class WinogradConv {
     }
 
     /** U_ξ[o, c] = (G·w[o, c]·Gᵀ)[ξ] for the 3×3 kernels w [O, C, 3, 3] at {@code off}; returns [16][O][C]. */
-    static float[] transformWeights(float[] w, int off, int outChannels, int inChannels) {
+    public static float[] transformWeights(float[] w, int off, int outChannels, int inChannels) {
         int stride = outChannels * inChannels;
         float[] u = new float[16 * stride];
         float[] rows = new float[12];
@@ -178,7 +181,7 @@ final class WinogradConv {
     }
 
     /** gw[o, c] (3×3 at {@code off}, overwritten) = Gᵀ·dU[o, c]·G, dU [16][O][C]: the adjoint of {@link #transformWeights}. */
-    static void transformWeightGradient(float[] du, int outChannels, int inChannels, float[] gw, int off) {
+    public static void transformWeightGradient(float[] du, int outChannels, int inChannels, float[] gw, int off) {
         int stride = outChannels * inChannels;
         float[] rows = new float[12];
         for (int oc = 0; oc < stride; oc++) {

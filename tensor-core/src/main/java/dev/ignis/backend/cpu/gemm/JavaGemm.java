@@ -1,4 +1,4 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.gemm;
 
 import dev.ignis.backend.IntraOpPool;
 
@@ -11,14 +11,14 @@ import dev.ignis.backend.IntraOpPool;
  * loops over contiguous columns that HotSpot's superword pass vectorises, and row blocks spread
  * over the intra-op pool. Transposed operands are packed once into row-major copies.
  */
-final class JavaGemm {
+public final class JavaGemm {
     private static final int NB = 256;
     private static final int KB = 256;
 
     private JavaGemm() {
     }
 
-    static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float[] c, int cOff, int ldc) {
         if (transA) {

@@ -1,5 +1,8 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.norm;
 
+import dev.ignis.backend.cpu.CpuViews;
+import dev.ignis.backend.cpu.Window;
+import dev.ignis.backend.cpu.elementwise.ElementwiseLoops;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.backend.View;
 
@@ -22,32 +25,32 @@ import dev.ignis.backend.View;
  * zero where ReLU cut it (maximum ≤ 0) and everywhere else; then batch norm's backward:
  * dx = w·invstd·(dy − Σdy/M − x̂·Σ(dy·x̂)/M), dw = Σ(dy·x̂), db = Σdy per channel, M = N·H·W.
  */
-final class BatchNormReluPoolKernels {
-    private BatchNormReluPoolKernels() {
+public final class BatchNormReluPoolLoops {
+    private BatchNormReluPoolLoops() {
     }
 
     /** Pooling windows this kernel takes: each input element in at most one window, none in padding. */
-    static boolean tiles(Window k) {
+    public static boolean tiles(Window k) {
         return k.kh() == k.sh() && k.kw() == k.sw() && k.ph() == 0 && k.pw() == 0 && k.dh() == 1 && k.dw() == 1;
     }
 
     /** Writes out, mean and invstd; see {@link dev.ignis.backend.Backend#batchNormReluMaxPool2d}. */
-    static boolean forward(View x, View weight, View bias, double eps, int[] geometry, View out, View mean,
+    public static boolean forward(View x, View weight, View bias, double eps, int[] geometry, View out, View mean,
                            View invstd) {
         Window k = Window.of(geometry);
-        if (!FusedKernels.f32Contiguous(x, weight, bias, out, mean, invstd) || x.dim() != 4 || !tiles(k)) {
+        if (!CpuViews.f32Contiguous(x, weight, bias, out, mean, invstd) || x.dim() != 4 || !tiles(k)) {
             return false;
         }
         Planes p = new Planes(x, out);
-        float[] in = FusedKernels.data(x);
-        float[] o = FusedKernels.data(out);
-        float[] m = FusedKernels.data(mean);
+        float[] in = CpuViews.data(x);
+        float[] o = CpuViews.data(out);
+        float[] m = CpuViews.data(mean);
         IntraOpPool.parallelFor(p.channels, 1, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
-                FusedKernels.statistics(in, x.offset(), p.n, p.channels, p.h * p.w, c, eps, mean, invstd);
+                BatchNormLoops.statistics(in, x.offset(), p.n, p.channels, p.h * p.w, c, eps, mean, invstd);
                 float mu = m[mean.offset() + c];
-                float scale = FusedKernels.normScale(weight, invstd, c);
-                float shift = FusedKernels.normShift(bias, c);
+                float scale = BatchNormLoops.normScale(weight, invstd, c);
+                float shift = BatchNormLoops.normShift(bias, c);
                 for (int s = 0; s < p.n; s++) {
                     int plane = s * p.channels + c;
                     int base = x.offset() + plane * p.h * p.w;
@@ -64,16 +67,16 @@ final class BatchNormReluPoolKernels {
     }
 
     /** Overwrites gradInput, gradWeight, gradBias (each may be null); see the class comment. */
-    static boolean backward(View grad, View x, View weight, View bias, View mean, View invstd,
+    public static boolean backward(View grad, View x, View weight, View bias, View mean, View invstd,
                             int[] geometry, View gradInput, View gradWeight, View gradBias) {
         Window k = Window.of(geometry);
-        if (!FusedKernels.f32Contiguous(grad, x, weight, bias, mean, invstd, gradInput, gradWeight, gradBias)
+        if (!CpuViews.f32Contiguous(grad, x, weight, bias, mean, invstd, gradInput, gradWeight, gradBias)
                 || x.dim() != 4 || !tiles(k)) {
             return false;
         }
         Planes p = new Planes(x, grad);
-        float[] g = FusedKernels.data(grad);
-        float[] in = FusedKernels.data(x);
+        float[] g = CpuViews.data(grad);
+        float[] in = CpuViews.data(x);
         double count = (double) p.n * p.h * p.w;
         IntraOpPool.parallelFor(p.channels, 1, (c0, c1) -> {
             // per window of one channel: the flat position in its plane of its first maximum of y,
@@ -81,10 +84,10 @@ final class BatchNormReluPoolKernels {
             int[] winners = new int[p.n * p.oh * p.ow];
             float[] dy = new float[p.n * p.oh * p.ow];
             for (int c = c0; c < c1; c++) {
-                float mu = FusedKernels.data(mean)[mean.offset() + c];
-                float inv = FusedKernels.data(invstd)[invstd.offset() + c];
-                float scale = FusedKernels.normScale(weight, invstd, c);
-                float shift = FusedKernels.normShift(bias, c);
+                float mu = CpuViews.data(mean)[mean.offset() + c];
+                float inv = CpuViews.data(invstd)[invstd.offset() + c];
+                float scale = BatchNormLoops.normScale(weight, invstd, c);
+                float shift = BatchNormLoops.normShift(bias, c);
                 double sumG = 0;
                 double sumGXhat = 0;
                 for (int s = 0; s < p.n; s++) {
@@ -101,15 +104,15 @@ final class BatchNormReluPoolKernels {
                     }
                 }
                 if (gradWeight != null) {
-                    FusedKernels.data(gradWeight)[gradWeight.offset() + c] = (float) sumGXhat;
+                    CpuViews.data(gradWeight)[gradWeight.offset() + c] = (float) sumGXhat;
                 }
                 if (gradBias != null) {
-                    FusedKernels.data(gradBias)[gradBias.offset() + c] = (float) sumG;
+                    CpuViews.data(gradBias)[gradBias.offset() + c] = (float) sumG;
                 }
                 if (gradInput != null) {
                     float meanG = (float) (sumG / count);
                     float meanGXhat = (float) (sumGXhat / count);
-                    float[] gi = FusedKernels.data(gradInput);
+                    float[] gi = CpuViews.data(gradInput);
                     for (int s = 0; s < p.n; s++) {
                         int plane = s * p.channels + c;
                         int base = x.offset() + plane * p.h * p.w;

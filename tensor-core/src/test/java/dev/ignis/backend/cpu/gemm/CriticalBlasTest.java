@@ -1,5 +1,6 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.gemm;
 
+import dev.ignis.backend.cpu.CpuOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,7 +45,7 @@ class CriticalBlasTest {
 
     @Test
     void loadsWhereTheBuildCompiledIt() {
-        assumeTrue(CriticalBlas.class.getResource("native/" + CriticalBlas.platform() + "/libignisblas.so") != null,
+        assumeTrue(CriticalBlas.class.getResource(CriticalBlas.LIBRARY_FOLDER + CriticalBlas.platform() + "/libignisblas.so") != null,
                 "the build compiled no bridge for " + CriticalBlas.platform() + " (linux-x86_64 with a C compiler only)");
         assumeTrue(NativeBlas.available(), "OpenBLAS did not load: " + NativeBlas.status());
         assumeTrue(!"false".equalsIgnoreCase(System.getProperty("ignis.blas.critical", "")),
@@ -116,6 +117,8 @@ class CriticalBlasTest {
         NativeBlas.sgemm(false, true, 64, 256, 784, a, 0, 784, b, 0, 784, expected, 0, 256, false, false);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong collections = new AtomicLong();
+        long gcAtStart = collectionCount();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         Thread churn = new Thread(() -> {
             // 8 MB arrays, kept only briefly: young collections every few allocations
             long gcBefore = collectionCount();
@@ -132,7 +135,8 @@ class CriticalBlasTest {
             for (int t = 0; t < 2; t++) {
                 results.add(callers.submit(() -> {
                     int mismatches = 0;
-                    for (int i = 0; i < 300; i++) {
+                    // at least 300 products, and on until a collection has happened while they ran
+                    for (int i = 0; i < 300 || (collectionCount() == gcAtStart && System.nanoTime() < deadline); i++) {
                         float[] c = new float[64 * 256];
                         NativeBlas.sgemm(false, true, 64, 256, 784, a, 0, 784, b, 0, 784, c, 0, 256, true, false);
                         mismatches += Arrays.equals(c, expected) ? 0 : 1;

@@ -1,5 +1,6 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.gemm;
 
+import dev.ignis.backend.cpu.CpuOptions;
 import dev.ignis.backend.IntraOpPool;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
@@ -16,7 +17,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * are copied into per-thread off-heap scratch buffers, in parallel, once per call (passing Java
  * arrays to JavaCPP directly would copy all three arrays in and out on every call).
  */
-final class NativeBlas {
+public final class NativeBlas {
     private static final boolean AVAILABLE;
     private static final String STATUS;
     /** The path of JavaCPP's JNI library for OpenBLAS, once loaded. */
@@ -46,7 +47,7 @@ final class NativeBlas {
      * the parallel collector on Java 17), so pins are kept to about 15 ms; from this size on the
      * copies cost a few percent of the multiply (an 812³ block: ~0.6 ms of copies against ~13 ms).
      */
-    static final long MAX_PINNED_MULTIPLY_ADDS = 1L << 29;
+    public static final long MAX_PINNED_MULTIPLY_ADDS = 1L << 29;
 
     /** Per calling thread: off-heap copies of A, B and C, grown as needed. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -68,15 +69,15 @@ final class NativeBlas {
     private NativeBlas() {
     }
 
-    static boolean available() {
+    public static boolean available() {
         return AVAILABLE;
     }
 
-    static String status() {
+    public static String status() {
         return STATUS;
     }
 
-    static String jniLibrary() {
+    public static String jniLibrary() {
         return JNI_LIBRARY;
     }
 
@@ -87,7 +88,7 @@ final class NativeBlas {
      * for a block too large to pin) copies the operand regions its block reads into its own scratch, multiplies, and copies its
      * block of C back — one hand-off per call, no barrier between copying and multiplying.
      */
-    static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float[] c, int cOff, int ldc) {
         sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, CriticalBlas.available(), true);
@@ -97,7 +98,7 @@ final class NativeBlas {
      * As above; {@code inPlaceAllowed} false always copies, and {@code own} lets the bridge run
      * Ignis' own kernel for small products first (see {@link CriticalBlas#sgemm}).
      */
-    static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float[] c, int cOff, int ldc, boolean inPlaceAllowed, boolean own) {
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;

@@ -1,4 +1,7 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.conv;
+
+import dev.ignis.backend.cpu.gemm.CriticalBlas;
+
 
 /**
  * The tile transforms and GEMMs of one block of samples of {@link WinogradConv}, in Ignis' JNI
@@ -7,14 +10,14 @@ package dev.ignis.backend.cpu;
  * {@code {nb, C, H, W, O, OH, OW, ph, pw}}: the block's samples, channels, input and output
  * sizes, and padding.
  */
-final class WinogradNative {
+public final class WinogradNative {
     private static final boolean AVAILABLE = CriticalBlas.available() && linkedSafely();
 
     private WinogradNative() {
     }
 
     /** True where the library loaded, has these entry points and found OpenBLAS' {@code cblas_sgemm}. */
-    static boolean available() {
+    public static boolean available() {
         return AVAILABLE;
     }
 
@@ -35,7 +38,7 @@ final class WinogradNative {
      *
      * @return false, with nothing written, when an array could not be pinned or memory allocated
      */
-    static native boolean forward(int[] geometry, float[] x, int xOff, float[] u, float[] bias, int biasOff,
+    public static native boolean forward(int[] geometry, float[] x, int xOff, float[] u, float[] bias, int biasOff,
                                   float[] y, int yOff);
 
     /**
@@ -46,6 +49,6 @@ final class WinogradNative {
      *
      * @return false, with nothing written, when an array could not be pinned or memory allocated
      */
-    static native boolean backward(int[] geometry, float[] gy, int gyOff, float[] x, int xOff, float[] du,
+    public static native boolean backward(int[] geometry, float[] gy, int gyOff, float[] x, int xOff, float[] du,
                                    float[] u, float[] gx, int gxOff);
 }

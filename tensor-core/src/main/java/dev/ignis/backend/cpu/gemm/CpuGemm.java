@@ -1,6 +1,7 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.gemm;
 
 import dev.ignis.backend.cpu.CpuOptions.GemmRoute;
+import dev.ignis.backend.cpu.Fallbacks;
 import java.util.Arrays;
 
 /**
@@ -30,7 +31,7 @@ public final class CpuGemm {
         return own + NativeBlas.status() + "; operands " + operands;
     }
 
-    static void sgemm(GemmRoute route, boolean transA, boolean transB, int m, int n, int k,
+    public static void sgemm(GemmRoute route, boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) {
@@ -55,7 +56,7 @@ public final class CpuGemm {
                 route == GemmRoute.OWN_KERNEL);
     }
 
-    static void dgemm(boolean transA, boolean transB, int m, int n, int k,
+    public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
                       double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                       double[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {

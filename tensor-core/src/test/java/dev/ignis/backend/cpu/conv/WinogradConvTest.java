@@ -1,5 +1,8 @@
-package dev.ignis.backend.cpu;
+package dev.ignis.backend.cpu.conv;
 
+import dev.ignis.backend.cpu.CpuOptions;
+import dev.ignis.backend.cpu.gemm.CriticalBlas;
+import dev.ignis.backend.cpu.gemm.NativeBlas;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
