@@ -137,6 +137,7 @@ final class Indexing {
 
     /** out[i][j] = x[index[i][j]][j] (dim 0) etc.; backward: scatter_add of g at index. */
     static Tensor gather(Tensor x, int dim, Tensor index) {
+        Kernels.checkSameDevice("gather", x, index);
         int d = Shape.normalizeDim("gather", dim, x.dim());
         int[] xs = x.shape();
         int[] is = index.shape();
@@ -162,6 +163,7 @@ final class Indexing {
 
     /** A copy of x with src added at index along dim; backward: g to x, g gathered at index to src. */
     static Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
+        Kernels.checkSameDevice("scatter_add", x, index, src);
         int d = Shape.normalizeDim("scatter_add", dim, x.dim());
         int[] xs = x.shape();
         int[] is = index.shape();
@@ -198,6 +200,7 @@ final class Indexing {
 
     /** Picks entries {@code index} (1-D int64) along dim; backward: index_add of g. */
     static Tensor indexSelect(Tensor x, int dim, Tensor index) {
+        Kernels.checkSameDevice("index_select", x, index);
         if (index.dim() > 1) {
             throw new IllegalArgumentException("index_select(): Index is supposed to be a vector, got "
                     + Shape.format(index.shape()));
@@ -218,6 +221,7 @@ final class Indexing {
 
     /** Rows of {@code weight} ([num, dim]) at {@code indices} (any shape, int64): shape indices + [dim]. */
     static Tensor embedding(Tensor weight, Tensor indices) {
+        Kernels.checkSameDevice("embedding", weight, indices);
         if (weight.dim() != 2) {
             throw new IllegalArgumentException("embedding: weight must be 2-D [num_embeddings, embedding_dim], got "
                     + Shape.format(weight.shape()));

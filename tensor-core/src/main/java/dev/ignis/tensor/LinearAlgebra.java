@@ -64,6 +64,7 @@ final class LinearAlgebra {
      * a strided x of more dimensions) take matmul and add. Same numbers either way.
      */
     static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        Kernels.checkSameDevice("linear", x, weight, bias);
         if (weight.dim() != 2) {
             throw new IllegalArgumentException("linear: weight must be 2-D [out_features, in_features], got "
                     + Shape.format(weight.shape()));

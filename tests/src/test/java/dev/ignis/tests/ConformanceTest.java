@@ -59,6 +59,7 @@ class ConformanceTest {
             try (var ignored = Backends.use(backend)) {
                 List<double[]> results = new ArrayList<>();
                 for (Tensor t : computation.apply(device)) {
+                    assertEquals(device, t.device(), name + ": a result left the device");
                     results.add(t.toDoubleArray());
                 }
                 return results;
