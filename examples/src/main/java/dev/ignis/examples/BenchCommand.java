@@ -1,8 +1,8 @@
 package dev.ignis.examples;
 
 import dev.ignis.backend.IntraOpPool;
-import dev.ignis.backend.cpu.gemm.CpuGemm;
 import dev.ignis.backend.cpu.CpuOptions;
+import dev.ignis.backend.cpu.gemm.CpuGemm;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import picocli.CommandLine.Command;

@@ -13,10 +13,10 @@ import dev.ignis.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Stochastic weight averaging on Fashion-MNIST ({@code bin/ignis example swa}): the CNN of the nn

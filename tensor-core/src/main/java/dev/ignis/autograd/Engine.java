@@ -1,7 +1,7 @@
 package dev.ignis.autograd;
 
-import dev.ignis.tensor.Shape;
 import dev.ignis.backend.Storage;
+import dev.ignis.tensor.Shape;
 import dev.ignis.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package dev.ignis.backend;
 
+import dev.ignis.backend.Storage;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.DeviceType;
-import dev.ignis.backend.Storage;
 
 /**
  * A device, as the service-provider interface a backend implements: it owns its memory

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ignis.autograd.GradCheck;
-import dev.ignis.tensor.DeviceType;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
+import dev.ignis.tensor.DeviceType;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import java.util.Arrays;

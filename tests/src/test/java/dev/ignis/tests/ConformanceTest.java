@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.ignis.backend.Backend;
 import dev.ignis.backend.Backends;
 import dev.ignis.backend.cpu.CpuBackend;
-import dev.ignis.backend.cpu.CpuOptions;
 import dev.ignis.backend.cpu.CpuOptions.GemmRoute;
+import dev.ignis.backend.cpu.CpuOptions;
 import dev.ignis.nn.BatchNorm2d;
 import dev.ignis.nn.Conv2d;
 import dev.ignis.nn.F;
@@ -20,9 +20,11 @@ import dev.ignis.nn.Module;
 import dev.ignis.nn.ReLU;
 import dev.ignis.nn.Reduction;
 import dev.ignis.nn.Sequential;
+import dev.ignis.optim.Adagrad;
 import dev.ignis.optim.Adam;
 import dev.ignis.optim.AdamW;
 import dev.ignis.optim.Optimizer;
+import dev.ignis.optim.RMSprop;
 import dev.ignis.optim.SGD;
 import dev.ignis.tensor.BatchNormReluMaxPool;
 import dev.ignis.tensor.BatchNormalization;
@@ -125,6 +127,25 @@ class ConformanceTest {
             Tensor x = leaf(d, 12, 6, 7);
             return withGrads(x.relu().add(x.gelu()).add(x.sigmoid()).add(x.tanh()).add(x.silu()), x);
         });
+        cases.put("pointwise math", d -> {
+            Tensor x = leaf(d, 41, 5, 6);
+            Tensor y = leaf(d, 42, 5, 6);
+            Tensor positive = x.abs().add(0.5);
+            Tensor z = positive.pow(1.5).add(positive.log()).add(positive.sqrt()).add(x.exp().mul(0.1))
+                    .add(x.clamp(-0.5, 0.7)).add(x.leakyRelu(0.02)).add(x.softplus(2.0, 20.0)).add(x.elu(0.8))
+                    .add(x.maximum(y)).sub(x.minimum(y).neg()).add(Tensor.where(x.gt(y), x, y.mul(3.0)));
+            return withGrads(z, x, y);
+        });
+        cases.put("embedding, group norm, adaptive average pooling", d -> {
+            Tensor weight = leaf(d, 43, 7, 4);
+            Tensor tokens = Tensor.fromArray(new long[] {3, 0, 6, 3, 1, 2}, 2, 3).to(d);
+            Tensor x = leaf(d, 44, 2, 4, 5, 5);
+            Tensor w = leaf(d, 45, 4);
+            Tensor b = leaf(d, 46, 4);
+            Tensor y = F.embedding(tokens, weight, -1).sum().add(F.groupNorm(x, 2, w, b, 1e-5).mul(x).sum())
+                    .add(F.adaptiveAvgPool2d(x, 2, 3).pow(2.0).sum());
+            return withGrads(y, weight, x, w, b);
+        });
         cases.put("softmax and log_softmax over both dims", d -> {
             Tensor x = leaf(d, 13, 5, 9);
             return withGrads(x.softmax(0).add(x.logSoftmax(1)).add(x.logSoftmax(0)), x);
@@ -203,6 +224,15 @@ class ConformanceTest {
                     .add(F.binaryCrossEntropyWithLogits(logits, probs, null, null, Reduction.MEAN));
             return withGrads(y, logits);
         });
+        cases.put("losses: l1, smooth l1, huber, bce, kl_div", d -> {
+            Tensor x = leaf(d, 47, 6, 5);
+            Tensor t = Tensor.rand(new Generator(48), 6, 5).to(d);
+            Tensor p = x.sigmoid();
+            Tensor y = F.l1Loss(x, t, Reduction.MEAN).add(F.smoothL1Loss(x, t, Reduction.SUM, 0.5))
+                    .add(F.huberLoss(x, t, Reduction.MEAN, 0.7)).add(F.binaryCrossEntropy(p, t, null, Reduction.MEAN))
+                    .add(F.klDiv(x.logSoftmax(1), t.softmax(1), Reduction.SUM, false));
+            return withGrads(y, x);
+        });
         cases.put("layers: fused CNN, layer norm", d -> {
             Generator.getDefault().manualSeed(37);
             Module cnn = Fusion.fuse(new Sequential(new Conv2d(2, 8, 3, 1, 1), new BatchNorm2d(8), new ReLU(),
@@ -217,14 +247,19 @@ class ConformanceTest {
             params.add(x);
             return append(withGrads(y, params.toArray(new Tensor[0])), cnn.stateDict().get("1.running_var"));
         });
-        cases.put("optimizer steps: SGD with momentum, Adam, AdamW", d -> {
+        cases.put("optimizer steps: SGD with momentum, Adam, AdamW, RMSprop, Adagrad", d -> {
             List<Tensor> out = new ArrayList<>();
-            for (int which = 0; which < 3; which++) {
+            for (int which = 0; which < 5; which++) {
                 Tensor p = leaf(d, 39, 5, 4);
                 Tensor x = leaf(d, 40, 8, 5).detach();
-                Optimizer opt = which == 0 ? new SGD(List.of(p), new SGD.Options().lr(0.1).momentum(0.9))
-                        : which == 1 ? new Adam(List.of(p), new Adam.Options().lr(0.01))
-                        : new AdamW(List.of(p), new Adam.Options().lr(0.01).weightDecay(0.1));
+                List<Tensor> params = List.of(p);
+                Optimizer opt = switch (which) {
+                    case 0 -> new SGD(params, new SGD.Options().lr(0.1).momentum(0.9).nesterov(true));
+                    case 1 -> new Adam(params, new Adam.Options().lr(0.01));
+                    case 2 -> new AdamW(params, new Adam.Options().lr(0.01).weightDecay(0.1));
+                    case 3 -> new RMSprop(params, new RMSprop.Options().lr(0.01).momentum(0.5).centered(true));
+                    default -> new Adagrad(params, new Adagrad.Options().lr(0.1));
+                };
                 for (int step = 0; step < 3; step++) {
                     opt.zeroGrad();
                     x.matmul(p).tanh().sum().backward();

@@ -1,24 +1,25 @@
 package dev.ignis.backend.cpu;
 
+import dev.ignis.backend.Availability;
+import dev.ignis.backend.Backend;
+import dev.ignis.backend.BinaryOp;
+import dev.ignis.backend.CounterRandom;
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.backend.KernelTable;
+import dev.ignis.backend.ReduceOp;
+import dev.ignis.backend.Storage;
+import dev.ignis.backend.UnaryOp;
+import dev.ignis.backend.View;
 import dev.ignis.backend.cpu.elementwise.ElementwiseLoops;
+import dev.ignis.backend.cpu.elementwise.NativeLoops;
 import dev.ignis.backend.cpu.elementwise.NativeVector;
 import dev.ignis.backend.cpu.elementwise.Sums;
 import dev.ignis.backend.cpu.gemm.CpuGemm;
 import dev.ignis.backend.cpu.gemm.CriticalBlas;
-import dev.ignis.backend.Availability;
-import dev.ignis.backend.Backend;
-import dev.ignis.backend.CounterRandom;
-import dev.ignis.backend.BinaryOp;
-import dev.ignis.backend.IntraOpPool;
-import dev.ignis.backend.KernelTable;
-import dev.ignis.backend.ReduceOp;
-import dev.ignis.backend.UnaryOp;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.DeviceType;
 import dev.ignis.tensor.Shape;
-import dev.ignis.backend.Storage;
-import dev.ignis.backend.View;
 import java.util.Arrays;
 
 /**
@@ -39,6 +40,15 @@ public final class CpuBackend implements Backend {
     public CpuBackend(CpuOptions options) {
         this.options = options;
         CriticalBlas.load(options.blasLibrary());
+        if (options.nativeLoops() && !NativeVector.available()) {
+            Fallbacks.once("native loops", "unavailable (bridge: " + CriticalBlas.status() + ", or no AVX2/FMA): ReLU,"
+                    + " masks, bias rows, column sums and optimizer updates run the Java loops");
+        }
+        if (options.gemm() != CpuOptions.GemmRoute.JAVA && options.gemm() != CpuOptions.GemmRoute.OPENBLAS_COPIED
+                && !CriticalBlas.available()) {
+            Fallbacks.once("gemm", "the in-place bridge is unavailable (" + CriticalBlas.status()
+                    + "): GEMM operands are copied off-heap");
+        }
     }
 
     public CpuOptions options() {
@@ -128,7 +138,7 @@ public final class CpuBackend implements Backend {
         CpuStorage s = cpu(src);
         int[] shape = src.shape();
         if (s.dtype() == d.dtype() && src.isContiguous()
-                && java.util.Arrays.equals(dStrides, Shape.contiguousStrides(shape))) {
+                && Arrays.equals(dStrides, Shape.contiguousStrides(shape))) {
             System.arraycopy(s.array(), src.offset(), d.array(), dOff, src.numel());
             return;
         }
@@ -177,7 +187,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, View x, double p, double q, View out) {
-        if (op == UnaryOp.RELU && nativeRelu(x, out)) {
+        if (nativeLoops() && NativeLoops.unary(op, x, out)) {
             return;
         }
         CpuStorage s = cpu(x);
@@ -210,7 +220,7 @@ public final class CpuBackend implements Backend {
         boolean i64 = sa.dtype() == DType.INT64 && sb.dtype() == DType.INT64 && d.dtype() == DType.INT64;
         int numel = out.numel();
         if (f32 && StridedWalk.serial(numel) && out.isContiguous() && a.isContiguous()) {
-            if (nativeBinary(op, a, b, out)) {
+            if (nativeLoops() && NativeLoops.binary(op, a, b, out)) {
                 return;
             }
             boolean bRow = b.isContiguous();
@@ -279,7 +289,7 @@ public final class CpuBackend implements Backend {
         CpuStorage sy = cpu(y);
         boolean f32 = sx.dtype() == DType.FLOAT32 && sy.dtype() == DType.FLOAT32;
         double a = sy.dtype() == DType.FLOAT32 ? (float) alpha : alpha;
-        if (f32 && nativeAxpby((float) a, x, 1f, y)) {
+        if (f32 && nativeLoops() && NativeLoops.axpby((float) a, x, 1f, y)) {
             return;   // fma(a, x, y·1) is fma(a, x, y): y·1 is exact
         }
         StridedWalk.forEachBlock(y.shape(), new int[][] {x.strides(), y.strides()}, new int[] {x.offset(), y.offset()}, w -> {
@@ -322,7 +332,7 @@ public final class CpuBackend implements Backend {
         float[] yv = ((CpuStorage) y.storage()).f32;
         float a = (float) alpha;
         float b = (float) beta;
-        if (nativeAxpby(a, x, b, y)) {
+        if (nativeLoops() && NativeLoops.axpby(a, x, b, y)) {
             return;
         }
         StridedWalk.forEachBlock(y.shape(), new int[][] {x.strides(), y.strides()}, new int[] {x.offset(), y.offset()},
@@ -346,77 +356,6 @@ public final class CpuBackend implements Backend {
                         }
                     } while (w.next());
                 });
-    }
-
-    /**
-     * y ← fma(a, x, y·b) through {@link NativeVector#axpby} for dense float32 operands of one
-     * shape that a single thread would update anyway (larger ones keep the pool's parallel loop):
-     * the optimizers' updates, which then run compiled from the first step instead of in the
-     * interpreter and C1 code until the JIT reaches them. False where it does not apply.
-     */
-    private boolean nativeAxpby(float a, View x, float b, View y) {
-        int n = y.numel();
-        if (!nativeLoops() || !StridedWalk.serial(n) || !x.isContiguous() || !y.isContiguous()
-                || !Arrays.equals(x.shape(), y.shape())) {
-            return false;
-        }
-        float[] xv = cpu(x).f32;
-        float[] yv = cpu(y).f32;
-        return regionsFit(xv, x.offset(), n, yv, y.offset(), n)
-                && NativeVector.axpby(n, a, xv, x.offset(), b, yv, y.offset());
-    }
-
-    /**
-     * Whether native code may read {@code n} floats of {@code in} at {@code inOff} and write
-     * {@code outN} floats of {@code out} at {@code outOff}: both regions inside their arrays, and
-     * the written one either the read one (in place) or apart from it.
-     */
-    private static boolean regionsFit(float[] in, int inOff, long n, float[] out, int outOff, long outN) {
-        if (in == null || out == null || !NativeVector.inside(inOff, n, in.length)
-                || !NativeVector.inside(outOff, outN, out.length)) {
-            return false;
-        }
-        boolean overlapping = in == out && inOff < outOff + outN && outOff < inOff + n;
-        return !overlapping || (inOff == outOff && n == outN);
-    }
-
-    /** ReLU through {@link NativeVector#relu} for dense float32 tensors one thread handles. */
-    private boolean nativeRelu(View x, View out) {
-        int n = out.numel();
-        if (!nativeLoops() || x.dtype() != DType.FLOAT32 || out.dtype() != DType.FLOAT32
-                || !StridedWalk.serial(n) || !x.isContiguous() || !out.isContiguous() || x.numel() != n) {
-            return false;
-        }
-        float[] xv = cpu(x).f32;
-        float[] ov = cpu(out).f32;
-        return regionsFit(xv, x.offset(), n, ov, out.offset(), n) && NativeVector.relu(n, xv, x.offset(), ov, out.offset());
-    }
-
-    /**
-     * ReLU's gradient (a masked by b > 0) and a bias row added to every row of a matrix, through
-     * {@link NativeVector}, for contiguous float32 {@code a} and {@code out} one thread handles:
-     * {@code b} contiguous for the mask, a row broadcast down a 2-D {@code out} (strides 0 and 1)
-     * for the add. False where it does not apply.
-     */
-    private boolean nativeBinary(BinaryOp op, View a, View b, View out) {
-        if ((op != BinaryOp.MASK_POSITIVE && op != BinaryOp.ADD) || !nativeLoops()) {
-            return false;
-        }
-        int n = out.numel();
-        float[] av = cpu(a).f32;
-        float[] bv = cpu(b).f32;
-        float[] ov = cpu(out).f32;
-        if (op == BinaryOp.MASK_POSITIVE && b.isContiguous()) {
-            return regionsFit(av, a.offset(), n, ov, out.offset(), n) && regionsFit(bv, b.offset(), n, ov, out.offset(), n)
-                    && NativeVector.maskPositive(n, av, a.offset(), bv, b.offset(), ov, out.offset());
-        }
-        if (op == BinaryOp.ADD && out.dim() == 2 && b.stride(0) == 0 && b.stride(1) == 1) {
-            int rows = out.size(0);
-            int cols = out.size(1);
-            return regionsFit(av, a.offset(), n, ov, out.offset(), n) && regionsFit(bv, b.offset(), cols, ov, out.offset(), n)
-                    && NativeVector.addRows(rows, cols, av, a.offset(), bv, b.offset(), ov, out.offset());
-        }
-        return false;
     }
 
     @Override
@@ -503,9 +442,7 @@ public final class CpuBackend implements Backend {
         float[] o = CpuViews.data(out);
         int xOff = x.offset();
         int oOff = out.offset();
-        long n = (long) rows * cols;
-        if (nativeLoops() && StridedWalk.serial((int) Math.min(n, Integer.MAX_VALUE)) && regionsFit(in, xOff, n, o, oOff, cols)
-                && NativeVector.sumColumns(rows, cols, in, xOff, o, oOff)) {
+        if (nativeLoops() && NativeLoops.sumColumns(x, out)) {
             return true;
         }
         IntraOpPool.parallelFor(cols, Math.max(1, (1 << 15) / Math.max(rows, 1)), (c0, c1) -> {

@@ -1,5 +1,8 @@
 package dev.ignis.backend.cpu;
 
+import dev.ignis.backend.Backend;
+import dev.ignis.backend.KernelFamily;
+import dev.ignis.backend.KernelTable;
 import dev.ignis.backend.cpu.conv.ConvKernels;
 import dev.ignis.backend.cpu.conv.Im2ColLoops;
 import dev.ignis.backend.cpu.norm.BatchNormLoops;
@@ -7,9 +10,6 @@ import dev.ignis.backend.cpu.norm.BatchNormReluPoolLoops;
 import dev.ignis.backend.cpu.pool.MaxPoolLoops;
 import dev.ignis.backend.cpu.softmax.ClassNllLoops;
 import dev.ignis.backend.cpu.softmax.LogSoftmaxLoops;
-import dev.ignis.backend.Backend;
-import dev.ignis.backend.KernelFamily;
-import dev.ignis.backend.KernelTable;
 import dev.ignis.backend.kernels.BatchNormKernels;
 import dev.ignis.backend.kernels.BatchNormReluMaxPoolKernels;
 import dev.ignis.backend.kernels.ClassNllKernels;

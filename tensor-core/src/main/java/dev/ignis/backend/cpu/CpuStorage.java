@@ -1,9 +1,9 @@
 package dev.ignis.backend.cpu;
 
 import dev.ignis.backend.Backend;
+import dev.ignis.backend.Storage;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
-import dev.ignis.backend.Storage;
 
 /**
  * CPU storage: one Java array of the dtype's element type ({@code float[]} for FLOAT32,

@@ -1,13 +1,13 @@
 package dev.ignis.backend.cpu;
 
-import dev.ignis.backend.cpu.conv.WinogradNative;
-import dev.ignis.backend.cpu.elementwise.NativeVector;
-import dev.ignis.backend.cpu.gemm.CriticalBlas;
-import dev.ignis.backend.cpu.gemm.NativeBlas;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ignis.backend.cpu.conv.WinogradNative;
+import dev.ignis.backend.cpu.elementwise.NativeVector;
+import dev.ignis.backend.cpu.gemm.CriticalBlas;
+import dev.ignis.backend.cpu.gemm.NativeBlas;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,13 @@
 package dev.ignis.backend.cpu.conv;
 
+import dev.ignis.backend.BinaryOp;
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.backend.View;
 import dev.ignis.backend.cpu.CpuOptions;
 import dev.ignis.backend.cpu.CpuViews;
 import dev.ignis.backend.cpu.Window;
 import dev.ignis.backend.cpu.elementwise.ElementwiseLoops;
 import dev.ignis.backend.cpu.gemm.CpuGemm;
-import dev.ignis.backend.BinaryOp;
-import dev.ignis.backend.IntraOpPool;
-import dev.ignis.backend.View;
 import java.util.Arrays;
 
 /**

@@ -1,8 +1,8 @@
 package dev.ignis.backend.cpu.conv;
 
+import dev.ignis.backend.IntraOpPool;
 import dev.ignis.backend.cpu.Window;
 import dev.ignis.backend.cpu.elementwise.ElementwiseLoops;
-import dev.ignis.backend.IntraOpPool;
 import java.util.Arrays;
 
 /**

@@ -1,9 +1,9 @@
 package dev.ignis.backend.cpu.conv;
 
-import dev.ignis.backend.cpu.CpuViews;
-import dev.ignis.backend.cpu.Window;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.backend.View;
+import dev.ignis.backend.cpu.CpuViews;
+import dev.ignis.backend.cpu.Window;
 
 /** The CPU's float32 im2col and col2im over contiguous NCHW data; other dtypes and layouts decline (false). */
 public final class Im2ColLoops {

@@ -1,9 +1,10 @@
 package dev.ignis.backend.cpu.conv;
 
+import dev.ignis.backend.IntraOpPool;
 import dev.ignis.backend.cpu.CpuOptions;
+import dev.ignis.backend.cpu.Fallbacks;
 import dev.ignis.backend.cpu.Window;
 import dev.ignis.backend.cpu.gemm.NativeBlas;
-import dev.ignis.backend.IntraOpPool;
 import java.util.Arrays;
 
 /**
@@ -55,15 +56,25 @@ public final class WinogradConv {
      * True for 3×3 windows with unit stride and dilation, one group and more taps than
      * {@link DirectConv} takes, where {@link WinogradNative} loaded and the options allow it
      * ({@link CpuOptions#winograd}, and a GEMM route other than pure Java: the transforms' GEMMs
-     * run in the native library).
+     * run in the native library), and the sample's scratch and pins stay within their limits. A
+     * layer of that kind that is declined for another reason is logged once, with the reason.
      */
     public static boolean applies(CpuOptions options, ConvKernels.Shapes s) {
         Window k = s.k;
-        return options.winograd() && options.gemm() != CpuOptions.GemmRoute.JAVA && s.oh > 0 && s.ow > 0 && k.kh() == 3 && k.kw() == 3 && k.sh() == 1 && k.sw() == 1
-                && k.dh() == 1 && k.dw() == 1
-                && s.groups == 1 && s.cgkk > DirectConv.MAX_TAPS
-                && 16L * (s.c + s.o) * tiles(s) <= MAX_SAMPLE_SCRATCH
-                && pinnedMultiplyAdds(s) <= NativeBlas.MAX_PINNED_MULTIPLY_ADDS && WinogradNative.available();
+        boolean kind = s.oh > 0 && s.ow > 0 && k.kh() == 3 && k.kw() == 3 && k.sh() == 1 && k.sw() == 1
+                && k.dh() == 1 && k.dw() == 1 && s.groups == 1 && s.cgkk > DirectConv.MAX_TAPS;
+        if (!kind || !options.winograd() || options.gemm() == CpuOptions.GemmRoute.JAVA) {
+            return false;
+        }
+        String declined = !WinogradNative.available() ? "the native transforms did not load"
+                : 16L * (s.c + s.o) * tiles(s) > MAX_SAMPLE_SCRATCH ? "a sample's tiles need more than 16 MB of scratch"
+                : pinnedMultiplyAdds(s) > NativeBlas.MAX_PINNED_MULTIPLY_ADDS ? "a sample's GEMMs exceed the pin limit"
+                : null;
+        if (declined != null) {
+            Fallbacks.once("winograd", "declined for a 3x3 layer " + s.c + " -> " + s.o + " channels over " + s.h + "x"
+                    + s.w + " (" + declined + "): im2col runs");
+        }
+        return declined == null;
     }
 
     /** y (contiguous [N, O, OH, OW] at {@code yOff}, overwritten) = bias + conv(x, w); {@code b} may be null. */

@@ -1,7 +1,7 @@
 package dev.ignis.backend.cpu.gemm;
 
-import dev.ignis.backend.cpu.CpuOptions;
 import dev.ignis.backend.IntraOpPool;
+import dev.ignis.backend.cpu.CpuOptions;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;

@@ -1,10 +1,10 @@
 package dev.ignis.backend.cpu.norm;
 
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.backend.View;
 import dev.ignis.backend.cpu.CpuViews;
 import dev.ignis.backend.cpu.elementwise.ElementwiseLoops;
 import dev.ignis.backend.cpu.elementwise.Sums;
-import dev.ignis.backend.IntraOpPool;
-import dev.ignis.backend.View;
 
 /**
  * The CPU's float32 batch normalisation over contiguous [N, C, *] data, forward and backward in

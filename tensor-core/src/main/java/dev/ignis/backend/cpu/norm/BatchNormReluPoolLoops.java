@@ -1,10 +1,10 @@
 package dev.ignis.backend.cpu.norm;
 
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.backend.View;
 import dev.ignis.backend.cpu.CpuViews;
 import dev.ignis.backend.cpu.Window;
 import dev.ignis.backend.cpu.elementwise.ElementwiseLoops;
-import dev.ignis.backend.IntraOpPool;
-import dev.ignis.backend.View;
 
 /**
  * Training-mode batch norm, ReLU and max pooling as one kernel pair, for float32 contiguous

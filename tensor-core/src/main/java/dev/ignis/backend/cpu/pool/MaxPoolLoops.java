@@ -1,10 +1,10 @@
 package dev.ignis.backend.cpu.pool;
 
+import dev.ignis.backend.IntraOpPool;
+import dev.ignis.backend.View;
 import dev.ignis.backend.cpu.CpuStorage;
 import dev.ignis.backend.cpu.CpuViews;
 import dev.ignis.backend.cpu.Window;
-import dev.ignis.backend.IntraOpPool;
-import dev.ignis.backend.View;
 
 /**
  * The CPU's float32 max pooling over contiguous NCHW data, with the arg max of each window as its

@@ -1,7 +1,7 @@
 package dev.ignis.backend.cpu.softmax;
 
-import dev.ignis.backend.cpu.CpuStorage;
 import dev.ignis.backend.View;
+import dev.ignis.backend.cpu.CpuStorage;
 import java.util.Arrays;
 
 /**

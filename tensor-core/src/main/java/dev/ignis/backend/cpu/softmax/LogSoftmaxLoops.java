@@ -1,9 +1,9 @@
 package dev.ignis.backend.cpu.softmax;
 
-import dev.ignis.backend.cpu.CpuViews;
-import dev.ignis.backend.cpu.elementwise.Sums;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.backend.View;
+import dev.ignis.backend.cpu.CpuViews;
+import dev.ignis.backend.cpu.elementwise.Sums;
 
 /**
  * Float32 log_softmax over the rows of a contiguous [rows, n] tensor, forward and backward, one

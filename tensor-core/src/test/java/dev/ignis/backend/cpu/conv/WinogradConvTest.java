@@ -1,14 +1,14 @@
 package dev.ignis.backend.cpu.conv;
 
-import dev.ignis.backend.cpu.CpuOptions;
-import dev.ignis.backend.cpu.gemm.CriticalBlas;
-import dev.ignis.backend.cpu.gemm.NativeBlas;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ignis.backend.cpu.CpuOptions;
+import dev.ignis.backend.cpu.gemm.CriticalBlas;
+import dev.ignis.backend.cpu.gemm.NativeBlas;
 import dev.ignis.tensor.Convolution;
 import dev.ignis.tensor.Tensor;
 import java.util.Arrays;

@@ -1,10 +1,10 @@
 package dev.ignis.backend.cpu.elementwise;
 
-import dev.ignis.backend.cpu.gemm.CriticalBlas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ignis.backend.cpu.gemm.CriticalBlas;
 import dev.ignis.tensor.Tensor;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,10 +1,10 @@
 package dev.ignis.backend.cpu.gemm;
 
-import dev.ignis.backend.cpu.CpuOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ignis.backend.cpu.CpuOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

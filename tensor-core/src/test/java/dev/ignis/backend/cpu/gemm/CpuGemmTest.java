@@ -1,8 +1,8 @@
 package dev.ignis.backend.cpu.gemm;
 
-import dev.ignis.backend.cpu.CpuOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ignis.backend.cpu.CpuOptions;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
