@@ -2,11 +2,15 @@ package dev.ignis.examples;
 
 import dev.ignis.backend.Backends;
 import dev.ignis.backend.IntraOpPool;
+import dev.ignis.backend.KernelFamily;
+import dev.ignis.backend.KernelTable;
+import dev.ignis.backend.kernels.BuiltinKernels;
 import dev.ignis.ops.OpDefinition;
 import dev.ignis.ops.OpRegistry;
+import java.util.List;
 import picocli.CommandLine.Command;
 
-/** {@code ignis info}: the backends found, which one is used and why. */
+/** {@code ignis info}: the backends found, which one is used and why, and which devices have which kernels. */
 @Command(name = "info", description = "List the backends found, the one in use and why.")
 final class InfoCommand implements Runnable {
     @Override
@@ -22,6 +26,12 @@ final class InfoCommand implements Runnable {
         }
         Backends.Choice choice = Backends.choice();
         System.out.println("using: " + choice.backend().name() + " (" + choice.reason() + ")");
+        System.out.println("kernel families (devices with a kernel of their own; others run the reference):");
+        for (KernelFamily<?> family : BuiltinKernels.families()) {
+            List<String> devices = KernelTable.global().devicesOf(family);
+            System.out.printf("  %-38s %s%n", family.name(),
+                    devices.isEmpty() ? "reference only" : String.join(",", devices));
+        }
         System.out.println("registered ops (dev.ignis.ops.OpLibrary services):");
         for (OpDefinition op : OpRegistry.global().all()) {
             System.out.printf("  %-38s kernels: %-12s %s%n", op.name(), String.join(",", op.deviceTypes()),
