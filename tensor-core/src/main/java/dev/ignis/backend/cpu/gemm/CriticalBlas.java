@@ -95,9 +95,14 @@ public final class CriticalBlas {
         }
     }
 
+    /** The bridge's state, loading it (with the system properties' library) if no backend has yet. */
     private static State state() {
-        load(CpuOptions.fromSystemProperties().blasLibrary());
-        return state;
+        State s = state;   // the fast path: asked on every GEMM call
+        if (s == null) {
+            load(CpuOptions.fromSystemProperties().blasLibrary());
+            s = state;
+        }
+        return s;
     }
 
     /**
