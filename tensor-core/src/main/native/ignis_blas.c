@@ -69,8 +69,9 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_gemm_CriticalBlas_ownGemmS
 
 /*
  * C = op(A)·op(B), row-major, C overwritten (beta 0), by ignis_gemm first when `own` is set and the
- * CPU has it, else by OpenBLAS; false, with nothing written, when an array could not be pinned. The Java side checks every bound; while the arrays are pinned no JNI call
- * other than the pins and releases is made, as the critical API requires.
+ * CPU has it, else by OpenBLAS; false, with nothing written, when an array could not be pinned.
+ * The Java side checks every bound; while the arrays are pinned no JNI call other than the pins
+ * and releases is made, as the critical API requires.
  */
 JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_gemm_CriticalBlas_sgemm(JNIEnv *env, jclass cls,
         jboolean trans_a, jboolean trans_b, jint m, jint n, jint k,
@@ -82,7 +83,8 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_gemm_CriticalBlas_sgemm(JN
     float *pb = (*env)->GetPrimitiveArrayCritical(env, b, NULL);
     float *pc = (*env)->GetPrimitiveArrayCritical(env, c, NULL);
     if (pa != NULL && pb != NULL && pc != NULL) {
-        if (!own || !ignis_has_avx2_fma() || !ignis_gemm(trans_a, trans_b, m, n, k, pa + a_off, lda, pb + b_off, ldb, pc + c_off, ldc)) {
+        if (!own || !ignis_has_avx2_fma()
+                || !ignis_gemm(trans_a, trans_b, m, n, k, pa + a_off, lda, pb + b_off, ldb, pc + c_off, ldc)) {
             ignis_sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, m, n, k, 1.0f,
                         pa + a_off, lda, pb + b_off, ldb, 0.0f, pc + c_off, ldc);
         }

@@ -50,7 +50,8 @@ final class BenchCommand implements Runnable {
             }
             java.util.Arrays.sort(rounds);
             System.out.printf("ignis gemm size=%d threads=%d impl=\"%s\" rounds=%d median_of gflops=%.1f%n", size,
-                    threads, CpuGemm.implementation(CpuOptions.fromSystemProperties().gemm()), rounds.length, rounds[rounds.length / 2]);
+                    threads, CpuGemm.implementation(CpuOptions.fromSystemProperties().gemm()), rounds.length,
+                    rounds[rounds.length / 2]);
         }
     }
 }

@@ -110,7 +110,7 @@ public record View(Storage storage, int[] shape, int[] strides, int offset) {
 
     @Override
     public String toString() {
-        return "View" + Shape.format(shape) + " strides " + Shape.format(strides) + " +" + offset + " " + dtype() + " on "
-                + device();
+        return "View" + Shape.format(shape) + " strides " + Shape.format(strides) + " +" + offset + " " + dtype()
+                + " on " + device();
     }
 }

@@ -96,7 +96,8 @@ final class LinearAlgebra {
         x.backend().bmm(batchOfOne(x2).asView(), batchOfOne(weight.viewOf(new int[] {in, outFeatures},
                 new int[] {weight.stride(1), weight.stride(0)}, weight.offset())).asView(), batchOfOne(out2).asView());
         if (bias != null) {
-            x.backend().binary(BinaryOp.ADD, out2.asView(), Views.expandRaw(bias, new int[] {rows, outFeatures}).asView(), out2.asView());
+            x.backend().binary(BinaryOp.ADD, out2.asView(),
+                    Views.expandRaw(bias, new int[] {rows, outFeatures}).asView(), out2.asView());
         }
         int[] inShape = x.shape();
         Tensor[] inputs = bias == null ? Autograd.of(x, weight) : Autograd.of(x, weight, bias);

@@ -23,7 +23,8 @@ final class Pointwise {
         }
         DType outType = op.boolResult() ? DType.BOOL : type;
         Tensor out = Tensor.zeros(outType, a.device(), shape);
-        a.backend().binary(op, Views.expandRaw(castRaw(a, type), shape).asView(), Views.expandRaw(castRaw(b, type), shape).asView(), out.asView());
+        a.backend().binary(op, Views.expandRaw(castRaw(a, type), shape).asView(),
+                Views.expandRaw(castRaw(b, type), shape).asView(), out.asView());
         return out;
     }
 
@@ -241,8 +242,9 @@ final class Pointwise {
         int[] shape = Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
         DType type = DType.promote(a.dtype(), b.dtype());
         Tensor out = Tensor.zeros(type, a.device(), shape);
-        a.backend().where(Views.expandRaw(castRaw(cond, DType.BOOL), shape).asView(), Views.expandRaw(castRaw(a, type), shape).asView(),
-                Views.expandRaw(castRaw(b, type), shape).asView(), out.asView());
+        a.backend().where(Views.expandRaw(castRaw(cond, DType.BOOL), shape).asView(),
+                Views.expandRaw(castRaw(a, type), shape).asView(), Views.expandRaw(castRaw(b, type), shape).asView(),
+                out.asView());
         int[] as = a.shape();
         int[] bs = b.shape();
         return Autograd.record("WhereBackward0", out, Autograd.of(a, b), Autograd.of(cond), (g, ctx) -> {

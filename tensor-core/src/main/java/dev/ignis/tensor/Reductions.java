@@ -192,7 +192,8 @@ final class Reductions {
         int outer = r.rows().size(0);
         Tensor values = Tensor.zeros(x.dtype(), x.device(), outer);
         Tensor indices = Tensor.zeros(DType.INT64, x.device(), outer);
-        x.backend().reduceRows(max ? ReduceOp.MAX : ReduceOp.MIN, r.rows().asView(), values.asView(), Tensor.operand(indices));
+        x.backend().reduceRows(max ? ReduceOp.MAX : ReduceOp.MIN, r.rows().asView(), values.asView(),
+                Tensor.operand(indices));
         int[] resultShape = keepdim ? r.keepShape() : r.dropShape();
         int[] strides = Shape.contiguousStrides(resultShape);
         Tensor v = values.viewOf(resultShape, strides, 0);

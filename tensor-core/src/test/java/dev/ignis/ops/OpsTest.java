@@ -80,7 +80,8 @@ class OpsTest {
 
     @Test
     void anOpWithoutAutogradRefusesInputsThatRequireGrad() {
-        OpDefinition noGrad = OpDefinition.builder("test::twice").kernel(DeviceType.CPU, (in, a) -> new Tensor[] {in[0].mul(2.0)})
+        OpDefinition noGrad = OpDefinition.builder("test::twice")
+                .kernel(DeviceType.CPU, (in, a) -> new Tensor[] {in[0].mul(2.0)})
                 .build();
         Tensor x = Tensor.ones(2).requiresGrad(true);
         assertEquals("op 'test::twice' has no autograd formula, but input 0 requires grad",

@@ -16,8 +16,8 @@ public final class Conv2dKernels {
     }
 
     /**
-     * out[n, o, y, x] = bias[o] + Σ_{c in group(o), a, b} w[o, c, a, b]·x[n, c, y·sh + a·dh − ph, x·sw + b·dw − pw],
-     * positions in the padding reading zero. Contiguous x [N, C, H, W] (unpadded), weight
+     * out[n, o, y, x] = bias[o] + Σ_{c in group(o), a, b} w[o, c, a, b]·x[n, c, y·sh + a·dh − ph,
+     * x·sw + b·dw − pw], positions in the padding reading zero. Contiguous x [N, C, H, W] (unpadded), weight
      * [O, C/groups, kh, kw], bias [O] or null; out [N, O, OH, OW] contiguous, overwritten.
      */
     @FunctionalInterface
@@ -88,7 +88,8 @@ public final class Conv2dKernels {
         if (gradInput != null) {
             View all = Temp.zeros(device, grad.dtype(), grad, n, groups, cgkk, l);
             for (int gi = 0; gi < groups; gi++) {
-                View product = groups == 1 ? all.reshape(n, cgkk, l) : Temp.zeros(device, grad.dtype(), grad, n, cgkk, l);
+                View product = groups == 1 ? all.reshape(n, cgkk, l)
+                        : Temp.zeros(device, grad.dtype(), grad, n, cgkk, l);
                 device.bmm(w3.select(0, gi).permute(1, 0).expand(n, cgkk, og), g4.select(1, gi), product);
                 if (groups > 1) {
                     device.copy(product, all.select(1, gi));

@@ -1,8 +1,10 @@
 package dev.ignis.backend.kernels;
 
 import dev.ignis.backend.Backend;
+import dev.ignis.backend.ReduceOp;
 import dev.ignis.backend.View;
 import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Shape;
 
 /** Scratch buffers and small view helpers for the references composed from primitives. */
 final class Temp {
@@ -11,11 +13,7 @@ final class Temp {
 
     /** A new zero-filled contiguous view of {@code shape} on {@code like}'s device. */
     static View zeros(Backend device, DType dtype, View like, int... shape) {
-        int n = 1;
-        for (int s : shape) {
-            n *= s;
-        }
-        return View.contiguous(device.allocate(dtype, n, like.device()), shape);
+        return View.contiguous(device.allocate(dtype, Shape.numel(shape), like.device()), shape);
     }
 
     /** A contiguous copy of {@code v}. */
@@ -42,7 +40,7 @@ final class Temp {
         int s = x3.size(2);
         View rows = zeros(device, x3.dtype(), x3, c, n, s);
         device.copy(x3.permute(1, 0, 2), rows);
-        device.reduceRows(dev.ignis.backend.ReduceOp.SUM, rows.reshape(c, n * s), out, null);
+        device.reduceRows(ReduceOp.SUM, rows.reshape(c, n * s), out, null);
     }
 
     /**

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
  * {@code Conv2dKernelTest}.
  */
 class WinogradConvTest {
+    private static final CpuOptions DEFAULTS = CpuOptions.defaults();
+
     private static ConvKernels.Shapes shapes(int n, int c, int h, int w, int o, int cg, int k, int stride,
                                              int dilation, int groups) {
         int oh = (h + 2 - dilation * (k - 1) - 1) / stride + 1;
@@ -33,15 +35,15 @@ class WinogradConvTest {
     @Test
     void takesUngroupedUnitStride3x3LayersWithMoreThanDirectConvsTaps() {
         assumeTrue(WinogradNative.available(), "Ignis' JNI library did not load: " + CriticalBlas.status());
-        assertTrue(WinogradConv.applies(CpuOptions.defaults(), shapes(64, 32, 14, 14, 64, 32, 3, 1, 1, 1)), "Fashion CNN's second layer");
-        assertFalse(WinogradConv.applies(CpuOptions.defaults(), shapes(64, 1, 28, 28, 32, 1, 3, 1, 1, 1)), "one input channel: DirectConv's");
-        assertFalse(WinogradConv.applies(CpuOptions.defaults(), shapes(8, 32, 14, 14, 64, 32, 3, 2, 1, 1)), "stride 2");
-        assertFalse(WinogradConv.applies(CpuOptions.defaults(), shapes(8, 32, 14, 14, 64, 32, 3, 1, 2, 1)), "dilation 2");
-        assertFalse(WinogradConv.applies(CpuOptions.defaults(), shapes(8, 32, 14, 14, 64, 16, 3, 1, 1, 2)), "two groups");
-        assertFalse(WinogradConv.applies(CpuOptions.defaults(), shapes(8, 32, 14, 14, 64, 32, 5, 1, 1, 1)), "5x5");
-        assertFalse(WinogradConv.applies(CpuOptions.defaults(), shapes(2, 64, 224, 224, 64, 64, 3, 1, 1, 1)),
+        assertTrue(WinogradConv.applies(DEFAULTS, shapes(64, 32, 14, 14, 64, 32, 3, 1, 1, 1)), "Fashion CNN's second layer");
+        assertFalse(WinogradConv.applies(DEFAULTS, shapes(64, 1, 28, 28, 32, 1, 3, 1, 1, 1)), "one input channel: DirectConv's");
+        assertFalse(WinogradConv.applies(DEFAULTS, shapes(8, 32, 14, 14, 64, 32, 3, 2, 1, 1)), "stride 2");
+        assertFalse(WinogradConv.applies(DEFAULTS, shapes(8, 32, 14, 14, 64, 32, 3, 1, 2, 1)), "dilation 2");
+        assertFalse(WinogradConv.applies(DEFAULTS, shapes(8, 32, 14, 14, 64, 16, 3, 1, 1, 2)), "two groups");
+        assertFalse(WinogradConv.applies(DEFAULTS, shapes(8, 32, 14, 14, 64, 32, 5, 1, 1, 1)), "5x5");
+        assertFalse(WinogradConv.applies(DEFAULTS, shapes(2, 64, 224, 224, 64, 64, 3, 1, 1, 1)),
                 "224x224x64: a sample's tiles need more than 16 MB of scratch");
-        assertFalse(WinogradConv.applies(CpuOptions.defaults(), shapes(2, 2048, 14, 14, 2048, 2048, 3, 1, 1, 1)),
+        assertFalse(WinogradConv.applies(DEFAULTS, shapes(2, 2048, 14, 14, 2048, 2048, 3, 1, 1, 1)),
                 "2048 channels: one sample's GEMMs would pin the arrays for longer than NativeBlas allows");
     }
 

@@ -45,13 +45,15 @@ class CriticalBlasTest {
 
     @Test
     void loadsWhereTheBuildCompiledIt() {
-        assumeTrue(CriticalBlas.class.getResource(CriticalBlas.LIBRARY_FOLDER + CriticalBlas.platform() + "/libignisblas.so") != null,
+        String library = CriticalBlas.LIBRARY_FOLDER + CriticalBlas.platform() + "/libignisblas.so";
+        assumeTrue(CriticalBlas.class.getResource(library) != null,
                 "the build compiled no bridge for " + CriticalBlas.platform() + " (linux-x86_64 with a C compiler only)");
         assumeTrue(NativeBlas.available(), "OpenBLAS did not load: " + NativeBlas.status());
         assumeTrue(!"false".equalsIgnoreCase(System.getProperty("ignis.blas.critical", "")),
                 "the bridge is turned off by -Dignis.blas.critical=false");
         assertTrue(CriticalBlas.available(), "bridge status: " + CriticalBlas.status());
-        assertTrue(CpuGemm.implementation(CpuOptions.defaults().gemm()).contains("in place"), CpuGemm.implementation(CpuOptions.defaults().gemm()));
+        String implementation = CpuGemm.implementation(CpuOptions.defaults().gemm());
+        assertTrue(implementation.contains("in place"), implementation);
     }
 
     @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4} threads={5}")
