@@ -4,11 +4,12 @@ import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
 
 /**
- * A flat block of elements owned by one backend on one device. Tensors are views over a storage
- * (shape, strides, offset); all views of a storage share its version counter, which autograd uses
- * to detect in-place changes of tensors saved for backward.
+ * A flat block of elements owned by one backend on one device: the backend's handle to its memory
+ * (a Java array on the CPU, device memory elsewhere), which only that backend reads or writes.
+ * Tensors are views over a storage (shape, strides, offset); all views of a storage share its
+ * version counter, which autograd uses to detect in-place changes of tensors saved for backward.
  *
- * <p>Only {@code tensor-core} reads or writes a storage's elements.
+ * <p>Only {@code tensor-core} touches a storage.
  */
 public abstract class Storage {
     private final DType dtype;
