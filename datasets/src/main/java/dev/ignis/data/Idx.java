@@ -3,11 +3,9 @@ package dev.ignis.data;
 import dev.ignis.tensor.Tensor;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
@@ -54,14 +52,16 @@ public final class Idx {
      * its XML defaults and loads hundreds of classes before the first byte is read.
      */
     private static InputStream open(String uri) throws IOException {
-        URI parsed = URI.create(uri);
-        if (parsed.getScheme() == null) {
+        // Hadoop's Path(String) takes the text as a path (spaces, %, # and brackets are name
+        // characters), where URI.create would refuse or reinterpret them
+        Path path = new Path(uri);
+        String scheme = path.toUri().getScheme();
+        if (scheme == null) {
             return Files.newInputStream(java.nio.file.Path.of(uri));
         }
-        if ("file".equals(parsed.getScheme())) {
-            return Files.newInputStream(java.nio.file.Path.of(parsed));
+        if ("file".equals(scheme)) {
+            return Files.newInputStream(java.nio.file.Path.of(Path.getPathWithoutSchemeAndAuthority(path).toString()));
         }
-        Path path = new Path(parsed);
         return path.getFileSystem(new Configuration()).open(path);
     }
 
@@ -85,14 +85,24 @@ public final class Idx {
                 long count = 1;
                 for (int d = 0; d < dims; d++) {
                     shape[d] = data.readInt();
+                    if (shape[d] < 0) {
+                        throw new IllegalArgumentException(uri + ": corrupt IDX header: dimension " + d + " is "
+                                + shape[d]);
+                    }
                     count *= shape[d];
+                    if (count > Integer.MAX_VALUE - 8) {
+                        throw new IllegalArgumentException(uri + ": corrupt IDX header: the dimensions "
+                                + java.util.Arrays.toString(java.util.Arrays.copyOf(shape, d + 1))
+                                + " claim more than 2^31 bytes");
+                    }
                 }
-                byte[] values = new byte[Math.toIntExact(count)];
-                try {
-                    data.readFully(values);
-                } catch (EOFException e) {
+                // read what is there, growing as it arrives: a header that lies about the size costs
+                // the file's own length, never the claimed one
+                byte[] values = data.readNBytes((int) count);
+                if (values.length < count) {
                     throw new IllegalArgumentException(uri + ": truncated IDX file: the header promises "
-                            + java.util.Arrays.toString(shape) + " = " + count + " bytes of data", e);
+                            + java.util.Arrays.toString(shape) + " = " + count + " bytes of data, the file holds "
+                            + values.length);
                 }
                 return new Raw(shape, values);
             }

@@ -57,4 +57,38 @@ class IdxTest {
                 () -> Idx.readLongs(cut.toString()));
         assertTrue(truncated.getMessage().contains("truncated IDX file"), truncated.getMessage());
     }
+
+    @Test
+    void aLyingHeaderIsRejectedWithoutAllocatingWhatItClaims(@TempDir Path dir) throws IOException {
+        // 16 bytes on disk claiming 2^30 bytes, gzipped or not: an error naming both sizes, no OutOfMemoryError
+        Path liar = dir.resolve("liar-idx1-ubyte");
+        Files.write(liar, idx(0x00000801, new int[] {1 << 30}, new byte[8]));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Idx.readLongs(liar.toString()));
+        assertTrue(e.getMessage().contains("1073741824 bytes") && e.getMessage().contains("holds 8")
+                && e.getMessage().contains(liar.toString()), e.getMessage());
+        Path gz = dir.resolve("liar.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(idx(0x00000803, new int[] {60000, 28, 28}, new byte[3]));
+        }
+        assertThrows(IllegalArgumentException.class, () -> Idx.readLongs(gz.toString()));
+        Path overflow = dir.resolve("overflow");
+        Files.write(overflow, idx(0x00000803, new int[] {1 << 20, 1 << 20, 1 << 20}, new byte[4]));
+        IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
+                () -> Idx.readLongs(overflow.toString()));
+        assertTrue(big.getMessage().contains("more than 2^31 bytes"), big.getMessage());
+        Path negative = dir.resolve("negative");
+        Files.write(negative, idx(0x00000802, new int[] {3, -4}, new byte[4]));
+        IllegalArgumentException neg = assertThrows(IllegalArgumentException.class,
+                () -> Idx.readLongs(negative.toString()));
+        assertTrue(neg.getMessage().contains("dimension 1 is -4"), neg.getMessage());
+    }
+
+    @Test
+    void pathsWithSpacesPercentHashAndBracketsAreRead(@TempDir Path dir) throws IOException {
+        Path awkward = Files.createDirectories(dir.resolve("T-shirt top #1 [a] 50%"));
+        Path file = awkward.resolve("x y%20z-idx1-ubyte");
+        Files.write(file, idx(0x00000801, new int[] {2}, new byte[] {7, 9}));
+        assertArrayEquals(new long[] {7, 9}, Idx.readLongs(file.toString()).toLongArray());
+        assertArrayEquals(new long[] {7, 9}, Idx.readLongs("file:" + file).toLongArray());
+    }
 }

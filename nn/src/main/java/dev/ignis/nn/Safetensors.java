@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +94,7 @@ public final class Safetensors {
             throw new UncheckedIOException(e);
         }
         int padded = (json.length + 7) / 8 * 8;
-        Path target = new Path(URI.create(uri));
+        Path target = new Path(uri);
         Path temporary = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
         try {
             FileSystem fs = target.getFileSystem(conf);
@@ -128,7 +127,7 @@ public final class Safetensors {
     }
 
     public static Map<String, Tensor> load(String uri, Configuration conf) {
-        Path path = new Path(URI.create(uri));
+        Path path = new Path(uri);
         try {
             FileSystem fs = path.getFileSystem(conf);
             long fileSize = fs.getFileStatus(path).getLen();

@@ -5,7 +5,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,6 +52,8 @@ public final class ImageFolder implements Dataset<Object[]> {
     private final AtomicLong badFiles = new AtomicLong();
     /** Resolved once: FileSystem.get goes through Hadoop's user lookup, which serialises threads. */
     private final FileSystem fileSystem;
+    /** The samples' files as the file system lists them (names with any characters, never re-parsed). */
+    private final List<Path> files;
     /** The samples' files as local paths when the file system is the local one (else null). */
     private final java.nio.file.Path[] localFiles;
 
@@ -114,7 +115,7 @@ public final class ImageFolder implements Dataset<Object[]> {
         this.skipBadFiles = o.skipBadFiles;
         Predicate<String> valid = o.isValidFile != null ? o.isValidFile : name -> hasExtension(name, o.extensions);
         try {
-            Path rootPath = new Path(URI.create(root));
+            Path rootPath = new Path(root);
             FileSystem fs = rootPath.getFileSystem(o.conf);
             this.fileSystem = fs;
             List<String> names = findClasses(fs, rootPath, root);
@@ -125,16 +126,18 @@ public final class ImageFolder implements Dataset<Object[]> {
             }
             this.classToIdx = Collections.unmodifiableMap(idx);
             List<Sample> found = new ArrayList<>();
+            List<Path> foundFiles = new ArrayList<>();
             List<String> emptyClasses = new ArrayList<>();
             for (String cls : names) {
-                List<String> files = new ArrayList<>();
+                List<Path> files = new ArrayList<>();
                 collect(fs, new Path(rootPath, cls), valid, files);
-                Collections.sort(files);
+                files.sort(java.util.Comparator.comparing(Path::toString));
                 if (files.isEmpty()) {
                     emptyClasses.add(cls);
                 }
-                for (String f : files) {
-                    found.add(new Sample(f, idx.get(cls)));
+                for (Path f : files) {
+                    found.add(new Sample(f.toString(), idx.get(cls)));
+                    foundFiles.add(f);
                 }
             }
             if (!emptyClasses.isEmpty() && !o.allowEmpty) {
@@ -143,8 +146,10 @@ public final class ImageFolder implements Dataset<Object[]> {
                         new java.util.TreeSet<>(o.extensions == null ? Set.of() : o.extensions)));
             }
             this.samples = List.copyOf(found);
+            this.files = List.copyOf(foundFiles);
             this.localFiles = fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem
-                    ? samples.stream().map(x -> Paths.get(URI.create(x.path()))).toArray(java.nio.file.Path[]::new)
+                    ? files.stream().map(f -> Paths.get(Path.getPathWithoutSchemeAndAuthority(f).toString()))
+                            .toArray(java.nio.file.Path[]::new)
                     : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -159,7 +164,7 @@ public final class ImageFolder implements Dataset<Object[]> {
      */
     public static List<String> findClasses(String root, Configuration conf) {
         try {
-            Path rootPath = new Path(URI.create(root));
+            Path rootPath = new Path(root);
             return findClasses(rootPath.getFileSystem(conf), rootPath, root);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -193,12 +198,12 @@ public final class ImageFolder implements Dataset<Object[]> {
         return false;
     }
 
-    private static void collect(FileSystem fs, Path dir, Predicate<String> valid, List<String> out) throws IOException {
+    private static void collect(FileSystem fs, Path dir, Predicate<String> valid, List<Path> out) throws IOException {
         for (FileStatus st : fs.listStatus(dir)) {
             if (st.isDirectory()) {
                 collect(fs, st.getPath(), valid, out);
             } else if (valid.test(st.getPath().toString())) {
-                out.add(st.getPath().toString());
+                out.add(st.getPath());
             }
         }
     }
@@ -255,7 +260,7 @@ public final class ImageFolder implements Dataset<Object[]> {
             // listing holds regular files only
             return ImageDecoder.decode(LocalFileReader.readAll(localFiles[sample], true), mode);
         }
-        try (InputStream in = fileSystem.open(new Path(URI.create(samples.get(sample).path())))) {
+        try (InputStream in = fileSystem.open(files.get(sample))) {
             return ImageDecoder.decode(in, mode);
         }
     }

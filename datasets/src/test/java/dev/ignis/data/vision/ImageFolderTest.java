@@ -131,6 +131,41 @@ class ImageFolderTest {
         checkTree(root, cluster.getFileSystem().getConf());
     }
 
+    /** Class folders and files whose names hold characters a URI would escape or misread. */
+    private static Map<String, byte[]> awkwardNames() throws IOException {
+        return Map.of(
+                "T-shirt top/a b.png", png(2, 2, 1),
+                "50% off #1 [x]/c%20d.png", png(2, 2, 2),
+                "Größe/e#f [g].png", png(2, 2, 3));
+    }
+
+    private static void checkAwkwardNames(String root, Configuration conf) {
+        ImageFolder ds = new ImageFolder(root, new ImageFolder.Options().conf(conf).transform(Transforms.toTensor()));
+        assertEquals(List.of("50% off #1 [x]", "Größe", "T-shirt top"), ds.classes());
+        assertTrue(ds.samples().get(0).path().endsWith("50% off #1 [x]/c%20d.png"), ds.samples().get(0).path());
+        assertTrue(ds.samples().get(1).path().endsWith("Größe/e#f [g].png"), ds.samples().get(1).path());
+        for (int i = 0; i < 3; i++) {
+            Object[] sample = ds.get(i);
+            assertEquals((long) i, sample[1]);
+            assertEquals(new int[] {2, 3, 1}[i] / 255.0, ((Tensor) sample[0]).get(0, 0, 0), 1e-6, "file of class " + i);
+        }
+    }
+
+    @Test
+    void namesWithSpacesPercentHashBracketsAndNonAsciiLoadFromAPlainLocalPath(@TempDir Path dir) throws IOException {
+        Path root = dir.resolve("my data #2 [v1] 100%");
+        writeLocal(root, awkwardNames());
+        checkAwkwardNames(root.toString(), new Configuration());
+        assertEquals(List.of("50% off #1 [x]", "Größe", "T-shirt top"), ImageFolder.findClasses(root.toString(),
+                new Configuration()));
+    }
+
+    @Test
+    void namesWithSpacesPercentHashBracketsAndNonAsciiLoadFromHdfs() throws IOException {
+        String root = writeHdfs("/my data #2 [v1] 100%", awkwardNames());
+        checkAwkwardNames(root, cluster.getFileSystem().getConf());
+    }
+
     @Test
     void missingClassesAndEmptyClassesFailLikeTorchvision(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("empty-root"));
