@@ -1,13 +1,10 @@
 package dev.ignis.nn;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ignis.tensor.DType;
-import dev.ignis.tensor.Shape;
 import dev.ignis.tensor.Tensor;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,8 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,7 +43,7 @@ public final class Safetensors {
         };
     }
 
-    private static DType dtype(String code, String key, String path) {
+    static DType dtype(String code, String key, String path) {
         return switch (code) {
             case "F32" -> DType.FLOAT32;
             case "F64" -> DType.FLOAT64;
@@ -131,80 +126,12 @@ public final class Safetensors {
         try {
             FileSystem fs = path.getFileSystem(conf);
             long fileSize = fs.getFileStatus(path).getLen();
-            try (InputStream raw = fs.open(path); DataInputStream in = new DataInputStream(raw)) {
-                byte[] lengthBytes = new byte[8];
-                in.readFully(lengthBytes);
-                long headerLength = ByteBuffer.wrap(lengthBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
-                if (headerLength < 2 || headerLength > fileSize - 8) {
-                    throw new IllegalArgumentException(uri + ": not a safetensors file (header length " + headerLength
-                            + " for a file of " + fileSize + " bytes)");
-                }
-                byte[] json = new byte[(int) headerLength];
-                in.readFully(json);
-                JsonNode header = JSON.readTree(json);
-                byte[] data = new byte[(int) (fileSize - 8 - headerLength)];
-                in.readFully(data);
-                Map<String, Tensor> out = new LinkedHashMap<>();
-                List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    if (!e.getKey().equals("__metadata__")) {
-                        entries.add(e);
-                    }
-                }
-                entries.sort((a, b) -> Long.compare(a.getValue().get("data_offsets").get(0).asLong(),
-                        b.getValue().get("data_offsets").get(0).asLong()));
-                for (Map.Entry<String, JsonNode> e : entries) {
-                    out.put(e.getKey(), tensor(e.getKey(), e.getValue(), data, uri));
-                }
-                return out;
+            try (InputStream in = fs.open(path)) {
+                return new SafetensorsReader(uri, 1 << 20).read(in, fileSize);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading safetensors " + uri + " failed: " + e.getMessage(), e);
         }
-    }
-
-    private static Tensor tensor(String key, JsonNode entry, byte[] data, String uri) {
-        DType type = dtype(entry.get("dtype").asText(), key, uri);
-        int[] shape = new int[entry.get("shape").size()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = entry.get("shape").get(i).asInt();
-        }
-        long start = entry.get("data_offsets").get(0).asLong();
-        long end = entry.get("data_offsets").get(1).asLong();
-        int n = Shape.numel(shape);
-        long expected = (long) n * (type == DType.BOOL ? 1 : type.itemSize());
-        if (end - start != expected || end > data.length || start < 0) {
-            throw new IllegalArgumentException(uri + ": tensor '" + key + "' of shape " + Shape.format(shape) + " and dtype "
-                    + type + " needs " + expected + " bytes but its data_offsets [" + start + ", " + end
-                    + "] cover " + (end - start) + (end > data.length ? " (past the end of the file)" : ""));
-        }
-        ByteBuffer b = ByteBuffer.wrap(data, (int) start, (int) (end - start)).order(ByteOrder.LITTLE_ENDIAN);
-        Tensor flat = switch (type) {
-            case FLOAT32 -> {
-                float[] v = new float[n];
-                b.asFloatBuffer().get(v);
-                yield Tensor.fromArray(v);
-            }
-            case FLOAT64 -> {
-                double[] v = new double[n];
-                b.asDoubleBuffer().get(v);
-                yield Tensor.fromArray(v);
-            }
-            case INT64 -> {
-                long[] v = new long[n];
-                b.asLongBuffer().get(v);
-                yield Tensor.fromArray(v);
-            }
-            case BOOL -> {
-                boolean[] v = new boolean[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = b.get() != 0;
-                }
-                yield Tensor.fromArray(v);
-            }
-        };
-        return flat.reshape(shape);
     }
 
     private static byte[] bytes(Tensor t) {
