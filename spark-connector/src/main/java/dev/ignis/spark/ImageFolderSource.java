@@ -4,7 +4,6 @@ import dev.ignis.data.vision.Image;
 import dev.ignis.data.vision.ImageDecoder;
 import dev.ignis.data.vision.ImageFolder;
 import java.io.IOException;
-import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,13 +34,16 @@ public final class ImageFolderSource {
         for (int i = 0; i < classes.size(); i++) {
             classToIdx.put(classes.get(i), i);
         }
-        String prefix = new Path(URI.create(root)).toUri().getPath();
-        return spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(root)
+        String prefix = new Path(root).toUri().getPath();
+        // the root is a folder, not a pattern: without this Spark expands [, ], {, }, * and ? in it
+        // (DataSource.GLOB_PATHS_KEY, the switch Spark's own file streams use)
+        return spark.read().format("binaryFile").option("recursiveFileLookup", "true").option("__globPaths__", "false")
+                .load(root)
                 .select("path", "content").javaRDD()
                 .filter(row -> hasImageExtension(row.getString(0)))
                 .map(row -> {
                     String path = row.getString(0);
-                    String relative = new Path(URI.create(path)).toUri().getPath().substring(prefix.length())
+                    String relative = sparkPath(path).toUri().getPath().substring(prefix.length())
                             .replaceFirst("^/+", "");
                     int slash = relative.indexOf('/');
                     Integer label = slash < 0 ? null : classToIdx.get(relative.substring(0, slash));
@@ -57,6 +59,11 @@ public final class ImageFolderSource {
                     }
                     return new Sample(chw(img, mean, std), label);
                 });
+    }
+
+    /** The Hadoop path of a {@code binaryFile} row's path column, which holds the path unescaped (Path.toString()). */
+    static Path sparkPath(String path) {
+        return new Path(path);
     }
 
     private static boolean hasImageExtension(String path) {
