@@ -73,18 +73,24 @@ public final class ImageDecoder {
         ImageInputStream stream = new ByteArrayImageInputStream(bytes);
         try {
             ImageReader reader = format == null ? null : READERS.get().computeIfAbsent(format, ImageDecoder::newReader);
-            if (reader == null) {
-                BufferedImage img = ImageIO.read(stream);
-                if (img == null) {
+            boolean probed = reader == null;
+            if (probed) {
+                Iterator<ImageReader> candidates = ImageIO.getImageReaders(stream);
+                if (!candidates.hasNext()) {
                     throw new IOException("not a readable image (no ImageIO reader recognised it)");
                 }
-                return img;
+                reader = candidates.next();
             }
             reader.setInput(stream, true, true);
             try {
+                // the header's size first: a bomb is refused before its raster is allocated
+                ImageLimits.check(reader.getFormatName(), reader.getWidth(0), reader.getHeight(0));
                 return reader.read(0);
             } finally {
                 reader.setInput(null);
+                if (probed) {
+                    reader.dispose();
+                }
             }
         } finally {
             stream.close();

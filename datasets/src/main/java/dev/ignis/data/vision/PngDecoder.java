@@ -27,6 +27,9 @@ final class PngDecoder {
      * @return [H·W·C] samples 0..255 with {@code dims} set to {H, W}, or null when the file needs ImageIO
      * @throws IOException when the file is a PNG but a broken one
      */
+    /** The most bytes deflate can produce per compressed byte (its limit is 1032:1). */
+    private static final long MAX_DEFLATE_RATIO = 1032;
+
     static float[] decode(byte[] png, boolean gray, int[] dims) throws IOException {
         for (int i = 0; i < SIGNATURE.length; i++) {
             if (png.length < SIGNATURE.length || png[i] != SIGNATURE[i]) {
@@ -54,6 +57,7 @@ final class PngDecoder {
                 case 0x49484452 -> {   // IHDR
                     width = readInt(png, data);
                     height = readInt(png, data + 4);
+                    ImageLimits.check("PNG", Integer.toUnsignedLong(width), Integer.toUnsignedLong(height));
                     int bitDepth = png[data + 8];
                     colorType = png[data + 9];
                     int interlace = png[data + 12];
@@ -97,7 +101,14 @@ final class PngDecoder {
             default -> 4;
         };
         int stride = width * samples;
-        byte[] raw = new byte[height * (stride + 1)];
+        long rawLength = (long) height * (stride + 1);
+        // deflate expands at most about 1032:1, so more claimed pixel data than that is a lie
+        if (rawLength > MAX_DEFLATE_RATIO * idatLength + 1024) {
+            throw new IOException("PNG header claims " + width + "x" + height + " pixels (" + rawLength
+                    + " bytes of image data) but its " + idatLength + " bytes of compressed data can hold at most "
+                    + (MAX_DEFLATE_RATIO * idatLength + 1024));
+        }
+        byte[] raw = new byte[(int) rawLength];
         Inflater inflater = INFLATERS.get();
         inflater.reset();
         inflater.setInput(idat, 0, idatLength);
