@@ -20,6 +20,9 @@ final class BenchCommand implements Runnable {
     @Command(name = "gemm", description = "float32 N×N matmul through Tensor.matmul; prints one line ending in gflops=G"
             + " (median of 5 timed rounds after a 1 s warm-up).")
     static final class Gemm implements Runnable {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--size", defaultValue = "1024", description = "matrix size N (default ${DEFAULT-VALUE})")
         int size;
 
@@ -28,6 +31,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
+            CliErrors.atLeast(spec, "--size", size, 1);
+            CliErrors.atLeast(spec, "--threads", threads, 1);
             IntraOpPool.setThreads(threads);
             Generator gen = new Generator(0);
             Tensor a = Tensor.randn(gen, size, size);

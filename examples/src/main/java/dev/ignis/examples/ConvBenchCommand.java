@@ -17,6 +17,9 @@ import picocli.CommandLine.Option;
 @Command(name = "conv", description = "conv2d forward and backward (input and weight gradients) on one layer; prints"
         + " one line with the medians forward_ms= and backward_ms= of the timed calls after a 1 s warm-up.")
 final class ConvBenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--batch", defaultValue = "64", description = "samples N (default ${DEFAULT-VALUE})")
     int batch;
 
@@ -40,6 +43,13 @@ final class ConvBenchCommand implements Runnable {
 
     @Override
     public void run() {
+        CliErrors.atLeast(spec, "--batch", batch, 1);
+        CliErrors.atLeast(spec, "--in", inChannels, 1);
+        CliErrors.atLeast(spec, "--out", outChannels, 1);
+        CliErrors.atLeast(spec, "--size", size, 1);
+        CliErrors.atLeast(spec, "--kernel", kernel, 1);
+        CliErrors.atLeast(spec, "--calls", calls, 1);
+        CliErrors.atLeast(spec, "--threads", threads, 1);
         IntraOpPool.setThreads(threads);
         Generator gen = new Generator(0);
         Tensor x = Tensor.randn(gen, batch, inChannels, size, size).requiresGrad(true);

@@ -14,6 +14,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", description = "Train a small MLP on a synthetic spiral with tensors and autograd.")
 final class DemoCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--epochs", defaultValue = "500", description = "full-batch steps (default ${DEFAULT-VALUE})")
     int epochs;
 
@@ -28,6 +31,11 @@ final class DemoCommand implements Runnable {
 
     @Override
     public void run() {
+        CliErrors.atLeast(spec, "--epochs", epochs, 1);
+        CliErrors.atLeast(spec, "--hidden", hidden, 1);
+        if (!(lr > 0)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--lr must be positive, got " + lr);
+        }
         int perClass = 100;
         int classes = 3;
         Generator gen = new Generator(seed);

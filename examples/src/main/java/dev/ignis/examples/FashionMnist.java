@@ -7,6 +7,7 @@ import dev.ignis.nn.Module;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Tensor;
 import java.io.File;
+import java.util.List;
 
 /** Fashion-MNIST from IDX files, normalised as shared/bench/torch_fashion.py does ((x/255 − 0.2860)/0.3530). */
 record FashionMnist(Tensor trainX, Tensor trainY, Tensor testX, Tensor testY) {
@@ -19,11 +20,27 @@ record FashionMnist(Tensor trainX, Tensor trainY, Tensor testX, Tensor testY) {
                 : new File(repoRoot, SUBSET_DIR).getPath();
     }
 
+    /** The four files a Fashion-MNIST directory holds: train images and labels, test images and labels. */
+    static final List<String> FILES = List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+            "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+
     static FashionMnist load(String dir) {
-        Tensor trainX = Idx.readFloats(dir + "/train-images-idx3-ubyte.gz", 0.2860f, 0.3530f);
-        Tensor testX = Idx.readFloats(dir + "/t10k-images-idx3-ubyte.gz", 0.2860f, 0.3530f);
-        return new FashionMnist(trainX.unsqueeze(1), Idx.readLongs(dir + "/train-labels-idx1-ubyte.gz"),
-                testX.unsqueeze(1), Idx.readLongs(dir + "/t10k-labels-idx1-ubyte.gz"));
+        Tensor trainX = Idx.readFloats(dir + "/" + FILES.get(0), 0.2860f, 0.3530f);
+        Tensor trainY = labels(dir, FILES.get(1), trainX, FILES.get(0));
+        Tensor testX = Idx.readFloats(dir + "/" + FILES.get(2), 0.2860f, 0.3530f);
+        Tensor testY = labels(dir, FILES.get(3), testX, FILES.get(2));
+        return new FashionMnist(trainX.unsqueeze(1), trainY, testX.unsqueeze(1), testY);
+    }
+
+    /** The labels of {@code file}, one per image of {@code images} (read from {@code imageFile}), or an error naming both. */
+    private static Tensor labels(String dir, String file, Tensor images, String imageFile) {
+        Tensor labels = Idx.readLongs(dir + "/" + file);
+        if (labels.dim() != 1 || labels.size(0) != images.size(0)) {
+            throw new IllegalArgumentException(dir + "/" + imageFile + " holds " + images.size(0) + " images but "
+                    + dir + "/" + file + " holds " + (labels.dim() == 1 ? labels.size(0) + " labels"
+                    : "labels of shape " + java.util.Arrays.toString(labels.shape())));
+        }
+        return labels;
     }
 
     /** {accuracy, mean cross-entropy} of {@code net} on the test set, in eval mode, without grad. */

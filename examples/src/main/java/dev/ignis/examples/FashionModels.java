@@ -14,6 +14,9 @@ final class FashionModels {
     private FashionModels() {
     }
 
+    /** The models {@link #create} builds, as {@code --model} takes them. */
+    static final java.util.List<String> KINDS = java.util.List.of("mlp", "cnn");
+
     static Module create(String kind) {
         return switch (kind) {
             case "mlp" -> new Sequential(new Flatten(), new Linear(784, 256), new ReLU(), new Linear(256, 128), new ReLU(),

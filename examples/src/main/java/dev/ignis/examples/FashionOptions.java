@@ -1,6 +1,12 @@
 package dev.ignis.examples;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /** The options every Fashion-MNIST training command shares (a picocli mixin). */
 final class FashionOptions {
@@ -20,6 +26,38 @@ final class FashionOptions {
     @Option(names = "--no-fuse", description = "keep BatchNorm2d, ReLU and MaxPool2d as separate layers (by default"
             + " Fusion.fuse runs them as one)")
     boolean noFuse;
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec command;
+
+    /**
+     * Checks the shared options before any work: batch and threads at least 1, and a local --data
+     * directory that exists and holds the four Fashion-MNIST files (other file systems are checked
+     * when read, with the path named).
+     *
+     * @throws ParameterException naming the option and the value
+     */
+    void validate() {
+        CliErrors.atLeast(command, "--batch", batch, 1);
+        CliErrors.atLeast(command, "--threads", threads, 1);
+        if (data == null || data.contains("://")) {
+            return;
+        }
+        Path dir = Path.of(data.startsWith("file:") ? data.substring("file:".length()) : data);
+        if (!Files.isDirectory(dir)) {
+            throw new ParameterException(command.commandLine(), "--data: no such directory: " + data);
+        }
+        List<String> missing = new ArrayList<>();
+        for (String file : FashionMnist.FILES) {
+            if (!Files.isReadable(dir.resolve(file))) {
+                missing.add(file);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ParameterException(command.commandLine(), "--data " + data + " lacks " + String.join(", ", missing)
+                    + " (the Fashion-MNIST IDX files, gzipped)");
+        }
+    }
 
     /** The data directory: --data, else the default. */
     String dataDir() {

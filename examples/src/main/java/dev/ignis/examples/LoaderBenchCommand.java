@@ -23,6 +23,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "loader", description = "DataLoader throughput over an image folder of PNG files.")
 final class LoaderBenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--data", required = true, description = "image folder (class sub-folders)")
     String data;
 
@@ -55,6 +58,12 @@ final class LoaderBenchCommand implements Runnable {
 
     @Override
     public void run() {
+        CliErrors.atLeast(spec, "--workers", workers, 0);
+        CliErrors.atLeast(spec, "--batch", batch, 1);
+        CliErrors.atLeast(spec, "--make", make, 0);
+        CliErrors.atLeast(spec, "--passes", passes, 1);
+        CliErrors.atLeast(spec, "--warmup", warmup, 0);
+        CliErrors.atLeast(spec, "--max-warmup", maxWarmup, warmup);
         IntraOpPool.setThreads(1);
         if (make > 0) {
             writePngs(new File(data), make);

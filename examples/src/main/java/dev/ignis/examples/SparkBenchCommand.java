@@ -65,9 +65,13 @@ final class SparkBenchCommand implements Runnable {
 
     @Override
     public void run() {
+        options.validate();
+        CliErrors.oneOf(options.command, "--model", model, FashionModels.KINDS);
+        CliErrors.atLeast(options.command, "--partitions", partitions, 1);
+        CliErrors.atLeast(options.command, "--epochs", epochs, 1);
+        CliErrors.atLeast(options.command, "--steps-per-round", stepsPerRound, 1);
         FashionMnist ds = FashionMnist.load(options.dataDir());
         String kind = model;
-        FashionModels.create(kind);   // fails fast on a bad --model
         List<Sample> samples = new ArrayList<>();
         float[] x = ds.trainX().toFloatArray();
         long[] y = ds.trainY().toLongArray();

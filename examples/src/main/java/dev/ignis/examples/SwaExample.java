@@ -49,6 +49,11 @@ public final class SwaExample implements Runnable {
 
     @Override
     public void run() {
+        options.validate();
+        CliErrors.atLeast(options.command, "--epochs", epochs, 0);
+        CliErrors.atLeast(options.command, "--swa-epochs", swaEpochs, 1);
+        CliErrors.atLeast(options.command, "--anneal-steps", annealSteps, 1);
+        CliErrors.atLeast(options.command, "--average-every", averageEvery, 1);
         int batch = options.batch;
         IntraOpPool.setThreads(options.threads);
         String dir = options.dataDir();

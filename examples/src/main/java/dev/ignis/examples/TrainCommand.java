@@ -55,6 +55,10 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
+        options.validate();
+        CliErrors.atLeast(options.command, "--epochs", epochs, 1);
+        CliErrors.atLeast(options.command, "--workers", workers, -1);
+        CliErrors.oneOf(options.command, "--model", model, FashionModels.KINDS);
         int batch = options.batch;
         int threads = options.threads;
         long seed = options.seed;

@@ -1,0 +1,100 @@
+package dev.ignis.examples;
+
+import java.io.PrintWriter;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
+
+/**
+ * How {@code bin/ignis} reports failures: a user error (a bad option value, a missing file named
+ * on the command line) is one line and exit status 2; a failure while running (a training step,
+ * a corrupt data file) is one line naming the cause and exit status 1. Neither prints a stack
+ * trace unless {@code --verbose} is given or {@code IGNIS_DEBUG} is set.
+ */
+final class CliErrors {
+    static final int USER_ERROR = 2;
+    static final int FAILURE = 1;
+
+    private CliErrors() {
+    }
+
+    /** Installs both handlers on {@code cli}; returns it. */
+    static CommandLine install(CommandLine cli) {
+        cli.setParameterExceptionHandler(CliErrors::userError);
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof ParameterException p) {
+                return userError(p, new String[0]);
+            }
+            PrintWriter err = command.getErr();
+            err.println("ignis " + command.getCommandName() + ": failed: " + describe(e));
+            if (verbose(parsed)) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return FAILURE;
+        });
+        return cli;
+    }
+
+    private static int userError(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println("ignis " + command.getCommandName() + ": " + e.getMessage() + " (see 'bin/ignis "
+                + qualifiedName(command) + " --help')");
+        if (debug()) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return USER_ERROR;
+    }
+
+    /** The exception's message, with its causes' where they add one: "reading X failed: ...". */
+    static String describe(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (out.indexOf(message) < 0) {
+                out.append(out.length() == 0 ? "" : ": ").append(message);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String qualifiedName(CommandLine command) {
+        String name = command.getCommandSpec().qualifiedName(" ");
+        return name.startsWith("ignis ") ? name.substring("ignis ".length()) : name;
+    }
+
+    /** Whether {@code --verbose} was given to the command or any subcommand on the line, or IGNIS_DEBUG is set. */
+    private static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return debug();
+    }
+
+    private static boolean debug() {
+        String flag = System.getenv("IGNIS_DEBUG");
+        return flag != null && !flag.isEmpty() && !flag.equals("0");
+    }
+
+    /** Checks that an option's value is one of {@code choices}, else a user error listing them. */
+    static void oneOf(CommandLine.Model.CommandSpec command, String option, String value, java.util.List<String> choices) {
+        if (!choices.contains(value)) {
+            throw new ParameterException(command.commandLine(), option + " must be one of " + String.join(", ", choices)
+                    + ", got '" + value + "'");
+        }
+    }
+
+    /**
+     * Checks an option's value: {@code value ≥ min}, else a user error naming the option.
+     *
+     * @throws ParameterException for {@code command}'s usage
+     */
+    static void atLeast(CommandLine.Model.CommandSpec command, String option, long value, long min) {
+        if (value < min) {
+            throw new ParameterException(command.commandLine(), option + " must be at least " + min + ", got " + value);
+        }
+    }
+}
