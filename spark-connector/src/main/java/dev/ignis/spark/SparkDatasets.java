@@ -58,12 +58,52 @@ public final class SparkDatasets {
         if (!imageMode.equals("RGB") && !imageMode.equals("L")) {
             throw new IllegalArgumentException("image mode must be RGB or L, got " + imageMode);
         }
-        return df.select(featuresCol, labelCol).javaRDD().map(row -> {
-            Object value = row.get(0);
-            float[] f = binary ? ImageFolderSource.chw(ImageDecoder.decode((byte[]) value, imageMode), null, null)
-                    : sparkImage ? fromImageStruct((Row) value) : toFloats(value);
-            return new Sample(f, ((Number) row.get(1)).longValue());
-        });
+        return df.select(featuresCol, labelCol).javaRDD().mapPartitionsWithIndex((partition, rows) -> {
+            java.util.Iterator<Sample> samples = new java.util.Iterator<>() {
+                private long index;
+
+                @Override
+                public boolean hasNext() {
+                    return rows.hasNext();
+                }
+
+                @Override
+                public Sample next() {
+                    Row row = rows.next();
+                    String where = "row " + index++ + " of partition " + partition;
+                    if (row.isNullAt(0)) {
+                        throw new IllegalArgumentException("features column '" + featuresCol + "' is null in " + where);
+                    }
+                    if (row.isNullAt(1)) {
+                        throw new IllegalArgumentException("label column '" + labelCol + "' is null in " + where);
+                    }
+                    Object value = row.get(0);
+                    float[] f;
+                    try {
+                        f = binary ? ImageFolderSource.chw(ImageDecoder.decode((byte[]) value, imageMode), null, null)
+                                : sparkImage ? fromImageStruct((Row) value) : toFloats(value, featuresCol, where);
+                    } catch (java.io.IOException e) {
+                        throw new IllegalArgumentException("features column '" + featuresCol + "' in " + where
+                                + " is not a readable image: " + e.getMessage(), e);
+                    }
+                    return new Sample(f, classIndex((Number) row.get(1), labelCol, where));
+                }
+            };
+            return samples;
+        }, true);
+    }
+
+    /** A label as a class index: a whole number, else an error naming the column, the value and the row. */
+    static long classIndex(Number label, String labelCol, String where) {
+        if (label instanceof Long || label instanceof Integer || label instanceof Short || label instanceof Byte) {
+            return label.longValue();
+        }
+        double v = label.doubleValue();
+        if (v != Math.rint(v) || Double.isInfinite(v) || Math.abs(v) > 1L << 53) {
+            throw new IllegalArgumentException("label column '" + labelCol + "' holds " + label + " in " + where
+                    + ": a class label must be a whole number");
+        }
+        return (long) v;
     }
 
     /** Spark's image struct (row-major BGR or BGRA bytes, or gray) as [C, H, W] RGB/gray in [0, 1]. */
@@ -93,7 +133,7 @@ public final class SparkDatasets {
                 + Arrays.toString(schema.fieldNames()));
     }
 
-    private static float[] toFloats(Object value) {
+    private static float[] toFloats(Object value, String featuresCol, String where) {
         if (value instanceof Vector v) {
             double[] d = v.toArray();
             float[] f = new float[d.length];
@@ -106,7 +146,12 @@ public final class SparkDatasets {
                 ? scala.jdk.javaapi.CollectionConverters.asJava(seq) : (List<?>) value;
         float[] f = new float[list.size()];
         for (int i = 0; i < f.length; i++) {
-            f[i] = ((Number) list.get(i)).floatValue();
+            Object element = list.get(i);
+            if (element == null) {
+                throw new IllegalArgumentException("features column '" + featuresCol + "' has a null element at index "
+                        + i + " in " + where);
+            }
+            f[i] = ((Number) element).floatValue();
         }
         return f;
     }

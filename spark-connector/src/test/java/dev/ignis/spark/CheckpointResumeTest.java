@@ -93,6 +93,35 @@ class CheckpointResumeTest {
         return Arrays.stream(fs.listStatus(new Path(dir))).map(FileStatus::getPath).map(Path::getName).sorted().toList();
     }
 
+    /** The message of the exception at the root of a failed Spark job. */
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    @Test
+    void nullsAndFractionalLabelsAreRefusedNamingColumnAndRow() {
+        StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.DoubleType, true))
+                .add("label", DataTypes.DoubleType, true);
+        java.util.function.Function<List<Row>, String> failure = rows -> rootMessage(assertThrows(Exception.class,
+                () -> SparkDatasets.fromDataFrame(spark.createDataFrame(rows, schema).coalesce(1), "features", "label")
+                        .collect()));
+        Row good = RowFactory.create(List.of(1.0, 2.0), 1.0);
+        assertEquals("features column 'features' is null in row 1 of partition 0",
+                failure.apply(List.of(good, RowFactory.create(null, 0.0))));
+        assertEquals("label column 'label' is null in row 2 of partition 0",
+                failure.apply(List.of(good, good, RowFactory.create(List.of(1.0, 1.0), null))));
+        assertEquals("features column 'features' has a null element at index 1 in row 0 of partition 0",
+                failure.apply(List.of(RowFactory.create(java.util.Arrays.asList(1.0, null), 0.0))));
+        assertEquals("label column 'label' holds 2.5 in row 1 of partition 0: a class label must be a whole number",
+                failure.apply(List.of(good, RowFactory.create(List.of(1.0, 1.0), 2.5))));
+        assertEquals(2L, SparkDatasets.fromDataFrame(spark.createDataFrame(List.of(RowFactory.create(List.of(1.0, 2.0),
+                2.0)), schema), "features", "label").collect().get(0).label(), "a whole-number double label is fine");
+    }
+
     @Test
     void dataFrameColumnsAreCheckedBeforeAnyJob() {
         StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.FloatType))
