@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * magic number, the serialized {@link Checkpoint}, and a trailer with the payload's length and
  * CRC-32. The payload is streamed (never held as one byte array, so checkpoints of models past
  * 2 GB work) under a temporary name and renamed, so a crash never leaves a half-written checkpoint
- * under a real name; {@link #latest} skips files whose length or checksum does not match (and says
- * so) and returns the newest good one.
+ * under a real name; {@link #latest} checks a file's length and checksum before deserialising it,
+ * skips files that fail (and says so) and returns the newest good one.
  */
 final class Checkpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
@@ -73,8 +73,16 @@ final class Checkpoints {
         }
     }
 
-    /** The newest checkpoint that reads back intact, or null when there is none. */
-    Checkpoint latest() {
+    /** A checkpoint and the file it was read from. */
+    record Found(Path file, Checkpoint checkpoint) {
+    }
+
+    /**
+     * The newest checkpoint that reads back intact, or null when there is none. A file that fails
+     * in any way (length, checksum, deserialisation, an {@code Error} such as a class that no longer
+     * matches) is skipped with a warning; only the JVM's own failures (out of memory) propagate.
+     */
+    Found latest() {
         try {
             FileSystem fs = dir.getFileSystem(conf);
             if (!fs.exists(dir)) {
@@ -90,10 +98,12 @@ final class Checkpoints {
             files.sort(Comparator.comparing((FileStatus st) -> st.getPath().getName()).reversed());
             for (FileStatus st : files) {
                 try {
-                    return read(st.getPath());
-                } catch (IOException | ClassNotFoundException | RuntimeException e) {
+                    return new Found(st.getPath(), read(st.getPath()));
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Exception | Error e) {
                     LOG.warn("checkpoint {} is corrupt or partial ({}); trying the previous one", st.getPath(),
-                            e.getMessage());
+                            e.toString());
                 }
             }
             return null;
@@ -124,18 +134,17 @@ final class Checkpoints {
             throw new IOException("payload length " + length + " does not match the file ("
                     + (fileLength - HEADER - TRAILER) + " bytes between header and trailer)");
         }
+        // the checksum over every payload byte first: nothing is deserialised from a damaged file
         in.seek(HEADER);
         CRC32 crc = new CRC32();
-        InputStream payload = new CheckedInputStream(new Bounded(in, length), crc);
-        // the object is read first and trusted only once the checksum over every payload byte matches
-        Checkpoint checkpoint = (Checkpoint) new ObjectInputStream(new BufferedInputStream(payload, 1 << 16))
-                .readObject();
-        payload.transferTo(OutputStream.nullOutputStream());
+        new CheckedInputStream(new Bounded(in, length), crc).transferTo(OutputStream.nullOutputStream());
         if (crc.getValue() != expectedCrc) {
             throw new IOException("checksum mismatch (CRC-32 " + Long.toHexString(crc.getValue()) + ", expected "
                     + Long.toHexString(expectedCrc) + ")");
         }
-        return checkpoint;
+        in.seek(HEADER);
+        return (Checkpoint) new ObjectInputStream(new BufferedInputStream(new Bounded(in, length), 1 << 16))
+                .readObject();
     }
 
     /** The next {@code remaining} bytes of a stream, so reading the payload stops at the trailer. */

@@ -76,6 +76,7 @@ public final class DistributedTrainer {
         private boolean carryOptimizerState = true;
         private long maxPieceBytes = 1L << 30;
         private boolean fuseLayers = true;
+        private double resumeLr = Double.NaN;
 
         public Builder model(SerializableSupplier<Module> factory) {
             modelFactory = factory;
@@ -212,6 +213,20 @@ public final class DistributedTrainer {
         }
 
         /**
+         * The learning rate a resumed run continues with, instead of the checkpoint's (after a
+         * divergence, say; as PyTorch users edit param groups after {@code load_state_dict}). Other
+         * hyperparameters come from the optimizer factory, which a resumed run gives anew. A
+         * scheduler goes on from this value.
+         */
+        public Builder resumeWithLr(double lr) {
+            if (!(lr > 0)) {
+                throw new IllegalArgumentException("resumeWithLr: the learning rate must be positive, got " + lr);
+            }
+            resumeLr = lr;
+            return this;
+        }
+
+        /**
          * Whether each replica's model goes through {@link dev.ignis.nn.Fusion#fuse} before it
          * trains (the default): the same results and state-dict keys, fewer passes over memory.
          */
@@ -237,8 +252,22 @@ public final class DistributedTrainer {
         }
     }
 
-    /** Trains on {@code data} (its partitions are the replicas' shards) and returns the models and metrics. */
+    /**
+     * Trains on {@code data} (its partitions are the replicas' shards) and returns the models and
+     * metrics. The checkpoint and output directories are claimed first (written to, and locked
+     * against a second run), so a directory that cannot be used fails before any training.
+     */
     public TrainingResult fit(JavaRDD<Sample> data) {
+        Configuration conf = data.context().hadoopConfiguration();
+        try (RunDirectory ckpt = b.checkpointDir == null ? null
+                : RunDirectory.claim(b.checkpointDir, "checkpoint directory", conf);
+             RunDirectory out = b.outputDir == null || b.outputDir.equals(b.checkpointDir) ? null
+                     : RunDirectory.claim(b.outputDir, "output directory", conf)) {
+            return train(data);
+        }
+    }
+
+    private TrainingResult train(JavaRDD<Sample> data) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
         Configuration hadoop = jsc.hadoopConfiguration();
         int piece = pieceElements(jsc, data.getNumPartitions());
@@ -287,13 +316,12 @@ public final class DistributedTrainer {
         List<RoundMetrics> metrics = new ArrayList<>();
         int startRound = 0;
         Checkpoints checkpoints = b.checkpointDir == null ? null : new Checkpoints(b.checkpointDir, hadoop);
+        RunSettings settings = new RunSettings(b.seed, k, b.batchSize, b.epochs, sizes, RunSettings.architecture(driverModel));
         if (checkpoints != null && b.resume) {
-            Checkpoint c = checkpoints.latest();
+            Checkpoints.Found found = checkpoints.latest();
+            Checkpoint c = found == null ? null : found.checkpoint();
             if (c != null) {
-                if (c.seed() != b.seed) {
-                    throw new IllegalArgumentException("checkpoint in " + b.checkpointDir + " was written with seed "
-                            + c.seed() + ", this run has seed " + b.seed);
-                }
+                settings.checkResume(c.settings(), found.file().toString());
                 startRound = c.nextRound();
                 weights = c.weights();
                 counters = c.counters();
@@ -309,7 +337,11 @@ public final class DistributedTrainer {
                     setLr(shadow, c.lr());
                 }
                 metrics.addAll(c.metrics());
-                LOG.info("resuming from checkpoint at round {} of {}", startRound, totalRounds);
+                if (!Double.isNaN(b.resumeLr)) {
+                    LOG.info("resumed run: lr {} instead of the checkpoint's {}", b.resumeLr, c.lr());
+                    setLr(shadow, b.resumeLr);
+                }
+                LOG.info("resuming from checkpoint {} at round {} of {}", found.file(), startRound, totalRounds);
             }
         }
         // shown in the Spark UI next to the stages
@@ -380,12 +412,12 @@ public final class DistributedTrainer {
                         100 * m.overhead(), elapsed / (round + 1 - startRound) * (totalRounds - round - 1));
             }
             if (b.outputDir != null) {
-                new MetricsLog(b.outputDir, hadoop).write(metrics);
+                writeMetrics(metrics, hadoop);
             }
             boolean last = round == totalRounds - 1;
             if (checkpoints != null && (last || (b.checkpointEvery > 0 && (round + 1) % b.checkpointEvery == 0))) {
-                checkpoints.write(checkpoint(round + 1, roundsPerEpoch, weights, counters, optimizer, shadow, scheduler,
-                        swa, swaScheduler, metrics));
+                writeCheckpoint(checkpoints, checkpoint(round + 1, roundsPerEpoch, weights, counters, optimizer, shadow,
+                        scheduler, swa, swaScheduler, metrics, settings));
             }
         }
         ModelVector.load(driverModel, weights, counters);
@@ -477,17 +509,46 @@ public final class DistributedTrainer {
         return n;
     }
 
+    /**
+     * Writes the metrics files; a failure is reported (once per message) and training goes on, as
+     * losing a plot must not cost the run.
+     */
+    private void writeMetrics(List<RoundMetrics> metrics, Configuration hadoop) {
+        try {
+            new MetricsLog(b.outputDir, hadoop).write(metrics);
+        } catch (RuntimeException e) {
+            if (metricsFailures.add(String.valueOf(e.getMessage()))) {
+                LOG.warn("metrics could not be written into {} ({}); training goes on", b.outputDir, e.getMessage());
+            }
+        }
+    }
+
+    /** Writes a checkpoint; a failure stops the run loudly, since going on would leave progress unsaved. */
+    private void writeCheckpoint(Checkpoints checkpoints, Checkpoint checkpoint) {
+        try {
+            checkpoints.write(checkpoint);
+        } catch (RuntimeException e) {
+            LOG.error("checkpoint for round {} could not be written into {}: {}", checkpoint.nextRound(),
+                    b.checkpointDir, e.getMessage());
+            throw new IllegalStateException("training stopped: the checkpoint for round " + checkpoint.nextRound()
+                    + " could not be written into " + b.checkpointDir + ": " + e.getMessage(), e);
+        }
+    }
+
     private Checkpoint checkpoint(int nextRound, int roundsPerEpoch, float[] weights, long[] counters,
                                   OptimizerVector optimizer, Optimizer shadow, LRScheduler scheduler,
-                                  AveragedModel<Module> swa, SWALR swaScheduler, List<RoundMetrics> metrics) {
+                                  AveragedModel<Module> swa, SWALR swaScheduler, List<RoundMetrics> metrics,
+                                  RunSettings settings) {
         float[] swaWeights = swa == null ? null : ModelVector.weights(swa.module());
         long[] swaCounters = swa == null ? null : ModelVector.counters(swa.module());
         return new Checkpoint(nextRound, nextRound / roundsPerEpoch, nextRound % roundsPerEpoch, weights.clone(),
                 counters.clone(), optimizer, shadow.paramGroups().get(0).getDouble("lr"),
                 scheduler == null ? null : new LinkedHashMap<>(scheduler.stateDict()),
                 swaScheduler == null ? null : new LinkedHashMap<>(swaScheduler.stateDict()), swaWeights, swaCounters,
-                swa == null ? 0 : swa.nAveraged(), b.seed, List.copyOf(metrics));
+                swa == null ? 0 : swa.nAveraged(), b.seed, List.copyOf(metrics), settings);
     }
+
+    private final java.util.Set<String> metricsFailures = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static AveragedModel<Module> restoreSwa(SerializableSupplier<Module> factory, Checkpoint c) {
         Module averaged = factory.get();

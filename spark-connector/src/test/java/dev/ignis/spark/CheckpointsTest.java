@@ -25,7 +25,7 @@ class CheckpointsTest {
         float[] w = new float[100_000];
         java.util.Arrays.fill(w, fill);
         return new Checkpoint(nextRound, 0, nextRound, w, new long[] {3}, OptimizerVector.EMPTY, 0.1, null, null, null,
-                null, 0, 7, List.of());
+                null, 0, 7, List.of(), null);
     }
 
     @Test
@@ -38,7 +38,7 @@ class CheckpointsTest {
         assertNull(checkpoints.latest(), "no checkpoint yet");
         checkpoints.write(checkpoint(2, 1f));
         checkpoints.write(checkpoint(4, 2f));
-        Checkpoint latest = checkpoints.latest();
+        Checkpoint latest = checkpoints.latest().checkpoint();
         assertEquals(4, latest.nextRound());
         assertArrayEquals(checkpoint(4, 2f).weights(), latest.weights());
         assertEquals(List.of("round-000002.ckpt", "round-000004.ckpt"),
@@ -55,7 +55,7 @@ class CheckpointsTest {
         }
         IOException flipped = assertThrows(IOException.class, () -> checkpoints.read(file(newest)));
         assertTrue(flipped.getMessage().startsWith("checksum mismatch"), flipped.getMessage());
-        assertEquals(2, checkpoints.latest().nextRound(), "the previous good one");
+        assertEquals(2, checkpoints.latest().checkpoint().nextRound(), "the previous good one");
 
         checkpoints.write(checkpoint(6, 3f));
         Path six = dir.resolve("round-000006.ckpt");
@@ -64,7 +64,33 @@ class CheckpointsTest {
         }
         IOException truncated = assertThrows(IOException.class, () -> checkpoints.read(file(six)));
         assertTrue(truncated.getMessage().contains("does not match the file"), truncated.getMessage());
-        assertEquals(2, checkpoints.latest().nextRound(), "the previous good one");
+        assertEquals(2, checkpoints.latest().checkpoint().nextRound(), "the previous good one");
+    }
+
+    /** A serialized object that fails with an Error while it is read back. */
+    static final class Poison implements java.io.Serializable {
+        private void readObject(java.io.ObjectInputStream in) {
+            throw new AssertionError("poisoned payload");
+        }
+    }
+
+    @Test
+    void aFileWithAGoodChecksumThatFailsToDeserialiseEvenWithAnErrorIsSkipped() throws IOException {
+        Checkpoints checkpoints = new Checkpoints(dir.toString(), new Configuration());
+        checkpoints.write(checkpoint(2, 1f));
+        java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(payload)) {
+            out.writeObject(new Poison());
+        }
+        byte[] bytes = payload.toByteArray();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes);
+        java.nio.ByteBuffer file = java.nio.ByteBuffer.allocate(8 + bytes.length + 16);
+        file.putLong(0x49474e4953434b32L).put(bytes).putLong(bytes.length).putLong(crc.getValue());
+        Files.write(dir.resolve("round-000004.ckpt"), file.array());
+        Checkpoints.Found found = checkpoints.latest();
+        assertEquals(2, found.checkpoint().nextRound(), "the poisoned round 4 is skipped for round 2");
+        assertTrue(found.file().getName().equals("round-000002.ckpt"), found.file().toString());
     }
 
     private static org.apache.hadoop.fs.Path file(Path p) {
