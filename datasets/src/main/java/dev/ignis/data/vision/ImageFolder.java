@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -50,6 +51,8 @@ public final class ImageFolder implements Dataset<Object[]> {
     private final String mode;
     private final boolean skipBadFiles;
     private final AtomicLong badFiles = new AtomicLong();
+    /** Per sample: −1 while not known to be bad, else a later sample to try instead (skipBadFiles). */
+    private final AtomicIntegerArray nextAfterBad;
     /** Resolved once: FileSystem.get goes through Hadoop's user lookup, which serialises threads. */
     private final FileSystem fileSystem;
     /** The samples' files as the file system lists them (names with any characters, never re-parsed). */
@@ -146,6 +149,10 @@ public final class ImageFolder implements Dataset<Object[]> {
                         new java.util.TreeSet<>(o.extensions == null ? Set.of() : o.extensions)));
             }
             this.samples = List.copyOf(found);
+            this.nextAfterBad = new AtomicIntegerArray(found.size());
+            for (int i = 0; i < found.size(); i++) {
+                nextAfterBad.set(i, -1);
+            }
             this.files = List.copyOf(foundFiles);
             this.localFiles = fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem
                     ? files.stream().map(f -> Paths.get(Path.getPathWithoutSchemeAndAuthority(f).toString()))
@@ -234,34 +241,81 @@ public final class ImageFolder implements Dataset<Object[]> {
         return samples.size();
     }
 
-    /** {transform(image), class index (a Long, which default collate turns into an int64 tensor)}. */
+    /**
+     * {transform(image), class index (a Long, which default collate turns into an int64 tensor)}.
+     * With skipBadFiles, a file that does not decode is remembered and counted once, and this and
+     * every later call take the next good file after it (a chain of bad files is jumped in one
+     * step once known, so a pass over the dataset decodes each file at most once). A failure to
+     * read a file (an I/O error: a vanished file, an unreachable datanode) or an exception from the
+     * transform is never a bad file: it propagates, naming the path.
+     */
     @Override
     public Object[] get(long index) {
-        for (long i = index; i < index + samples.size(); i++) {
-            int at = (int) (i % samples.size());
+        int n = samples.size();
+        if (index < 0 || index >= n) {
+            throw new IndexOutOfBoundsException("index " + index + " is out of range for " + n + " images in " + root);
+        }
+        int at = skipKnownBad((int) (index % n));
+        for (int tried = 0; tried < n; tried++) {
             Sample s = samples.get(at);
+            String where = s.path() + " (class folder '" + classes.get(s.target()) + "')";
+            byte[] bytes;
             try {
-                Image img = load(at);
-                return new Object[] {transform.apply(img), (long) s.target()};
+                bytes = read(at);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + where + ": " + e.getMessage(), e);
+            }
+            Image img;
+            try {
+                img = ImageDecoder.decode(bytes, mode);
             } catch (IOException | RuntimeException e) {
-                String where = s.path() + " (class folder '" + classes.get(s.target()) + "')";
                 if (!skipBadFiles) {
                     throw new IllegalStateException("cannot read image " + where + ": " + e.getMessage(), e);
                 }
-                badFiles.incrementAndGet();
+                if (nextAfterBad.compareAndSet(at, -1, (at + 1) % n)) {
+                    badFiles.incrementAndGet();
+                }
+                at = skipKnownBad((at + 1) % n);
+                continue;
+            }
+            try {
+                return new Object[] {transform.apply(img), (long) s.target()};
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("the transform failed on " + where + ": " + e.getMessage(), e);
             }
         }
         throw new IllegalStateException("no readable image in " + root);
     }
 
-    private Image load(int sample) throws IOException {
+    /**
+     * The first sample from {@code at} on that is not known to be bad, shortening the chains it
+     * walks (path halving), so known bad files cost amortised constant time.
+     */
+    private int skipKnownBad(int at) {
+        int i = at;
+        for (int steps = 0; steps <= samples.size(); steps++) {
+            int next = nextAfterBad.get(i);
+            if (next < 0) {
+                return i;
+            }
+            int nextNext = nextAfterBad.get(next);
+            if (nextNext >= 0) {
+                nextAfterBad.compareAndSet(i, next, nextNext);
+            }
+            i = next;
+        }
+        return i;   // every file is bad: the caller's loop ends with "no readable image"
+    }
+
+    /** The file's bytes: the whole file, read once. */
+    private byte[] read(int sample) throws IOException {
         if (localFiles != null) {
             // open, read, close instead of the half-dozen stat calls Hadoop's local stream makes; the
             // listing holds regular files only
-            return ImageDecoder.decode(LocalFileReader.readAll(localFiles[sample], true), mode);
+            return LocalFileReader.readAll(localFiles[sample], true);
         }
         try (InputStream in = fileSystem.open(files.get(sample))) {
-            return ImageDecoder.decode(in, mode);
+            return in.readAllBytes();
         }
     }
 }

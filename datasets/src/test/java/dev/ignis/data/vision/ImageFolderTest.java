@@ -167,6 +167,55 @@ class ImageFolderTest {
     }
 
     @Test
+    void aBadFileIsRememberedCountedOnceAndSkippedInLinearTime(@TempDir Path dir) throws IOException {
+        Map<String, byte[]> files = new java.util.HashMap<>(Map.of("c/a.png", png(2, 2, 7)));
+        for (int i = 0; i < 200; i++) {
+            files.put(String.format("c/b%03d.png", i), "not a png".getBytes());
+        }
+        writeLocal(dir, files);
+        ImageFolder ds = new ImageFolder(dir.toString(), new ImageFolder.Options().skipBadFiles(true)
+                .transform(Transforms.toTensor()));
+        for (int pass = 0; pass < 2; pass++) {
+            for (long i = 0; i < ds.size(); i++) {
+                assertEquals(7 / 255.0, ((Tensor) ds.get(i)[0]).get(0, 0, 0), 1e-6, "index " + i + " gives a.png");
+            }
+        }
+        // each bad file decoded and counted once over two passes: without the memory a pass would
+        // decode and count every bad file after each index again (about 20,000 times)
+        assertEquals(200, ds.badFiles());
+    }
+
+    @Test
+    void aTransformsExceptionIsNotABadFile(@TempDir Path dir) throws IOException {
+        writeLocal(dir, Map.of("c/a.png", png(2, 2, 7)));
+        ImageFolder ds = new ImageFolder(dir.toString(), new ImageFolder.Options().skipBadFiles(true)
+                .transform(img -> {
+                    throw new IllegalArgumentException("crop larger than the image");
+                }));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ds.get(0));
+        assertTrue(e.getMessage().contains("the transform failed on") && e.getMessage().contains("a.png")
+                && e.getMessage().contains("crop larger than the image"), e.getMessage());
+        assertEquals(0, ds.badFiles());
+    }
+
+    @Test
+    void aFileThatCannotBeReadIsAnErrorNotABadFileLocallyAndOnHdfs(@TempDir Path dir) throws IOException {
+        writeLocal(dir, Map.of("c/a.png", png(2, 2, 7), "c/b.png", png(2, 2, 8)));
+        ImageFolder local = new ImageFolder(dir.toString(), new ImageFolder.Options().skipBadFiles(true));
+        Files.delete(dir.resolve("c/a.png"));   // gone after the listing, as on an outage
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> local.get(0));
+        assertTrue(e.getMessage().contains("a.png"), e.getMessage());
+        assertEquals(0, local.badFiles());
+        String root = writeHdfs("/outage", Map.of("c/a.png", png(2, 2, 7), "c/b.png", png(2, 2, 8)));
+        ImageFolder remote = new ImageFolder(root, new ImageFolder.Options().conf(cluster.getFileSystem().getConf())
+                .skipBadFiles(true));
+        cluster.getFileSystem().delete(new org.apache.hadoop.fs.Path("/outage/c/a.png"), false);
+        UncheckedIOException h = assertThrows(UncheckedIOException.class, () -> remote.get(0));
+        assertTrue(h.getMessage().contains("/outage/c/a.png"), h.getMessage());
+        assertEquals(0, remote.badFiles());
+    }
+
+    @Test
     void missingClassesAndEmptyClassesFailLikeTorchvision(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("empty-root"));
         UncheckedIOException none = assertThrows(UncheckedIOException.class,
