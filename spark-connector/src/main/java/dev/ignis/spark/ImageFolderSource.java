@@ -4,6 +4,7 @@ import dev.ignis.data.vision.Image;
 import dev.ignis.data.vision.ImageDecoder;
 import dev.ignis.data.vision.ImageFolder;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +12,9 @@ import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An image folder on any Hadoop path (class sub-folders, as ImageFolder) read with Spark's
@@ -20,44 +24,80 @@ import org.apache.spark.sql.SparkSession;
  * channel — flattened.
  */
 public final class ImageFolderSource {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageFolderSource.class);
     private ImageFolderSource() {
     }
 
     /**
+     * {@link #read(SparkSession, String, String, float[], float[], boolean, boolean)} without
+     * skipping bad files or allowing empty classes, as ImageFolder's defaults.
+     */
+    public static JavaRDD<Sample> read(SparkSession spark, String root, String mode, float[] mean, float[] std) {
+        return read(spark, root, mode, mean, std, false, false);
+    }
+
+    /**
+     * The images under {@code root}'s class folders, as ImageFolder finds them: the classes, an empty
+     * class folder (an error unless {@code allowEmpty}), a missing or class-less root and a
+     * mean/std that does not match the channels are all checked on the driver before any job;
+     * files directly under the root are not samples; a file that does not decode (a zero-byte file
+     * too) fails the job naming its path, or with {@code skipBadFiles} is left out, logged and
+     * counted in the accumulator "ignis bad image files".
+     *
      * @param mode "RGB" or "L"
      * @param mean per-channel mean for normalisation (length C), or null for none
      * @param std per-channel std (length C), or null
      */
-    public static JavaRDD<Sample> read(SparkSession spark, String root, String mode, float[] mean, float[] std) {
-        List<String> classes = ImageFolder.findClasses(root, spark.sparkContext().hadoopConfiguration());
+    public static JavaRDD<Sample> read(SparkSession spark, String root, String mode, float[] mean, float[] std,
+                                       boolean skipBadFiles, boolean allowEmpty) {
+        if (!mode.equals("RGB") && !mode.equals("L")) {
+            throw new IllegalArgumentException("image mode must be RGB or L, got " + mode);
+        }
+        int channels = mode.equals("L") ? 1 : 3;
+        for (float[] stats : new float[][] {mean, std}) {
+            if (stats != null && stats.length != channels) {
+                throw new IllegalArgumentException((stats == mean ? "mean" : "std") + " has " + stats.length
+                        + " values but mode " + mode + " images have " + channels + " channel(s)");
+            }
+        }
+        // the same listing and checks as ImageFolder (missing root, no class folder, empty classes)
+        List<String> classes = new ImageFolder(root, new ImageFolder.Options().allowEmpty(allowEmpty)
+                .conf(spark.sparkContext().hadoopConfiguration())).classes();
         Map<String, Integer> classToIdx = new HashMap<>();
         for (int i = 0; i < classes.size(); i++) {
             classToIdx.put(classes.get(i), i);
         }
         String prefix = new Path(root).toUri().getPath();
+        LongAccumulator bad = spark.sparkContext().longAccumulator("ignis bad image files");
         // the root is a folder, not a pattern: without this Spark expands [, ], {, }, * and ? in it
         // (DataSource.GLOB_PATHS_KEY, the switch Spark's own file streams use)
         return spark.read().format("binaryFile").option("recursiveFileLookup", "true").option("__globPaths__", "false")
                 .load(root)
                 .select("path", "content").javaRDD()
                 .filter(row -> hasImageExtension(row.getString(0)))
-                .map(row -> {
+                .flatMap(row -> {
                     String path = row.getString(0);
                     String relative = sparkPath(path).toUri().getPath().substring(prefix.length())
                             .replaceFirst("^/+", "");
                     int slash = relative.indexOf('/');
                     Integer label = slash < 0 ? null : classToIdx.get(relative.substring(0, slash));
                     if (label == null) {
-                        throw new IllegalArgumentException(path + " is not inside a class folder of " + root);
+                        return Collections.emptyIterator();   // directly under the root: not in a class folder
                     }
                     Image img;
                     try {
                         img = ImageDecoder.decode((byte[]) row.get(1), mode);
                     } catch (IOException | RuntimeException e) {
-                        throw new IllegalStateException("cannot read image " + path + " (class folder '"
-                                + relative.substring(0, slash) + "'): " + e.getMessage(), e);
+                        String message = "cannot read image " + path + " (class folder '" + relative.substring(0, slash)
+                                + "'): " + e.getMessage();
+                        if (!skipBadFiles) {
+                            throw new IllegalStateException(message, e);
+                        }
+                        LOG.warn("skipping a bad file: {}", message);
+                        bad.add(1);
+                        return Collections.emptyIterator();
                     }
-                    return new Sample(chw(img, mean, std), label);
+                    return List.of(new Sample(chw(img, mean, std), label)).iterator();
                 });
     }
 
