@@ -48,7 +48,7 @@ public final class ImageDecoder {
             throw new IllegalArgumentException("image mode must be RGB or L, got " + mode);
         }
         int[] dims = new int[2];
-        float[] fast = PngDecoder.decode(bytes, gray, dims);
+        float[] fast = PnmDecoder.isPnm(bytes) ? PnmDecoder.decode(bytes, gray, dims) : PngDecoder.decode(bytes, gray, dims);
         if (fast != null) {
             return new Image(Tensor.wrap(fast, dims[0], dims[1], gray ? 1 : 3));
         }
@@ -60,6 +60,8 @@ public final class ImageDecoder {
         Raster raster = img.getRaster();
         if (img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
             copyGray(raster, w, h, c, v);
+        } else if (raster.getNumBands() == 1 && raster.getSampleModel().getSampleSize(0) == 16) {
+            copyGray16(raster, w, h, c, v);
         } else if (img.getType() == BufferedImage.TYPE_3BYTE_BGR && raster.getNumBands() == 3) {
             copyRgbBands(raster, w, h, gray, v);
         } else {
@@ -127,6 +129,24 @@ public final class ImageDecoder {
             for (int x = 0; x < w; x++) {
                 for (int k = 0; k < c; k++) {
                     v[at++] = row[x];
+                }
+            }
+        }
+    }
+
+    /**
+     * 16-bit gray (PNG, TIFF) scaled linearly to 0..255, v·255/65535 rounded: its values are linear,
+     * and going through the colour model would apply the sRGB curve to them.
+     */
+    private static void copyGray16(Raster raster, int w, int h, int c, float[] v) {
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(0, y, w, 1, 0, row);
+            int at = y * w * c;
+            for (int x = 0; x < w; x++) {
+                float value = Math.round(row[x] * 255.0 / 65535);
+                for (int k = 0; k < c; k++) {
+                    v[at++] = value;
                 }
             }
         }

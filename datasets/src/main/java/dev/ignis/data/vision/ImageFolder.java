@@ -35,9 +35,13 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * in its place) and counted in {@link #badFiles()}.
  */
 public final class ImageFolder implements Dataset<Object[]> {
-    /** torchvision's IMG_EXTENSIONS that javax.imageio reads. */
+    /**
+     * torchvision's IMG_EXTENSIONS that Ignis decodes (javax.imageio, and its own PNG and Netpbm
+     * readers), plus GIF; WebP is left out: no decoder for it ships with the JDK, and a listed file
+     * that cannot be read would only fail later.
+     */
     public static final Set<String> IMG_EXTENSIONS =
-            Set.of(".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp", ".gif");
+            Set.of(".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".gif");
 
     /** One file and its class index. */
     public record Sample(String path, int target) {
