@@ -80,7 +80,8 @@ final class CliErrors {
     }
 
     /** Checks that an option's value is one of {@code choices}, else a user error listing them. */
-    static void oneOf(CommandLine.Model.CommandSpec command, String option, String value, java.util.List<String> choices) {
+    static void oneOf(CommandLine.Model.CommandSpec command, String option, String value,
+                      java.util.List<String> choices) {
         if (!choices.contains(value)) {
             throw new ParameterException(command.commandLine(), option + " must be one of " + String.join(", ", choices)
                     + ", got '" + value + "'");

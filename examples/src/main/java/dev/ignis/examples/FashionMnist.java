@@ -32,7 +32,7 @@ record FashionMnist(Tensor trainX, Tensor trainY, Tensor testX, Tensor testY) {
         return new FashionMnist(trainX.unsqueeze(1), trainY, testX.unsqueeze(1), testY);
     }
 
-    /** The labels of {@code file}, one per image of {@code images} (read from {@code imageFile}), or an error naming both. */
+    /** The labels in {@code file}, one per image of {@code images} (from {@code imageFile}); else an error naming both. */
     private static Tensor labels(String dir, String file, Tensor images, String imageFile) {
         Tensor labels = Idx.readLongs(dir + "/" + file);
         if (labels.dim() != 1 || labels.size(0) != images.size(0)) {

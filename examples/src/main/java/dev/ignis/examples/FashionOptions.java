@@ -54,8 +54,8 @@ final class FashionOptions {
             }
         }
         if (!missing.isEmpty()) {
-            throw new ParameterException(command.commandLine(), "--data " + data + " lacks " + String.join(", ", missing)
-                    + " (the Fashion-MNIST IDX files, gzipped)");
+            throw new ParameterException(command.commandLine(), "--data " + data + " lacks "
+                    + String.join(", ", missing) + " (the Fashion-MNIST IDX files, gzipped)");
         }
     }
 

@@ -66,7 +66,8 @@ final class SafetensorsReader {
         try {
             header = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": the safetensors header is not JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(file + ": the safetensors header is not JSON: " + e.getOriginalMessage(),
+                    e);
         }
         if (header == null || !header.isObject()) {
             throw new IllegalArgumentException(file + ": the safetensors header is not a JSON object");
@@ -140,7 +141,8 @@ final class SafetensorsReader {
         if (start < 0 || end < start || end > dataLength || end - start != expected) {
             throw new IllegalArgumentException(where + " of shape " + Shape.format(shape) + " and dtype " + type
                     + " needs " + expected + " bytes but its data_offsets [" + start + ", " + end + "] cover "
-                    + (end - start) + (end > dataLength ? " and end past the data block of " + dataLength + " bytes" : ""));
+                    + (end - start)
+                    + (end > dataLength ? " and end past the data block of " + dataLength + " bytes" : ""));
         }
         return new Entry(key, type, shape, (int) numel, start, end);
     }

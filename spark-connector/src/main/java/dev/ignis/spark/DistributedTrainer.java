@@ -316,7 +316,8 @@ public final class DistributedTrainer {
         List<RoundMetrics> metrics = new ArrayList<>();
         int startRound = 0;
         Checkpoints checkpoints = b.checkpointDir == null ? null : new Checkpoints(b.checkpointDir, hadoop);
-        RunSettings settings = new RunSettings(b.seed, k, b.batchSize, b.epochs, sizes, RunSettings.architecture(driverModel));
+        RunSettings settings = new RunSettings(b.seed, k, b.batchSize, b.epochs, sizes,
+                RunSettings.architecture(driverModel));
         if (checkpoints != null && b.resume) {
             Checkpoints.Found found = checkpoints.latest();
             Checkpoint c = found == null ? null : found.checkpoint();

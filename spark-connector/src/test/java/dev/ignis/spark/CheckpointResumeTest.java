@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -36,11 +33,7 @@ class CheckpointResumeTest {
 
     @BeforeAll
     static void start() throws IOException {
-        Configuration conf = new Configuration();
-        File base = Files.createTempDirectory("ignis-minidfs").toFile();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.getAbsolutePath());
-        hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        hdfs.waitActive();
+        hdfs = LocalSpark.startHdfs();
         root = hdfs.getFileSystem().getUri().toString();
         spark = LocalSpark.start("ignis-ckpt-test");
         jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -93,20 +86,11 @@ class CheckpointResumeTest {
         return Arrays.stream(fs.listStatus(new Path(dir))).map(FileStatus::getPath).map(Path::getName).sorted().toList();
     }
 
-    /** The message of the exception at the root of a failed Spark job. */
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage();
-    }
-
     @Test
     void nullsAndFractionalLabelsAreRefusedNamingColumnAndRow() {
         StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.DoubleType, true))
                 .add("label", DataTypes.DoubleType, true);
-        java.util.function.Function<List<Row>, String> failure = rows -> rootMessage(assertThrows(Exception.class,
+        java.util.function.Function<List<Row>, String> failure = rows -> LocalSpark.rootMessage(assertThrows(Exception.class,
                 () -> SparkDatasets.fromDataFrame(spark.createDataFrame(rows, schema).coalesce(1), "features", "label")
                         .collect()));
         Row good = RowFactory.create(List.of(1.0, 2.0), 1.0);

@@ -45,10 +45,7 @@ class FileNamesTest {
 
     @BeforeAll
     static void start() throws IOException {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, Files.createTempDirectory("ignis-minidfs").toString());
-        hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        hdfs.waitActive();
+        hdfs = LocalSpark.startHdfs();
         spark = LocalSpark.start("ignis-file-names-test");
         jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         local = Files.createTempDirectory("ignis names").toFile();

@@ -43,15 +43,6 @@ class RunSafetyTest {
         return DistributedTrainerTest.trainer(DistributedTrainerTest.SGD_MOMENTUM).checkpoint(ckpt, 1);
     }
 
-    /** The message at the bottom of an exception's causes. */
-    private static String root(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage();
-    }
-
     @Test
     void resumingWithSettingsThatChangeThePositionsMeaningIsRefused(@TempDir Path dir) {
         String ckpt = dir.resolve("ckpt").toString();

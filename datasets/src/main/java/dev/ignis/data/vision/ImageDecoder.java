@@ -48,7 +48,8 @@ public final class ImageDecoder {
             throw new IllegalArgumentException("image mode must be RGB or L, got " + mode);
         }
         int[] dims = new int[2];
-        float[] fast = PnmDecoder.isPnm(bytes) ? PnmDecoder.decode(bytes, gray, dims) : PngDecoder.decode(bytes, gray, dims);
+        float[] fast = PnmDecoder.isPnm(bytes) ? PnmDecoder.decode(bytes, gray, dims)
+                : PngDecoder.decode(bytes, gray, dims);
         if (fast != null) {
             return new Image(Tensor.wrap(fast, dims[0], dims[1], gray ? 1 : 3));
         }
