@@ -1,5 +1,6 @@
 package dev.ignis.data;
 
+import dev.ignis.tensor.ReadLimits;
 import dev.ignis.tensor.Tensor;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -96,6 +97,7 @@ public final class Idx {
                                 + " claim more than 2^31 bytes");
                     }
                 }
+                ReadLimits.check(uri + ": IDX " + java.util.Arrays.toString(shape), count);
                 // read what is there, growing as it arrives: a header that lies about the size costs
                 // the file's own length, never the claimed one
                 byte[] values = data.readNBytes((int) count);

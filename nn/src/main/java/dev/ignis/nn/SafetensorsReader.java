@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ignis.tensor.DType;
+import dev.ignis.tensor.ReadLimits;
 import dev.ignis.tensor.Shape;
 import dev.ignis.tensor.Tensor;
 import java.io.DataInputStream;
@@ -138,6 +139,7 @@ final class SafetensorsReader {
         long start = offsets.get(0).asLong();
         long end = offsets.get(1).asLong();
         long expected = numel * (type == DType.BOOL ? 1 : type.itemSize());
+        ReadLimits.check(where, expected);
         if (start < 0 || end < start || end > dataLength || end - start != expected) {
             throw new IllegalArgumentException(where + " of shape " + Shape.format(shape) + " and dtype " + type
                     + " needs " + expected + " bytes but its data_offsets [" + start + ", " + end + "] cover "

@@ -81,6 +81,17 @@ class SafetensorsReaderTest {
     }
 
     @Test
+    void theBytesPerTensorLimitIsConfigurable() {
+        byte[] honest = file("{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 16);
+        System.setProperty("ignis.io.maxTensorBytes", "8");
+        try {
+            assertTrue(rejected(honest).contains("claims 16 bytes, over the limit of 8 bytes per tensor"));
+        } finally {
+            System.clearProperty("ignis.io.maxTensorBytes");
+        }
+    }
+
+    @Test
     void tensorsAreReadInPiecesWithTheirValues() throws IOException {
         Map<String, Tensor> state = new LinkedHashMap<>();
         state.put("f", Tensor.arange(0.0, 37.0, 1.0).reshape(37));
