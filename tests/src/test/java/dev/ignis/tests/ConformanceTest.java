@@ -155,6 +155,26 @@ class ConformanceTest {
             Tensor y = x.sum(new int[] {0, 2}, true).add(x.mean(1, true)).add(x.var(new int[] {2}, true, true));
             return withGrads(y.add(x.max(2, true).values()), x);
         });
+        cases.put("more reductions, stack, split, chunk", d -> {
+            Tensor x = leaf(d, 49, 4, 6);
+            Tensor parts = Tensor.stack(x.split(2, 1), 0).sum(new int[] {0}, false);
+            Tensor y = x.std(new int[] {1}, true, true).add(x.logsumexp(new int[] {0}, true))
+                    .add(x.norm(2.0, new int[] {1}, true)).add(parts.sum(new int[] {1}, true))
+                    .add(Tensor.cat(x.chunk(3, 0), 0).mul(0.5));
+            Tensor argmax = x.argmax(1, false).to(DType.FLOAT32);
+            return append(withGrads(y, x), argmax);
+        });
+        cases.put("instance norm, cross entropy with weights, smoothing and probability targets", d -> {
+            Tensor x = leaf(d, 50, 2, 3, 4, 4);
+            Tensor logits = leaf(d, 51, 5, 4);
+            Tensor weight = Tensor.of(1f, 2f, 0.5f, 1.5f).to(d);
+            Tensor target = Tensor.fromArray(new long[] {3, 0, 2, 1, -100}, 5).to(d);
+            Tensor probs = Tensor.rand(new Generator(52), 5, 4).to(d).softmax(1);
+            Tensor y = F.instanceNorm(x, null, null, 1e-5).pow(2.0).sum()
+                    .add(F.crossEntropy(logits, target, weight, -100, Reduction.MEAN, 0.1))
+                    .add(F.crossEntropy(logits, probs, null, -100, Reduction.SUM, 0.0));
+            return withGrads(y, x, logits);
+        });
         cases.put("gather, scatter_add, index_select, cat", d -> {
             Tensor x = leaf(d, 15, 4, 6);
             Tensor index = Tensor.fromArray(new long[] {0, 5, 2, 2, 1, 3, 4, 0}, 4, 2).to(d);
