@@ -1,0 +1,66 @@
+package dev.ignis.backend.cuda;
+
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemsetD8;
+
+import dev.ignis.backend.Backend;
+import dev.ignis.backend.Storage;
+import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Device;
+import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * Device memory of one tensor storage: {@code size} elements of {@code dtype} (bool as one byte).
+ * Freed by {@link CudaBackend#release} as soon as a caller knows it is done, else when the storage
+ * becomes unreachable (a Cleaner), never twice.
+ */
+final class CudaStorage extends Storage {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final CudaBackend backend;
+    private final CUdeviceptr pointer;
+    private final Cleaner.Cleanable cleanable;
+
+    CudaStorage(CudaBackend backend, DType dtype, int size) {
+        super(dtype, size);
+        this.backend = backend;
+        this.pointer = new CUdeviceptr();
+        long bytes = Math.max(1, (long) size * itemBytes(dtype));
+        CudaDriver.device0();
+        cuMemAlloc(pointer, bytes);
+        cuMemsetD8(pointer, (byte) 0, bytes);
+        CUdeviceptr freed = pointer;
+        AtomicBoolean done = new AtomicBoolean();
+        this.cleanable = CLEANER.register(this, () -> {
+            if (done.compareAndSet(false, true)) {
+                CudaDriver.device0().makeCurrent();
+                cuMemFree(freed);
+            }
+        });
+    }
+
+    static int itemBytes(DType dtype) {
+        return dtype == DType.BOOL ? 1 : dtype.itemSize();
+    }
+
+    CUdeviceptr pointer() {
+        return pointer;
+    }
+
+    void free() {
+        cleanable.clean();
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public Device device() {
+        return CudaBackend.DEVICE;
+    }
+}
