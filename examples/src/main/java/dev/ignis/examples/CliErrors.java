@@ -79,6 +79,17 @@ final class CliErrors {
         return flag != null && !flag.isEmpty() && !flag.equals("0");
     }
 
+    /** The device {@code --device} names, available here, else a user error saying why not. */
+    static dev.ignis.tensor.Device device(CommandLine.Model.CommandSpec command, String spec) {
+        try {
+            dev.ignis.tensor.Device device = dev.ignis.tensor.Device.of(spec);
+            dev.ignis.backend.Backends.forDevice(device);
+            return device;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ParameterException(command.commandLine(), "--device " + spec + ": " + e.getMessage());
+        }
+    }
+
     /** Checks that an option's value is one of {@code choices}, else a user error listing them. */
     static void oneOf(CommandLine.Model.CommandSpec command, String option, String value,
                       java.util.List<String> choices) {

@@ -45,6 +45,11 @@ record FashionMnist(Tensor trainX, Tensor trainY, Tensor testX, Tensor testY) {
 
     /** {accuracy, mean cross-entropy} of {@code net} on the test set, in eval mode, without grad. */
     double[] evaluate(Module net) {
+        return evaluate(net, dev.ignis.tensor.Device.CPU);
+    }
+
+    /** {accuracy, mean cross-entropy} of {@code net} (on {@code device}) on the test set, in eval mode. */
+    double[] evaluate(Module net, dev.ignis.tensor.Device device) {
         net.eval();
         long correct = 0;
         double lossSum = 0;
@@ -52,8 +57,8 @@ record FashionMnist(Tensor trainX, Tensor trainY, Tensor testX, Tensor testY) {
         try (var ignored = GradMode.noGrad()) {
             for (int i = 0; i < m; i += 1000) {
                 int len = Math.min(1000, m - i);
-                Tensor logits = net.call(testX.narrow(0, i, len));
-                Tensor y = testY.narrow(0, i, len);
+                Tensor logits = net.call(testX.narrow(0, i, len).to(device));
+                Tensor y = testY.narrow(0, i, len).to(device);
                 lossSum += F.crossEntropy(logits, y).item() * len;
                 correct += (long) logits.argmax(1, false).eq(y).to(DType.FLOAT32).sum().item();
             }

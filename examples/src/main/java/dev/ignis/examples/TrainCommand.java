@@ -6,6 +6,8 @@ import dev.ignis.nn.F;
 import dev.ignis.nn.Fusion;
 import dev.ignis.nn.Module;
 import dev.ignis.optim.SGD;
+import dev.ignis.tensor.Device;
+import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import java.lang.management.ManagementFactory;
@@ -45,6 +47,10 @@ final class TrainCommand implements Runnable {
             + " this many workers (default: index the tensors directly, as torch_fashion.py does)")
     int workers;
 
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "where the model trains: cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
+    String deviceName;
+
     @Option(names = "--profile", description = "time the last epoch by layer forward, backward node, loss, optimizer"
             + " step and batch fetching, and print the table (torch.autograd.profiler's key_averages)")
     boolean profile;
@@ -59,6 +65,7 @@ final class TrainCommand implements Runnable {
         CliErrors.atLeast(options.command, "--epochs", epochs, 1);
         CliErrors.atLeast(options.command, "--workers", workers, -1);
         CliErrors.oneOf(options.command, "--model", model, FashionModels.KINDS);
+        Device device = CliErrors.device(options.command, deviceName);
         int batch = options.batch;
         int threads = options.threads;
         long seed = options.seed;
@@ -71,6 +78,7 @@ final class TrainCommand implements Runnable {
         Generator gen = new Generator(seed);
         Generator.getDefault().manualSeed(seed);
         Module net = options.noFuse ? FashionModels.create(model) : Fusion.fuse(FashionModels.create(model));
+        net.to(device);
         SGD opt = new SGD(net.parameters(), new SGD.Options().lr(0.05).momentum(0.9));
         TrainingBatches source = images != null ? TrainingBatches.imageFolder(images, batch, Math.max(workers, 0), gen)
                 : workers >= 0 ? TrainingBatches.loader(ds, batch, workers, gen) : TrainingBatches.direct(ds, batch, gen);
@@ -92,13 +100,15 @@ final class TrainCommand implements Runnable {
             }
             net.train();
             double lossSum = 0;
+            // on an accelerator the losses are summed where they are, and read only when printed
+            Tensor deviceLossSum = device.isCpu() ? null : Tensor.zeros(DType.FLOAT32, device);
             Iterator<Tensor[]> batches = source.epoch();
             for (int step = 0; step < stepsPerEpoch; step++) {
                 long waitStart = System.nanoTime();
                 Tensor[] xy = batches.next();
                 waitNanos += System.nanoTime() - waitStart;
-                Tensor x = xy[0];
-                Tensor y = xy[1];
+                Tensor x = xy[0].to(device);
+                Tensor y = xy[1].to(device);
                 long t0 = System.nanoTime();
                 opt.zeroGrad();
                 Tensor logits = net.call(x);
@@ -114,7 +124,11 @@ final class TrainCommand implements Runnable {
                     profiler.record("cross_entropy forward", t2 - t1);
                     profiler.record("optimizer step", t4 - t3);
                 }
-                lossSum += loss.item();
+                if (deviceLossSum == null) {
+                    lossSum += loss.item();
+                } else {
+                    deviceLossSum.add_(loss.detach());
+                }
                 seen += batch;
                 peakHeap = Math.max(peakHeap, usedHeap());
                 if (epoch == 1 && step == 20) {
@@ -126,6 +140,9 @@ final class TrainCommand implements Runnable {
                     }
                 }
                 if ((step + 1) % 100 == 0 || step + 1 == stepsPerEpoch) {
+                    if (deviceLossSum != null) {
+                        lossSum = deviceLossSum.item();
+                    }
                     double secs = (System.nanoTime() - start) / 1e9;
                     double rate = seen / secs;
                     long left = (long) epochs * stepsPerEpoch * batch - seen;
@@ -139,11 +156,12 @@ final class TrainCommand implements Runnable {
             profiler.close();
         }
         source.close();
-        double accuracy = ds.evaluate(net)[0];
+        double accuracy = ds.evaluate(net, device)[0];
         long liveAtEnd = liveHeap();
-        System.out.printf("ignis %s epochs=%d batch=%d threads=%d source=%s train_samples_per_s=%.0f test_acc=%.4f"
-                        + " data_wait_share=%.3f peak_heap_mb=%d live_heap_start_mb=%d live_heap_step20_mb=%d"
-                        + " live_heap_end_mb=%d%n", model, epochs, batch, threads, source.name(), seen / seconds,
+        System.out.printf("ignis %s epochs=%d batch=%d threads=%d device=%s source=%s train_samples_per_s=%.0f"
+                        + " test_acc=%.4f data_wait_share=%.3f peak_heap_mb=%d live_heap_start_mb=%d"
+                        + " live_heap_step20_mb=%d live_heap_end_mb=%d%n", model, epochs, batch, threads, device,
+                source.name(), seen / seconds,
                 accuracy, waitNanos / 1e9 / seconds, peakHeap >> 20, liveAtStart >> 20, heapAfterFirstSteps >> 20,
                 liveAtEnd >> 20);
         if (profiler != null) {

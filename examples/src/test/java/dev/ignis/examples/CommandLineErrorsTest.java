@@ -55,6 +55,7 @@ class CommandLineErrorsTest {
         userError("--lr must be positive", "demo", "--lr", "-1");
         userError("Invalid value for option '--batch': 'many' is not an int", "train", "--batch", "many");
         userError("Unknown option: '--bogus'", "train", "--bogus");
+        userError("--device quantum: no backend serves device quantum:0", "train", "--device", "quantum");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ignis.backend.Backends;
+import dev.ignis.backend.cuda.Cuda;
 import dev.ignis.nn.BatchNorm2d;
 import dev.ignis.nn.Conv2d;
 import dev.ignis.nn.F;
@@ -16,6 +17,7 @@ import dev.ignis.nn.Module;
 import dev.ignis.nn.ReLU;
 import dev.ignis.nn.Sequential;
 import dev.ignis.optim.SGD;
+import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.DeviceType;
 import dev.ignis.tensor.Generator;
@@ -73,5 +75,24 @@ class GpuTrainingTest {
             assertEquals(cpu.get(step), onGpu.get(step), 2e-3 * (1 + Math.abs(cpu.get(step))), "loss at step " + step);
         }
         assertTrue(cpu.get(49) < cpu.get(0), "the model learns: " + cpu.get(0) + " -> " + cpu.get(49));
+    }
+
+    @Test
+    void releasedMemoryGoesBackToTheCacheAndIsReused() {
+        Device gpu = cuda();
+        long before = Cuda.memoryAllocated();
+        Tensor t = Tensor.zeros(DType.FLOAT32, gpu, 1 << 20);   // 4 MiB, a size class of its own
+        assertEquals(before + (4L << 20), Cuda.memoryAllocated());
+        t.backend().release(t.storage());
+        assertEquals(before, Cuda.memoryAllocated());
+        long reserved = Cuda.memoryReserved();
+        for (int i = 0; i < 100; i++) {
+            Tensor u = Tensor.zeros(DType.FLOAT32, gpu, 1 << 20);
+            u.backend().release(u.storage());
+        }
+        assertEquals(reserved, Cuda.memoryReserved(), "the cached block is reused, nothing new is taken");
+        assertTrue(Cuda.maxMemoryAllocated() >= before + (4L << 20));
+        Cuda.emptyCache();
+        assertTrue(Cuda.memoryReserved() <= reserved - (4L << 20), "emptyCache gives the free blocks back");
     }
 }

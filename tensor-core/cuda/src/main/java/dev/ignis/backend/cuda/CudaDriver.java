@@ -38,6 +38,7 @@ final class CudaDriver {
     private static volatile CudaDriver device0;
 
     private final CUcontext context;
+    private final CudaAllocator allocator = new CudaAllocator();
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final String description;
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
@@ -112,6 +113,10 @@ final class CudaDriver {
             cuCtxSetCurrent(context);
             current.set(true);
         }
+    }
+
+    CudaAllocator allocator() {
+        return allocator;
     }
 
     String description() {

@@ -1,8 +1,6 @@
 package dev.ignis.backend.cuda;
 
-import static jcuda.driver.JCudaDriver.cuMemAlloc;
-import static jcuda.driver.JCudaDriver.cuMemFree;
-import static jcuda.driver.JCudaDriver.cuMemsetD8;
+import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
 
 import dev.ignis.backend.Backend;
 import dev.ignis.backend.Storage;
@@ -13,9 +11,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jcuda.driver.CUdeviceptr;
 
 /**
- * Device memory of one tensor storage: {@code size} elements of {@code dtype} (bool as one byte).
- * Freed by {@link CudaBackend#release} as soon as a caller knows it is done, else when the storage
- * becomes unreachable (a Cleaner), never twice.
+ * Device memory of one tensor storage: {@code size} elements of {@code dtype} (bool as one byte),
+ * a block of the {@link CudaAllocator}, zeroed on the stream. Returned to the allocator by
+ * {@link CudaBackend#release} as soon as a caller knows it is done, else when the storage becomes
+ * unreachable (a Cleaner), never twice.
  */
 final class CudaStorage extends Storage {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -27,17 +26,16 @@ final class CudaStorage extends Storage {
     CudaStorage(CudaBackend backend, DType dtype, int size) {
         super(dtype, size);
         this.backend = backend;
-        this.pointer = new CUdeviceptr();
         long bytes = Math.max(1, (long) size * itemBytes(dtype));
-        CudaDriver.device0();
-        cuMemAlloc(pointer, bytes);
-        cuMemsetD8(pointer, (byte) 0, bytes);
-        CUdeviceptr freed = pointer;
+        CudaAllocator allocator = CudaDriver.device0().allocator();
+        this.pointer = allocator.allocate(bytes);
+        cuMemsetD8Async(pointer, (byte) 0, bytes, null);
+        CUdeviceptr block = pointer;
         AtomicBoolean done = new AtomicBoolean();
+        // back to the allocator's cache, once: by release(), or when the storage is collected
         this.cleanable = CLEANER.register(this, () -> {
             if (done.compareAndSet(false, true)) {
-                CudaDriver.device0().makeCurrent();
-                cuMemFree(freed);
+                allocator.free(block, bytes);
             }
         });
     }
