@@ -27,6 +27,8 @@ final class CudaAllocator {
     private long allocated;
     private long maxAllocated;
     private long reserved;
+    /** Blocks returned so far (what an allocation waiting for the collector watches). */
+    private long freed;
 
     /** The size class {@code bytes} is served from. */
     static long sizeClass(long bytes) {
@@ -34,27 +36,85 @@ final class CudaAllocator {
         return Math.max(step, (bytes + step - 1) / step * step);
     }
 
-    /** A block of at least {@code bytes}, cached or new. */
-    synchronized CUdeviceptr allocate(long bytes) {
+    /**
+     * A block of at least {@code bytes}, cached or new. When the device is full, the cached free
+     * blocks go back to the driver, and then the blocks of storages that are unreachable but not
+     * yet collected: a collection is asked for and their Cleaners are given up to a second to
+     * return them. (Until tensors release their memory when the program drops them, this is where
+     * a training loop's garbage goes back.)
+     */
+    CUdeviceptr allocate(long bytes) {
         long size = sizeClass(bytes);
+        synchronized (this) {
+            CUdeviceptr cached = poll(size);
+            if (cached != null) {
+                return cached;
+            }
+            CUdeviceptr fresh = tryAlloc(size);
+            if (fresh != null) {
+                return fresh;
+            }
+            emptyCache();
+            fresh = tryAlloc(size);
+            if (fresh != null) {
+                return fresh;
+            }
+        }
+        long freedBefore = freedCount();
+        System.gc();
+        for (int i = 0; i < 20 && freedCount() == freedBefore; i++) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        synchronized (this) {
+            CUdeviceptr cached = poll(size);
+            if (cached != null) {
+                return cached;
+            }
+            emptyCache();
+            CUdeviceptr block = new CUdeviceptr();
+            cuMemAlloc(block, size);   // still out of memory: the driver's error goes to the caller
+            return taken(block, size);
+        }
+    }
+
+    private CUdeviceptr poll(long size) {
         ArrayDeque<CUdeviceptr> list = free.get(size);
         CUdeviceptr block = list == null ? null : list.poll();
-        if (block == null) {
-            block = new CUdeviceptr();
-            try {
-                cuMemAlloc(block, size);
-            } catch (CudaException e) {
-                if (!e.getMessage().contains(CUresult.stringFor(CUresult.CUDA_ERROR_OUT_OF_MEMORY))) {
-                    throw e;
-                }
-                emptyCache();
-                cuMemAlloc(block, size);
-            }
-            reserved += size;
+        if (block != null) {
+            allocated += size;
+            maxAllocated = Math.max(maxAllocated, allocated);
         }
+        return block;
+    }
+
+    /** A new block from the driver, or null when the device is out of memory. */
+    private CUdeviceptr tryAlloc(long size) {
+        CUdeviceptr block = new CUdeviceptr();
+        try {
+            cuMemAlloc(block, size);
+        } catch (CudaException e) {
+            if (!String.valueOf(e.getMessage()).contains(CUresult.stringFor(CUresult.CUDA_ERROR_OUT_OF_MEMORY))) {
+                throw e;
+            }
+            return null;
+        }
+        return taken(block, size);
+    }
+
+    private CUdeviceptr taken(CUdeviceptr block, long size) {
+        reserved += size;
         allocated += size;
         maxAllocated = Math.max(maxAllocated, allocated);
         return block;
+    }
+
+    private synchronized long freedCount() {
+        return freed;
     }
 
     /** Returns a block of {@code bytes} (as asked for) to its size class's free list. */
@@ -62,6 +122,7 @@ final class CudaAllocator {
         long size = sizeClass(bytes);
         free.computeIfAbsent(size, s -> new ArrayDeque<>()).push(block);
         allocated -= size;
+        freed++;
     }
 
     /** Gives every cached (free) block back to the driver. */

@@ -30,6 +30,9 @@ import jcuda.driver.CUdeviceptr;
  */
 public final class CudaBackend implements Backend {
     static final Device DEVICE = new Device(DeviceType.CUDA, 0);
+    /** bmm_f32_tiled's tile edge (TILE in ignis_kernels.cu) and the most batches one grid's z holds. */
+    private static final int TILE = 16;
+    private static final long MAX_GRID_Z = 65_535;
 
     @Override
     public String name() {
@@ -233,9 +236,16 @@ public final class CudaBackend implements Backend {
         byte[] geo = Geo.ofStrides(new long[][] {{a.stride(0), a.stride(1), a.stride(2)},
             {b.stride(0), b.stride(1), b.stride(2)}}, new long[] {a.offset(), b.offset(), out.offset()},
                 new long[] {CudaCodes.dtype(a.dtype()), CudaCodes.dtype(b.dtype()), CudaCodes.dtype(out.dtype())});
-        driver().launch("bmm", batches * m * n, Pointer.to(geo), Pointer.to(new long[] {batches}),
-                Pointer.to(new long[] {m}), Pointer.to(new long[] {n}), Pointer.to(new long[] {k}), Pointer.to(ptr(a)),
-                Pointer.to(ptr(b)), Pointer.to(ptr(out)));
+        Pointer[] params = {Pointer.to(geo), Pointer.to(new long[] {batches}), Pointer.to(new long[] {m}),
+            Pointer.to(new long[] {n}), Pointer.to(new long[] {k}), Pointer.to(ptr(a)), Pointer.to(ptr(b)),
+            Pointer.to(ptr(out))};
+        boolean f32 = a.dtype() == DType.FLOAT32 && b.dtype() == DType.FLOAT32 && out.dtype() == DType.FLOAT32;
+        if (f32 && batches <= MAX_GRID_Z && batches * m * n > 0) {
+            driver().launchGrid("bmm_f32_tiled", (int) ((n + TILE - 1) / TILE), (int) ((m + TILE - 1) / TILE),
+                    (int) batches, TILE, TILE, params);
+        } else {
+            driver().launch("bmm", batches * m * n, params);
+        }
     }
 
     @Override

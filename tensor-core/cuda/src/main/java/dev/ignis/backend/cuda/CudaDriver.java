@@ -55,7 +55,7 @@ final class CudaDriver {
         CUmodule module = new CUmodule();
         cuModuleLoadData(module, ptx());
         for (String name : new String[] {"ew_unary", "ew_binary", "ew_where", "ew_copy", "ew_fill", "ew_axpby",
-            "reduce_rows", "bmm", "gather_scatter", "index_select_add", "fill_random"}) {
+            "reduce_rows", "bmm", "bmm_f32_tiled", "gather_scatter", "index_select_add", "fill_random"}) {
             CUfunction f = new CUfunction();
             cuModuleGetFunction(f, module, name);
             functions.put(name, f);
@@ -131,6 +131,13 @@ final class CudaDriver {
         makeCurrent();
         int blocks = (int) Math.max(1, Math.min(MAX_BLOCKS, (work + THREADS - 1) / THREADS));
         cuLaunchKernel(functions.get(kernel), blocks, 1, 1, THREADS, 1, 1, 0, null, Pointer.to(params), null);
+    }
+
+    /** Launches {@code kernel} on an explicit grid of blocks of {@code blockX × blockY} threads. */
+    void launchGrid(String kernel, int gridX, int gridY, int gridZ, int blockX, int blockY, Pointer... params) {
+        makeCurrent();
+        cuLaunchKernel(functions.get(kernel), gridX, gridY, gridZ, blockX, blockY, 1, 0, null, Pointer.to(params),
+                null);
     }
 
     private static byte[] ptx() {

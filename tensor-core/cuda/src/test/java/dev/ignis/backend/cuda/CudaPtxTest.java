@@ -61,7 +61,7 @@ class CudaPtxTest {
         String text = new String(ptx(), StandardCharsets.US_ASCII);
         assertTrue(text.contains(".version 7.8"), "PTX ISA 7.8 (CUDA 12.0)");
         for (String kernel : List.of("ew_unary", "ew_binary", "ew_where", "ew_copy", "ew_fill", "ew_axpby",
-                "reduce_rows", "bmm", "gather_scatter", "index_select_add", "fill_random")) {
+                "reduce_rows", "bmm", "bmm_f32_tiled", "gather_scatter", "index_select_add", "fill_random")) {
             assertTrue(text.contains(".entry " + kernel + "("), kernel);
         }
     }
