@@ -151,6 +151,9 @@ public final class CudaBackend implements Backend {
                     : out instanceof long[] l ? Pointer.to(l) : Pointer.to((byte[]) out);
             cuMemcpyDtoH(target, ptr(dense).withByteOffset((long) dense.offset() * item), (long) n * item);
         }
+        if (dense != view) {
+            release(dense.storage());   // the copy is on the host now (cuMemcpyDtoH waited for it)
+        }
         if (out instanceof byte[] bytes) {
             boolean[] b = new boolean[n];
             for (int i = 0; i < n; i++) {
@@ -212,6 +215,14 @@ public final class CudaBackend implements Backend {
         long rows = dense.size(0);
         long n = dense.size(1);
         int code = op == ReduceOp.SUM ? 0 : op == ReduceOp.MAX ? 1 : 2;
+        launchReduceRows(rows, n, code, dense, out, indices);
+        if (dense != x) {
+            // back to the cache: work queued later on the one stream runs after this kernel
+            release(dense.storage());
+        }
+    }
+
+    private void launchReduceRows(long rows, long n, int code, View dense, View out, View indices) {
         CUdeviceptr idx = indices == null ? new CUdeviceptr() : ptr(indices);
         driver().launch("reduce_rows", rows, Pointer.to(new long[] {rows}), Pointer.to(new long[] {n}),
                 Pointer.to(new int[] {code}), Pointer.to(new long[] {CudaCodes.dtype(dense.dtype())}),
