@@ -15,9 +15,20 @@ public final class ReadLimits {
 
     /** The limit in force: {@code ignis.io.maxTensorBytes}, else {@link #DEFAULT_MAX_TENSOR_BYTES}. */
     public static long maxTensorBytes() {
-        String configured = System.getProperty("ignis.io.maxTensorBytes");
+        return fromProperty("ignis.io.maxTensorBytes", DEFAULT_MAX_TENSOR_BYTES, "bytes");
+    }
+
+    /**
+     * A read limit set by a system property: its value when set, else {@code fallback}.
+     *
+     * @param unit what the limit counts, for the error ("bytes", "pixels")
+     * @throws IllegalArgumentException naming the property and its value when that is not a positive
+     *                                  whole number
+     */
+    public static long fromProperty(String property, long fallback, String unit) {
+        String configured = System.getProperty(property);
         if (configured == null) {
-            return DEFAULT_MAX_TENSOR_BYTES;
+            return fallback;
         }
         try {
             long v = Long.parseLong(configured.trim());
@@ -27,7 +38,7 @@ public final class ReadLimits {
         } catch (NumberFormatException e) {
             // the error below names the value
         }
-        throw new IllegalArgumentException("ignis.io.maxTensorBytes must be a positive number of bytes, got '"
+        throw new IllegalArgumentException(property + " must be a positive number of " + unit + ", got '"
                 + configured + "'");
     }
 

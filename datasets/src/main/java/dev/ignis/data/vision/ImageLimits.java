@@ -1,5 +1,7 @@
 package dev.ignis.data.vision;
 
+import dev.ignis.tensor.ReadLimits;
+
 /**
  * The most pixels one image may have, checked from its header before anything is allocated, so
  * that a small file claiming an enormous image (a decompression bomb, a corrupt header) is an
@@ -16,20 +18,7 @@ public final class ImageLimits {
 
     /** The limit in force: {@code ignis.image.maxPixels}, else {@link #DEFAULT_MAX_PIXELS}. */
     public static long maxPixels() {
-        String configured = System.getProperty("ignis.image.maxPixels");
-        if (configured == null) {
-            return DEFAULT_MAX_PIXELS;
-        }
-        try {
-            long v = Long.parseLong(configured.trim());
-            if (v > 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the error below
-        }
-        throw new IllegalArgumentException("ignis.image.maxPixels must be a positive number of pixels, got '"
-                + configured + "'");
+        return ReadLimits.fromProperty("ignis.image.maxPixels", DEFAULT_MAX_PIXELS, "pixels");
     }
 
     /**
