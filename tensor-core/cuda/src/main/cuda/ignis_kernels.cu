@@ -235,6 +235,68 @@ extern "C" __global__ void reduce_rows(long long rows, long long n, int op, long
     }
 }
 
+// (value, index) of the better of two partial MAX (op 1) or MIN (op 2) results, index -1 meaning
+// none yet: a NaN beats every number, and of equals the smaller index wins, so the answer is the
+// sequential loop's (the first NaN, else the first extreme).
+__device__ bool replaces(int op, double v1, long long i1, double v2, long long i2) {
+    if (i2 < 0) return false;
+    if (i1 < 0) return true;
+    if (isnan(v1)) return isnan(v2) && i2 < i1;
+    if (isnan(v2)) return true;
+    if (v2 == v1) return i2 < i1;
+    return op == 1 ? v2 > v1 : v2 < v1;
+}
+
+#define ROW_THREADS 256
+
+// reduce_rows with one block of ROW_THREADS per row, for long rows: each thread folds a strided
+// slice of the row, then the block combines the partials in shared memory (a tree: sums come out
+// in another order than the sequential loop's, within rounding).
+extern "C" __global__ void reduce_rows_block(long long n, int op, long long xt, const void *x, long long xoff,
+        long long ot, void *out, long long ooff, long long *idx, long long ioff) {
+    __shared__ double value[ROW_THREADS];
+    __shared__ long long index[ROW_THREADS];
+    long long r = blockIdx.x;
+    long long start = xoff + r * n;
+    int t = threadIdx.x;
+    double v = 0.0;
+    long long best = -1;
+    long long lsum = 0;
+    for (long long j = t; j < n; j += ROW_THREADS) {
+        if (op == 0) {
+            if (xt == 1) lsum += ((const long long *) x)[start + j];
+            else v += ld(x, xt, start + j);
+        } else {
+            double c = ld(x, xt, start + j);
+            if (replaces(op, v, best, c, j)) { v = c; best = j; }
+        }
+    }
+    value[t] = v;
+    index[t] = op == 0 ? lsum : best;
+    __syncthreads();
+    for (int half = ROW_THREADS / 2; half > 0; half >>= 1) {
+        if (t < half) {
+            if (op == 0) {
+                value[t] += value[t + half];
+                index[t] += index[t + half];
+            } else if (replaces(op, value[t], index[t], value[t + half], index[t + half])) {
+                value[t] = value[t + half];
+                index[t] = index[t + half];
+            }
+        }
+        __syncthreads();
+    }
+    if (t == 0) {
+        if (op == 0) {
+            if (xt == 1 && ot == 1) ((long long *) out)[ooff + r] = index[0];
+            else st(out, ot, ooff + r, xt == 1 ? (double) index[0] : value[0]);
+        } else {
+            st(out, ot, ooff + r, value[0]);
+            if (idx != 0) idx[ioff + r] = index[0];
+        }
+    }
+}
+
 // out[b] = a[b]·c[b]: a [B, M, K], c [B, K, N] of any strides (geometry of a and c in g.stride[0..1]
 // over dims (batch, row, col)), out a contiguous [B, M, N] at g.offset[2]. One thread per output.
 extern "C" __global__ void bmm(Geo g, long long B, long long M, long long N, long long K, const void *a,

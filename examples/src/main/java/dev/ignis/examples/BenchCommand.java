@@ -1,8 +1,11 @@
 package dev.ignis.examples;
 
 import dev.ignis.backend.IntraOpPool;
+import dev.ignis.backend.cuda.Cuda;
 import dev.ignis.backend.cpu.CpuOptions;
 import dev.ignis.backend.cpu.gemm.CpuGemm;
+import dev.ignis.tensor.Device;
+import dev.ignis.tensor.DeviceType;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -17,7 +20,7 @@ final class BenchCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "gemm", description = "float32 N×N matmul through Tensor.matmul; prints one line ending in gflops=G"
+    @Command(name = "gemm", description = "float32 N×N matmul through Tensor.matmul, on the CPU or a GPU; prints one line ending in gflops=G"
             + " (median of 5 timed rounds after a 1 s warm-up).")
     static final class Gemm implements Runnable {
         @picocli.CommandLine.Spec
@@ -29,34 +32,53 @@ final class BenchCommand implements Runnable {
         @Option(names = "--threads", defaultValue = "2", description = "intra-op threads T (default ${DEFAULT-VALUE})")
         int threads;
 
+        @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default ${DEFAULT-VALUE})")
+        String deviceName;
+
+        @Option(names = "--tf32", description = "on cuda, let float32 products use TF32 tensor cores (off by default,"
+                + " as PyTorch's allow_tf32)")
+        boolean tf32;
+
         @Override
         public void run() {
             CliErrors.atLeast(spec, "--size", size, 1);
             CliErrors.atLeast(spec, "--threads", threads, 1);
+            Device device = CliErrors.device(spec, deviceName);
             IntraOpPool.setThreads(threads);
+            if (device.type() == DeviceType.CUDA) {
+                Cuda.setAllowTf32(tf32);
+            }
             Generator gen = new Generator(0);
-            Tensor a = Tensor.randn(gen, size, size);
-            Tensor b = Tensor.randn(gen, size, size);
+            Tensor a = Tensor.randn(gen, size, size).to(device);
+            Tensor b = Tensor.randn(gen, size, size).to(device);
             long flops = 2L * size * size * size;
             // Warm up for at least a second: JIT compilation and the heap growing to its working size
             // (each product allocates its result) happen here, not in the timed runs.
             long warmupEnd = System.nanoTime() + 1_000_000_000L;
             for (int i = 0; i < 3 || System.nanoTime() < warmupEnd; i++) {
-                a.matmul(b);
+                finish(a.matmul(b));
             }
             int reps = (int) Math.max(3, 4e10 / flops);
             double[] rounds = new double[5];
             for (int r = 0; r < rounds.length; r++) {
                 long start = System.nanoTime();
+                Tensor c = null;
                 for (int i = 0; i < reps; i++) {
-                    a.matmul(b);
+                    c = a.matmul(b);
                 }
+                finish(c);
                 rounds[r] = flops * reps / ((System.nanoTime() - start) / 1e9) / 1e9;
             }
             java.util.Arrays.sort(rounds);
-            System.out.printf("ignis gemm size=%d threads=%d impl=\"%s\" rounds=%d median_of gflops=%.1f%n", size,
-                    threads, CpuGemm.implementation(CpuOptions.fromSystemProperties().gemm()), rounds.length,
-                    rounds[rounds.length / 2]);
+            String impl = device.type() == DeviceType.CUDA ? Cuda.blas() + (tf32 ? ", TF32" : ", fp32")
+                    : CpuGemm.implementation(CpuOptions.fromSystemProperties().gemm());
+            System.out.printf("ignis gemm size=%d threads=%d device=%s impl=\"%s\" rounds=%d median_of gflops=%.1f%n",
+                    size, threads, device, impl, rounds.length, rounds[rounds.length / 2]);
+        }
+
+        /** Waits for {@code c}'s product: reading an element waits for the device's queued work (a GPU's stream). */
+        private static void finish(Tensor c) {
+            c.narrow(0, 0, 1).narrow(1, 0, 1).item();
         }
     }
 }

@@ -4,9 +4,11 @@ import dev.ignis.backend.Backends;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.backend.KernelFamily;
 import dev.ignis.backend.KernelTable;
+import dev.ignis.backend.cuda.Cuda;
 import dev.ignis.backend.kernels.BuiltinKernels;
 import dev.ignis.ops.OpDefinition;
 import dev.ignis.ops.OpRegistry;
+import dev.ignis.tensor.DeviceType;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -23,6 +25,12 @@ final class InfoCommand implements Runnable {
         for (Backends.Found f : Backends.discovered()) {
             System.out.printf("  %-8s rank %-3d %-11s %s%n", f.backend().name(), f.backend().rank(),
                     f.availability().available() ? "available" : "unavailable", f.availability().reason());
+        }
+        for (Backends.Found f : Backends.discovered()) {
+            if (f.backend().deviceType() == DeviceType.CUDA && f.availability().available()) {
+                System.out.println("cuda GEMM: " + Cuda.blas() + "; TF32 " + (Cuda.allowTf32() ? "allowed" : "off")
+                        + " (-Dignis.cuda.allowTf32=true)");
+            }
         }
         Backends.Choice choice = Backends.choice();
         System.out.println("using: " + choice.backend().name() + " (" + choice.reason() + ")");

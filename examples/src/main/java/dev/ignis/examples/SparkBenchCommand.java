@@ -50,17 +50,21 @@ final class SparkBenchCommand implements Runnable {
 
     /**
      * Under spark-submit the master (and everything else) comes from its configuration; run
-     * directly, the benchmark is local[P] on loopback without the UI.
+     * directly, the benchmark is local[P] on loopback without the UI. A class of its own so that
+     * the command's signatures name no Spark type: {@code bin/ignis} then starts where Spark's jars
+     * are left out (the GPU machine's packed runtime), and only this command needs them.
      */
-    private SparkSession session() {
-        SparkSession.Builder builder = SparkSession.builder().appName("ignis bench spark");
-        if (master != null) {
-            builder.master(master);
-        } else if (System.getProperty("spark.master") == null) {
-            builder.master("local[" + partitions + "]").config("spark.ui.enabled", "false")
-                    .config("spark.driver.host", "127.0.0.1");
+    private static final class Sessions {
+        static SparkSession open(String master, int partitions) {
+            SparkSession.Builder builder = SparkSession.builder().appName("ignis bench spark");
+            if (master != null) {
+                builder.master(master);
+            } else if (System.getProperty("spark.master") == null) {
+                builder.master("local[" + partitions + "]").config("spark.ui.enabled", "false")
+                        .config("spark.driver.host", "127.0.0.1");
+            }
+            return builder.getOrCreate();
         }
-        return builder.getOrCreate();
     }
 
     @Override
@@ -78,7 +82,7 @@ final class SparkBenchCommand implements Runnable {
         for (int i = 0; i < y.length; i++) {
             samples.add(new Sample(java.util.Arrays.copyOfRange(x, i * 784, (i + 1) * 784), y[i]));
         }
-        SparkSession spark = session();
+        SparkSession spark = Sessions.open(master, partitions);
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             Generator.getDefault().manualSeed(options.seed);

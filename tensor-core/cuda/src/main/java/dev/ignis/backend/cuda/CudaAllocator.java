@@ -76,7 +76,7 @@ final class CudaAllocator {
                 return cached;
             }
             emptyCache();
-            CUdeviceptr block = new CUdeviceptr();
+            CUdeviceptr block = new DeviceBlock();
             cuMemAlloc(block, size);   // still out of memory: the driver's error goes to the caller
             return taken(block, size);
         }
@@ -94,7 +94,7 @@ final class CudaAllocator {
 
     /** A new block from the driver, or null when the device is out of memory. */
     private CUdeviceptr tryAlloc(long size) {
-        CUdeviceptr block = new CUdeviceptr();
+        CUdeviceptr block = new DeviceBlock();
         try {
             cuMemAlloc(block, size);
         } catch (CudaException e) {

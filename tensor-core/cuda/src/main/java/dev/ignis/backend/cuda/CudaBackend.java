@@ -14,6 +14,7 @@ import dev.ignis.backend.View;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.DeviceType;
+import java.util.Optional;
 import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUdeviceptr;
@@ -22,17 +23,21 @@ import jcuda.driver.CUdeviceptr;
  * The {@code cuda} device through JCuda's driver API: device memory per storage, and every
  * primitive of the SPI as a kernel of Ignis' own (ignis_kernels.cu, loaded as PTX). It registers
  * no kernel families yet, so convolution, pooling, norms, softmax and losses run their references
- * on these primitives; GEMM is a plain kernel (one thread per output), not cuBLAS. Ranked below the
- * CPU: tensors go to the GPU when asked ({@code to("cuda")}).
+ * on these primitives. GEMM goes through cuBLAS where the system has it ({@link Cublas}), else
+ * Ignis' own tiled kernel. Ranked below the CPU: tensors go to the GPU when asked
+ * ({@code to("cuda")}).
  *
- * <p>First step of the CUDA issue: device 0 only, one stream (the legacy default), no caching
- * allocator (memory is freed by {@link #release} or when a storage is collected).
+ * <p>Device 0 only, one stream (the legacy default), memory from a caching allocator
+ * ({@link CudaAllocator}): released storages go back to it at once, collected ones through a Cleaner.
  */
 public final class CudaBackend implements Backend {
     static final Device DEVICE = new Device(DeviceType.CUDA, 0);
     /** bmm_f32_tiled's tile edge (TILE in ignis_kernels.cu) and the most batches one grid's z holds. */
     private static final int TILE = 16;
     private static final long MAX_GRID_Z = 65_535;
+    /** reduce_rows_block's threads per row (ROW_THREADS in ignis_kernels.cu), and the row length from which it runs. */
+    private static final int ROW_THREADS = 256;
+    private static final long BLOCK_ROW = 1024;
 
     @Override
     public String name() {
@@ -56,7 +61,13 @@ public final class CudaBackend implements Backend {
             if (count == 0) {
                 return Availability.no("no CUDA device (the driver reports none)");
             }
-            return Availability.yes(count + " device(s); cuda:0 is " + CudaDriver.device0().description());
+            CudaDriver.device0();   // fails here, not at the first tensor, if the kernels do not load
+            StringBuilder devices = new StringBuilder();
+            for (int i = 0; i < count; i++) {
+                devices.append(i == 0 ? "" : "; ").append("cuda:").append(i).append(' ')
+                        .append(CudaDriver.describe(i));
+            }
+            return Availability.yes(count + " device(s): " + devices + (count > 1 ? " (Ignis uses cuda:0 so far)" : ""));
         } catch (LinkageError e) {
             // JCuda's natives load libcuda.so.1, which only an NVIDIA driver installs
             return Availability.no("no CUDA driver (JCuda's driver library did not load: " + firstLine(e) + ")");
@@ -222,14 +233,32 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /**
+     * Rows of at least {@link #BLOCK_ROW} elements get a block each (reduce_rows_block), shorter
+     * ones a thread each (reduce_rows): a thread per long row left BatchNorm's per-channel sums
+     * over N·H·W elements to 32 threads of the whole GPU.
+     */
     private void launchReduceRows(long rows, long n, int code, View dense, View out, View indices) {
         CUdeviceptr idx = indices == null ? new CUdeviceptr() : ptr(indices);
-        driver().launch("reduce_rows", rows, Pointer.to(new long[] {rows}), Pointer.to(new long[] {n}),
-                Pointer.to(new int[] {code}), Pointer.to(new long[] {CudaCodes.dtype(dense.dtype())}),
-                Pointer.to(ptr(dense)), Pointer.to(new long[] {dense.offset()}),
-                Pointer.to(new long[] {CudaCodes.dtype(out.dtype())}), Pointer.to(ptr(out)),
-                Pointer.to(new long[] {out.offset()}), Pointer.to(idx),
-                Pointer.to(new long[] {indices == null ? 0 : indices.offset()}));
+        Pointer[] operands = {Pointer.to(new int[] {code}), Pointer.to(new long[] {CudaCodes.dtype(dense.dtype())}),
+            Pointer.to(ptr(dense)), Pointer.to(new long[] {dense.offset()}),
+            Pointer.to(new long[] {CudaCodes.dtype(out.dtype())}), Pointer.to(ptr(out)),
+            Pointer.to(new long[] {out.offset()}), Pointer.to(idx),
+            Pointer.to(new long[] {indices == null ? 0 : indices.offset()})};
+        if (n >= BLOCK_ROW && rows <= Integer.MAX_VALUE && n > 0) {
+            driver().launchGrid("reduce_rows_block", (int) rows, 1, 1, ROW_THREADS, 1,
+                    prepend(Pointer.to(new long[] {n}), operands));
+        } else {
+            driver().launch("reduce_rows", rows, prepend(Pointer.to(new long[] {rows}),
+                    prepend(Pointer.to(new long[] {n}), operands)));
+        }
+    }
+
+    private static Pointer[] prepend(Pointer first, Pointer[] rest) {
+        Pointer[] all = new Pointer[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
     }
 
     private View contiguous(View v) {
@@ -244,6 +273,12 @@ public final class CudaBackend implements Backend {
         long m = a.size(1);
         long k = a.size(2);
         long n = b.size(2);
+        if (batches * m * n == 0) {
+            return;
+        }
+        if (cublasBmm(a, b, out)) {
+            return;
+        }
         byte[] geo = Geo.ofStrides(new long[][] {{a.stride(0), a.stride(1), a.stride(2)},
             {b.stride(0), b.stride(1), b.stride(2)}}, new long[] {a.offset(), b.offset(), out.offset()},
                 new long[] {CudaCodes.dtype(a.dtype()), CudaCodes.dtype(b.dtype()), CudaCodes.dtype(out.dtype())});
@@ -251,12 +286,41 @@ public final class CudaBackend implements Backend {
             Pointer.to(new long[] {n}), Pointer.to(new long[] {k}), Pointer.to(ptr(a)), Pointer.to(ptr(b)),
             Pointer.to(ptr(out))};
         boolean f32 = a.dtype() == DType.FLOAT32 && b.dtype() == DType.FLOAT32 && out.dtype() == DType.FLOAT32;
-        if (f32 && batches <= MAX_GRID_Z && batches * m * n > 0) {
+        if (f32 && batches <= MAX_GRID_Z) {
             driver().launchGrid("bmm_f32_tiled", (int) ((n + TILE - 1) / TILE), (int) ((m + TILE - 1) / TILE),
                     (int) batches, TILE, TILE, params);
         } else {
             driver().launch("bmm", batches * m * n, params);
         }
+    }
+
+    /**
+     * {@link #bmm} through cuBLAS' strided-batched GEMM, when cuBLAS is there, the three views
+     * share dtype float32 or float64, k > 0 and every matrix is laid out as cuBLAS reads it; false
+     * (nothing done) otherwise.
+     */
+    private static boolean cublasBmm(View a, View b, View out) {
+        DType t = out.dtype();
+        if ((t != DType.FLOAT32 && t != DType.FLOAT64) || a.dtype() != t || b.dtype() != t || a.size(2) == 0
+                || a.size(0) > Integer.MAX_VALUE || Cublas.get().isEmpty()) {
+            return false;
+        }
+        Optional<Cublas.Operand> oa = operand(a, false);
+        Optional<Cublas.Operand> ob = operand(b, false);
+        Optional<Cublas.Operand> oc = operand(out, true);
+        if (oa.isEmpty() || ob.isEmpty() || oc.isEmpty()) {
+            return false;
+        }
+        Cublas.get().get().bmm(a.size(0), a.size(1), b.size(2), a.size(2), oa.get(), ob.get(), oc.get(),
+                Cuda.allowTf32());
+        return true;
+    }
+
+    private static Optional<Cublas.Operand> operand(View v, boolean mustBeRowMajor) {
+        int item = v.dtype().itemSize();
+        long address = ((CudaStorage) v.storage()).address() + (long) v.offset() * item;
+        return Cublas.Operand.of(address, v.size(1), v.size(2), v.stride(1), v.stride(2),
+                v.size(0) == 1 ? 0 : v.stride(0), item, mustBeRowMajor);
     }
 
     @Override

@@ -40,7 +40,6 @@ final class CudaDriver {
     private final CUcontext context;
     private final CudaAllocator allocator = new CudaAllocator();
     private final Map<String, CUfunction> functions = new HashMap<>();
-    private final String description;
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
 
     private CudaDriver(int ordinal) {
@@ -55,11 +54,23 @@ final class CudaDriver {
         CUmodule module = new CUmodule();
         cuModuleLoadData(module, ptx());
         for (String name : new String[] {"ew_unary", "ew_binary", "ew_where", "ew_copy", "ew_fill", "ew_axpby",
-            "reduce_rows", "bmm", "bmm_f32_tiled", "gather_scatter", "index_select_add", "fill_random"}) {
+            "reduce_rows", "reduce_rows_block", "bmm", "bmm_f32_tiled", "gather_scatter", "index_select_add", "fill_random"}) {
             CUfunction f = new CUfunction();
             cuModuleGetFunction(f, module, name);
             functions.put(name, f);
         }
+    }
+
+    /** "NVIDIA H200, compute capability 9.0, 139 GiB, CUDA driver 13.0" for device {@code ordinal}, without using it. */
+    static String describe(int ordinal) {
+        JCudaDriver.setExceptionsEnabled(true);
+        cuInit(0);
+        CUdevice device = new CUdevice();
+        cuDeviceGet(device, ordinal);
+        return describe(device);
+    }
+
+    private static String describe(CUdevice device) {
         byte[] name = new byte[256];
         cuDeviceGetName(name, name.length, device);
         int[] major = {0};
@@ -70,7 +81,7 @@ final class CudaDriver {
         cuDeviceTotalMem(memory, device);
         int[] driver = {0};
         cuDriverGetVersion(driver);
-        description = new String(name, 0, indexOfZero(name)) + ", compute capability " + major[0] + "." + minor[0]
+        return new String(name, 0, indexOfZero(name)) + ", compute capability " + major[0] + "." + minor[0]
                 + ", " + memory[0] / (1L << 30) + " GiB, CUDA driver " + driver[0] / 1000 + "." + driver[0] % 1000 / 10;
     }
 
@@ -117,10 +128,6 @@ final class CudaDriver {
 
     CudaAllocator allocator() {
         return allocator;
-    }
-
-    String description() {
-        return description;
     }
 
     /** Launches {@code kernel} over {@code work} items (grid-stride loops), with {@code params} in order. */

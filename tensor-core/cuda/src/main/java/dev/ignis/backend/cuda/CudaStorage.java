@@ -48,6 +48,11 @@ final class CudaStorage extends Storage {
         return pointer;
     }
 
+    /** The block's raw device address (for bindings other than JCuda's). */
+    long address() {
+        return ((DeviceBlock) pointer).address();
+    }
+
     void free() {
         cleanable.clean();
     }
