@@ -58,7 +58,8 @@ final class BenchCommand implements Runnable {
             for (int i = 0; i < 3 || System.nanoTime() < warmupEnd; i++) {
                 finish(a.matmul(b));
             }
-            int reps = (int) Math.max(3, 4e10 / flops);
+            // rounds of 40 GFLOP on the CPU, 4 TFLOP on a GPU: long enough to time past a launch's jitter
+            int reps = (int) Math.max(3, (device.isCpu() ? 4e10 : 4e12) / flops);
             double[] rounds = new double[5];
             for (int r = 0; r < rounds.length; r++) {
                 long start = System.nanoTime();
