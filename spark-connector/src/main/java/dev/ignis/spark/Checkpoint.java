@@ -6,10 +6,10 @@ import java.util.Map;
 
 /**
  * Everything a resumed run needs to continue exactly: the next round and where it sits, the
- * averaged model and optimizer state, the driver's lr and scheduler state, the SWA average, the
+ * averaged model and optimizer state, the driver's param groups' hyperparameters and scheduler state, the SWA average, the
  * seed, the metrics so far, and the settings that give the position its meaning.
  */
 record Checkpoint(int nextRound, int epoch, int roundInEpoch, float[] weights, long[] counters, OptimizerVector optimizer,
-                  double lr, Map<String, Object> schedulerState, Map<String, Object> swaSchedulerState, float[] swaWeights, long[] swaCounters, long swaCount,
+                  Hyperparameters hyperparameters, Map<String, Object> schedulerState, Map<String, Object> swaSchedulerState, float[] swaWeights, long[] swaCounters, long swaCount,
                   long seed, List<RoundMetrics> metrics, RunSettings settings) implements Serializable {
 }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Data-parallel training on Spark with driver-side parameter averaging. The data's partitions are
  * decoded once into arrays and cached; every round is one Spark job: the driver broadcasts the
- * flat weights, optimizer state and lr, each task rebuilds a replica, trains {@code stepsPerRound}
+ * flat weights, optimizer state and every param group's hyperparameters (as its schedulers left
+ * them), each task rebuilds a replica, trains {@code stepsPerRound}
  * steps on its partition (each epoch in an order seeded by (seed, epoch, partition)), and returns
  * its weights and optimizer state weighted by the samples it trained on; {@code treeAggregate}
  * forms the sample-weighted average. num_batches_tracked grows by the sum of the replicas' steps.
@@ -93,7 +94,11 @@ public final class DistributedTrainer {
             return this;
         }
 
-        /** An LR scheduler on the driver, stepped after every epoch (or every round); its lr travels with the round. */
+        /**
+         * An LR scheduler on the driver, stepped after every epoch (or every round); the
+         * hyperparameters it sets on each param group (lr, and momentum or betas for OneCycleLR and
+         * CyclicLR) travel with the round.
+         */
         public Builder scheduler(Function<Optimizer, LRScheduler> factory, boolean perRound) {
             schedulerFactory = factory;
             schedulerPerRound = perRound;
@@ -327,7 +332,11 @@ public final class DistributedTrainer {
                 weights = c.weights();
                 counters = c.counters();
                 optimizer = c.optimizer();
-                setLr(shadow, c.lr());
+                if (c.hyperparameters() == null) {
+                    throw new IllegalArgumentException("checkpoint " + found.file() + " records no param-group"
+                            + " hyperparameters (written by an older Ignis); start from a new checkpoint directory");
+                }
+                c.hyperparameters().applyTo(shadow);
                 if (scheduler != null && c.schedulerState() != null) {
                     scheduler.loadStateDict(c.schedulerState());
                 }
@@ -335,11 +344,12 @@ public final class DistributedTrainer {
                     swa = restoreSwa(b.modelFactory, c);
                     swaScheduler = new SWALR(shadow, new double[] {b.swaLr}, b.swaAnnealEpochs, SWALR.Anneal.COS, -1);
                     swaScheduler.loadStateDict(c.swaSchedulerState());
-                    setLr(shadow, c.lr());
+                    c.hyperparameters().applyTo(shadow);
                 }
                 metrics.addAll(c.metrics());
                 if (!Double.isNaN(b.resumeLr)) {
-                    LOG.info("resumed run: lr {} instead of the checkpoint's {}", b.resumeLr, c.lr());
+                    LOG.info("resumed run: lr {} in every param group instead of the checkpoint's {}", b.resumeLr,
+                            c.hyperparameters());
                     setLr(shadow, b.resumeLr);
                 }
                 LOG.info("resuming from checkpoint {} at round {} of {}", found.file(), startRound, totalRounds);
@@ -356,8 +366,10 @@ public final class DistributedTrainer {
             if (averaging && swaScheduler == null) {
                 swaScheduler = new SWALR(shadow, new double[] {b.swaLr}, b.swaAnnealEpochs, SWALR.Anneal.COS, -1);
             }
-            double lr = shadow.paramGroups().get(0).getDouble("lr");
-            RoundState state = new RoundState(weights, counters, optimizer, lr, epoch, roundInEpoch * k, k);
+            Hyperparameters hyperparameters = Hyperparameters.of(shadow);
+            double lr = hyperparameters.lr();
+            RoundState state = new RoundState(weights, counters, optimizer, hyperparameters, epoch, roundInEpoch * k,
+                    k);
             long roundStart = System.nanoTime();
             RoundBroadcast broadcast = new RoundBroadcast(jsc, state, piece);
             int r = round;
@@ -439,7 +451,7 @@ public final class DistributedTrainer {
         long[] c = ModelVector.counters(swaModel);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(stream.context());
         RoundBroadcast weights = new RoundBroadcast(jsc, new RoundState(ModelVector.weights(swaModel), c,
-                OptimizerVector.EMPTY, 0, 0, 0, 0), cfg.pieceSize());
+                OptimizerVector.EMPTY, null, 0, 0, 0), cfg.pieceSize());
         JavaRDD<RoundResult> passes = parts != null
                 ? parts.map(d -> Replica.batchNormPass(cfg, weights.value().weights(), c, d))
                 : stream.mapPartitionsWithIndex((index, it) -> Collections.singletonList(Replica.batchNormPass(cfg,
@@ -543,7 +555,7 @@ public final class DistributedTrainer {
         float[] swaWeights = swa == null ? null : ModelVector.weights(swa.module());
         long[] swaCounters = swa == null ? null : ModelVector.counters(swa.module());
         return new Checkpoint(nextRound, nextRound / roundsPerEpoch, nextRound % roundsPerEpoch, weights.clone(),
-                counters.clone(), optimizer, shadow.paramGroups().get(0).getDouble("lr"),
+                counters.clone(), optimizer, Hyperparameters.of(shadow),
                 scheduler == null ? null : new LinkedHashMap<>(scheduler.stateDict()),
                 swaScheduler == null ? null : new LinkedHashMap<>(swaScheduler.stateDict()), swaWeights, swaCounters,
                 swa == null ? 0 : swa.nAveraged(), b.seed, List.copyOf(metrics), settings);

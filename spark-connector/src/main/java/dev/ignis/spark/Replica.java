@@ -5,7 +5,6 @@ import dev.ignis.data.RandomSampler;
 import dev.ignis.nn.Module;
 import dev.ignis.nn.RunningStats;
 import dev.ignis.optim.Optimizer;
-import dev.ignis.optim.ParamGroup;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.Generator;
@@ -80,9 +79,7 @@ final class Replica {
         ModelVector.load(model, state.weights(), state.counters());
         model.to(device).train();
         Optimizer optimizer = cfg.optimizerFactory().create(model.parameters());
-        for (ParamGroup g : optimizer.paramGroups()) {
-            g.set("lr", state.lr());
-        }
+        state.hyperparameters().applyTo(optimizer);
         state.optimizer().loadInto(optimizer);
         Tensor x = Tensor.fromArray(data.features()).reshape(shape(data.size(), cfg.sampleShape())).to(device);
         Tensor y = Tensor.fromArray(data.labels()).to(device);

@@ -32,7 +32,7 @@ final class RoundBroadcast implements Serializable {
             optimizerPieces.add(jsc.broadcast(op.piece(o, j)));
         }
         rest = jsc.broadcast(new RoundState(null, state.counters(),
-                new OptimizerVector(state.optimizer().layout(), null), state.lr(), state.epoch(), state.firstStep(),
+                new OptimizerVector(state.optimizer().layout(), null), state.hyperparameters(), state.epoch(), state.firstStep(),
                 state.steps()));
     }
 
@@ -53,7 +53,7 @@ final class RoundBroadcast implements Serializable {
             System.arraycopy(p, 0, o, at, p.length);
             at += p.length;
         }
-        return new RoundState(w, s.counters(), new OptimizerVector(s.optimizer().layout(), o), s.lr(), s.epoch(),
+        return new RoundState(w, s.counters(), new OptimizerVector(s.optimizer().layout(), o), s.hyperparameters(), s.epoch(),
                 s.firstStep(), s.steps());
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ignis.optim.SGD;
+import dev.ignis.tensor.Tensor;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -24,7 +26,8 @@ class CheckpointsTest {
     private static Checkpoint checkpoint(int nextRound, float fill) {
         float[] w = new float[100_000];
         java.util.Arrays.fill(w, fill);
-        return new Checkpoint(nextRound, 0, nextRound, w, new long[] {3}, OptimizerVector.EMPTY, 0.1, null, null, null,
+        return new Checkpoint(nextRound, 0, nextRound, w, new long[] {3}, OptimizerVector.EMPTY,
+                Hyperparameters.of(new SGD(List.of(Tensor.zeros(2)), new SGD.Options().lr(0.1 * nextRound))), null, null, null,
                 null, 0, 7, List.of(), null);
     }
 
@@ -41,6 +44,7 @@ class CheckpointsTest {
         Checkpoint latest = checkpoints.latest().checkpoint();
         assertEquals(4, latest.nextRound());
         assertArrayEquals(checkpoint(4, 2f).weights(), latest.weights());
+        assertEquals(0.4, latest.hyperparameters().lr(), 1e-15, "the param groups' hyperparameters come back");
         assertEquals(List.of("round-000002.ckpt", "round-000004.ckpt"),
                 Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList(),
                 "no temporary file left behind");

@@ -14,7 +14,10 @@ import dev.ignis.nn.ReLU;
 import dev.ignis.nn.Sequential;
 import dev.ignis.optim.Adam;
 import dev.ignis.optim.Optimizer;
+import dev.ignis.optim.ParamGroup;
 import dev.ignis.optim.SGD;
+import dev.ignis.optim.lr.LRScheduler;
+import dev.ignis.optim.lr.OneCycleLR;
 import dev.ignis.swa.BatchNormUpdate;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -75,8 +79,15 @@ class DistributedTrainerTest {
 
     /** The plain training loop over one partition, visiting samples in the trainer's order. */
     static Module localLoop(List<Sample> data, OptimizerFactory factory, int epochs, int batch, long seed) {
+        return localLoop(data, factory, null, epochs, batch, seed);
+    }
+
+    /** {@link #localLoop} with a scheduler (or null) stepped after every step. */
+    static Module localLoop(List<Sample> data, OptimizerFactory factory, Function<Optimizer, LRScheduler> scheduler,
+                            int epochs, int batch, long seed) {
         Module model = net();
         Optimizer opt = factory.create(model.parameters());
+        LRScheduler sched = scheduler == null ? null : scheduler.apply(opt);
         PartitionData d = PartitionData.of(data, 0);
         Tensor x = Tensor.fromArray(d.features()).reshape(d.size(), 6);
         Tensor y = Tensor.fromArray(d.labels());
@@ -87,6 +98,9 @@ class DistributedTrainerTest {
                 opt.zeroGrad();
                 F.crossEntropy(model.call(x.indexSelect(0, idx)), y.indexSelect(0, idx)).backward();
                 opt.step();
+                if (sched != null) {
+                    sched.step();
+                }
             }
         }
         return model;
@@ -115,6 +129,28 @@ class DistributedTrainerTest {
             assertEquals(4, r.metrics().size(), "6 steps per epoch in rounds of 3: 2 rounds per epoch");
             assertEquals(12L, r.model().stateDict().get("1.num_batches_tracked").toLongArray()[0]);
         }
+    }
+
+    /** SGD with momentum over two param groups: the first layer at lr 0.1, the rest at 0.02. */
+    static final OptimizerFactory TWO_GROUPS = p -> new SGD(List.of(
+            new ParamGroup(p.subList(0, 2), Map.of("lr", 0.1)), new ParamGroup(p.subList(2, p.size()), Map.of("lr", 0.02))),
+            new SGD.Options().lr(0.05).momentum(0.9));
+
+    @Test
+    void everyParamGroupsScheduledLrAndMomentumReachTheReplicas() {
+        List<Sample> data = samples(90);
+        // 6 steps an epoch, 2 epochs; OneCycleLR cycles each group's lr and the momentum every step
+        Function<Optimizer, LRScheduler> oneCycle = o -> new OneCycleLR(o, new double[] {0.2, 0.05},
+                new OneCycleLR.Options().totalSteps(12));
+        TrainingResult r = trainer(TWO_GROUPS).stepsPerRound(1).scheduler(oneCycle, true).build()
+                .fit(jsc.parallelize(data, 1));
+        Module local = localLoop(data, TWO_GROUPS, oneCycle, 2, 16, 7);
+        assertEquals(0.0, maxDiff(r.model(), local), "1 partition, 1 step a round: the local loop bit for bit");
+        assertTrue(r.metrics().get(1).lr() > r.metrics().get(0).lr(), "group 0's lr warms up");
+        // the same run without the scheduler's momentum reaching the tasks would differ
+        Module constantMomentum = localLoop(data, TWO_GROUPS, o -> new OneCycleLR(o, new double[] {0.2, 0.05},
+                new OneCycleLR.Options().totalSteps(12).cycleMomentum(false)), 2, 16, 7);
+        assertTrue(maxDiff(constantMomentum, local) > 1e-4, "cycling momentum changes the weights");
     }
 
     @Test
