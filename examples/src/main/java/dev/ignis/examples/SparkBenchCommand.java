@@ -4,12 +4,14 @@ import dev.ignis.backend.IntraOpPool;
 import dev.ignis.nn.F;
 import dev.ignis.optim.SGD;
 import dev.ignis.spark.DistributedTrainer;
+import dev.ignis.spark.ImageFolderSource;
 import dev.ignis.spark.RoundMetrics;
 import dev.ignis.spark.Sample;
 import dev.ignis.spark.TrainingResult;
 import dev.ignis.tensor.Generator;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -29,8 +31,18 @@ final class SparkBenchCommand implements Runnable {
     @Option(names = "--model", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE})")
     String model;
 
-    @Option(names = "--partitions", defaultValue = "2", description = "partitions P; the master is local[P] unless one is given (default ${DEFAULT-VALUE})")
+    @Option(names = "--partitions", defaultValue = "2", description = "partitions P of the IDX training data; the master"
+            + " is local[P] unless one is given (default ${DEFAULT-VALUE})")
     int partitions;
+
+    @Option(names = "--replicas", defaultValue = "0", description = "replicas trained side by side (default: the task"
+            + " slots, P in local[P])")
+    int replicas;
+
+    @Option(names = "--images", description = "train from this image folder of grayscale 28x28 PNGs (class"
+            + " sub-folders, as 'bench loader --make' writes them; any Hadoop path) read by ImageFolderSource, in"
+            + " the partitions Spark's file reader makes")
+    String images;
 
     @Option(names = "--epochs", defaultValue = "1", description = "epochs (default ${DEFAULT-VALUE})")
     int epochs;
@@ -67,6 +79,31 @@ final class SparkBenchCommand implements Runnable {
         }
     }
 
+    private static List<Sample> idxSamples(FashionMnist ds) {
+        List<Sample> samples = new ArrayList<>();
+        float[] x = ds.trainX().toFloatArray();
+        long[] y = ds.trainY().toLongArray();
+        for (int i = 0; i < y.length; i++) {
+            samples.add(new Sample(java.util.Arrays.copyOfRange(x, i * 784, (i + 1) * 784), y[i]));
+        }
+        return samples;
+    }
+
+    /** Training accuracy over the last epoch's rounds, weighted by their samples. */
+    private static double lastEpochAccuracy(TrainingResult result) {
+        List<RoundMetrics> metrics = result.metrics();
+        int lastEpoch = metrics.get(metrics.size() - 1).epoch();
+        double correct = 0;
+        long samples = 0;
+        for (RoundMetrics m : metrics) {
+            if (m.epoch() == lastEpoch) {
+                correct += m.accuracy() * m.samples();
+                samples += m.samples();
+            }
+        }
+        return correct / samples;
+    }
+
     @Override
     public void run() {
         options.validate();
@@ -74,17 +111,15 @@ final class SparkBenchCommand implements Runnable {
         CliErrors.atLeast(options.command, "--partitions", partitions, 1);
         CliErrors.atLeast(options.command, "--epochs", epochs, 1);
         CliErrors.atLeast(options.command, "--steps-per-round", stepsPerRound, 1);
+        CliErrors.atLeast(options.command, "--replicas", replicas, 0);
         FashionMnist ds = FashionMnist.load(options.dataDir());
         String kind = model;
-        List<Sample> samples = new ArrayList<>();
-        float[] x = ds.trainX().toFloatArray();
-        long[] y = ds.trainY().toLongArray();
-        for (int i = 0; i < y.length; i++) {
-            samples.add(new Sample(java.util.Arrays.copyOfRange(x, i * 784, (i + 1) * 784), y[i]));
-        }
         SparkSession spark = Sessions.open(master, partitions);
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            JavaRDD<Sample> data = images != null
+                    ? ImageFolderSource.read(spark, images, "L", new float[] {0.2860f}, new float[] {0.3530f})
+                    : jsc.parallelize(idxSamples(ds), partitions);
             Generator.getDefault().manualSeed(options.seed);
             DistributedTrainer.Builder trainer = DistributedTrainer.builder()
                     .model(() -> FashionModels.create(kind))
@@ -95,9 +130,13 @@ final class SparkBenchCommand implements Runnable {
             if (swa) {
                 trainer.swa(epochs - 1, 0.05, 1);
             }
-            System.out.printf("data: %s (%d train images) in %d partitions; model %s; batch %d per partition; %d steps per"
-                    + " round%n", options.dataDir(), samples.size(), partitions, kind, options.batch, stepsPerRound);
-            TrainingResult result = trainer.build().fit(jsc.parallelize(samples, partitions));
+            if (replicas > 0) {
+                trainer.replicas(replicas);
+            }
+            System.out.printf("data: %s in %d partitions; model %s; batch %d per replica; %d steps per round%n",
+                    images != null ? images : options.dataDir(), data.getNumPartitions(), kind, options.batch,
+                    stepsPerRound);
+            TrainingResult result = trainer.build().fit(data);
             IntraOpPool.setThreads(options.threads);
             double seconds = 0;
             double outside = 0;
@@ -115,9 +154,10 @@ final class SparkBenchCommand implements Runnable {
                 double[] s = ds.evaluate(result.swaModel());
                 swaPart = String.format(" swa_test_acc=%.4f swa_test_loss=%.4f", s[0], s[1]);
             }
-            System.out.printf("ignis spark model=%s partitions=%d epochs=%d steps_per_round=%d rounds=%d"
-                            + " samples_per_s=%.0f test_acc=%.4f test_loss=%.4f round_overhead=%.3f bytes_per_round=%d%s%n",
-                    kind, partitions, epochs, stepsPerRound, result.metrics().size(), trained / seconds, eval[0], eval[1],
+            System.out.printf("ignis spark model=%s partitions=%d replicas=%d epochs=%d steps_per_round=%d rounds=%d"
+                            + " samples_per_s=%.0f train_acc=%.4f test_acc=%.4f test_loss=%.4f round_overhead=%.3f"
+                            + " bytes_per_round=%d%s%n",
+                    kind, data.getNumPartitions(), result.replicas(), epochs, stepsPerRound, result.metrics().size(), trained / seconds, lastEpochAccuracy(result), eval[0], eval[1],
                     outside / seconds, bytes, swaPart);
         } finally {
             spark.stop();

@@ -23,14 +23,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Data-parallel training on Spark with driver-side parameter averaging. The data's partitions are
+ * Data-parallel training on Spark with driver-side parameter averaging. The data is dealt to
+ * {@link Builder#replicas} replicas (whatever its own partitioning) and each replica's share is
  * decoded once into arrays and cached; every round is one Spark job: the driver broadcasts the
  * flat weights, optimizer state and every param group's hyperparameters (as its schedulers left
  * them), each task rebuilds a replica, trains {@code stepsPerRound}
  * steps on its partition (each epoch in an order seeded by (seed, epoch, partition)), and returns
  * its weights and optimizer state weighted by the samples it trained on; {@code treeAggregate}
  * forms the sample-weighted average. num_batches_tracked grows by the sum of the replicas' steps.
- * With one partition this is exactly the local training loop.
+ * With one replica this is exactly the local training loop.
  *
  * <p>From {@code swaStartEpoch} on, every round's average also feeds an {@link AveragedModel}
  * while {@link SWALR} drives the lr; at the end one more job recomputes the SWA model's BatchNorm
@@ -78,6 +79,8 @@ public final class DistributedTrainer {
         private long maxPieceBytes = 1L << 30;
         private boolean fuseLayers = true;
         private double resumeLr = Double.NaN;
+        private int replicas;
+        private boolean reshuffleEachEpoch;
 
         public Builder model(SerializableSupplier<Module> factory) {
             modelFactory = factory;
@@ -105,7 +108,29 @@ public final class DistributedTrainer {
             return this;
         }
 
-        /** Samples per step on each partition. */
+        /**
+         * How many replicas train side by side (default: the cluster's task slots,
+         * {@code spark.default.parallelism} or the executors' cores over {@code spark.task.cpus}).
+         * The data is dealt into that many partitions whatever its own partitioning: one replica
+         * keeps the source order; more get the samples round-robin by position with a seeded
+         * rotation per block, so classes stored in runs are mixed. A replica whose share is under a
+         * few batches is warned about.
+         */
+        public Builder replicas(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("replicas must be at least 1, got " + n);
+            }
+            replicas = n;
+            return this;
+        }
+
+        /** Deal the samples to the replicas anew every epoch (another seeded grouping), not once. */
+        public Builder reshuffleEachEpoch(boolean v) {
+            reshuffleEachEpoch = v;
+            return this;
+        }
+
+        /** Samples per step on each replica. */
         public Builder batchSize(int v) {
             batchSize = v;
             return this;
@@ -258,7 +283,7 @@ public final class DistributedTrainer {
     }
 
     /**
-     * Trains on {@code data} (its partitions are the replicas' shards) and returns the models and
+     * Trains on {@code data} (dealt to {@link Builder#replicas} replicas) and returns the models and
      * metrics. The checkpoint and output directories are claimed first (written to, and locked
      * against a second run), so a directory that cannot be used fails before any training.
      */
@@ -275,21 +300,17 @@ public final class DistributedTrainer {
     private TrainingResult train(JavaRDD<Sample> data) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
         Configuration hadoop = jsc.hadoopConfiguration();
-        int piece = pieceElements(jsc, data.getNumPartitions());
+        int replicas = b.replicas > 0 ? b.replicas : Replicas.defaultCount(jsc);
+        int piece = pieceElements(jsc, replicas);
         ReplicaConfig cfg = new ReplicaConfig(b.modelFactory, b.optimizerFactory, b.loss, b.batchSize, b.seed,
                 b.sampleShape, b.taskHook, piece, b.fuseLayers);
         boolean streaming = b.streamShuffleBuffer >= 0;
         int shuffleBuffer = b.streamShuffleBuffer;
-        JavaRDD<PartitionData> parts = streaming ? null : data.mapPartitionsWithIndex((index, it) -> {
-            List<Sample> all = new ArrayList<>();
-            it.forEachRemaining(all::add);
-            return Collections.singletonList(PartitionData.of(all, index)).iterator();
-        }, true).persist(b.storageLevel);
-        if (parts != null && b.truncateLineage) {
-            parts = new JavaRDD<>(parts.rdd().localCheckpoint(), parts.classTag());
-        }
+        int dealtEpoch = 0;
+        JavaRDD<Sample> source = Replicas.deal(data, replicas, b.seed, dealtEpoch);
+        JavaRDD<PartitionData> parts = streaming ? null : cache(source);
         List<Integer> sizes = streaming
-                ? data.mapPartitions(it -> {
+                ? source.mapPartitions(it -> {
                     int n = 0;
                     for (; it.hasNext(); it.next()) {
                         n++;
@@ -297,6 +318,7 @@ public final class DistributedTrainer {
                     return Collections.singletonList(n).iterator();
                 }).collect()
                 : parts.map(PartitionData::size).collect();
+        Replicas.fewBatches(sizes, b.batchSize).ifPresent(LOG::warn);
         int maxSteps = 0;
         for (int n : sizes) {
             maxSteps = Math.max(maxSteps, Replica.stepsPerEpoch(n, b.batchSize));
@@ -307,8 +329,8 @@ public final class DistributedTrainer {
         int k = b.stepsPerRound == 0 ? maxSteps : Math.min(b.stepsPerRound, maxSteps);
         int roundsPerEpoch = (maxSteps + k - 1) / k;
         int totalRounds = b.epochs * roundsPerEpoch;
-        LOG.info("training on {} partitions (sizes {}), {} step(s) per round, {} round(s) per epoch", sizes.size(), sizes,
-                k, roundsPerEpoch);
+        LOG.info("training {} replica(s) (samples {}) dealt from {} source partition(s), {} step(s) per round, {}"
+                + " round(s) per epoch", replicas, sizes, data.getNumPartitions(), k, roundsPerEpoch);
 
         Module driverModel = b.modelFactory.get();
         Optimizer shadow = b.optimizerFactory.create(driverModel.parameters());
@@ -362,6 +384,14 @@ public final class DistributedTrainer {
         for (int round = startRound; round < totalRounds; round++) {
             int epoch = round / roundsPerEpoch;
             int roundInEpoch = round % roundsPerEpoch;
+            if (b.reshuffleEachEpoch && replicas > 1 && epoch != dealtEpoch) {
+                dealtEpoch = epoch;
+                source = Replicas.deal(data, replicas, b.seed, epoch);
+                if (parts != null) {
+                    parts.unpersist(false);
+                    parts = cache(source);
+                }
+            }
             boolean averaging = b.swaStartEpoch >= 0 && epoch >= b.swaStartEpoch;
             if (averaging && swaScheduler == null) {
                 swaScheduler = new SWALR(shadow, new double[] {b.swaLr}, b.swaAnnealEpochs, SWALR.Anneal.COS, -1);
@@ -373,8 +403,9 @@ public final class DistributedTrainer {
             long roundStart = System.nanoTime();
             RoundBroadcast broadcast = new RoundBroadcast(jsc, state, piece);
             int r = round;
+            JavaRDD<PartitionData> cached = parts;
             JavaRDD<RoundResult> tasks = streaming
-                    ? data.mapPartitionsWithIndex((index, it) -> {
+                    ? source.mapPartitionsWithIndex((index, it) -> {
                         cfg.hook().beforeTask(r, index, TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
                         RoundState s = broadcast.value();
                         PartitionData slice = StreamedPartition.slice(it, cfg.seed(), s.epoch(), index, shuffleBuffer,
@@ -383,7 +414,7 @@ public final class DistributedTrainer {
                         samplesAccumulator.add(part.samples());
                         return Collections.singletonList(part).iterator();
                     }, true)
-                    : parts.mapPartitionsWithIndex((index, it) -> {
+                    : cached.mapPartitionsWithIndex((index, it) -> {
                         cfg.hook().beforeTask(r, index, TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
                         RoundResult part = Replica.train(cfg, broadcast.value(), it.next(), index, r);
                         samplesAccumulator.add(part.samples());
@@ -437,12 +468,25 @@ public final class DistributedTrainer {
         Module swaModel = null;
         if (swa != null) {
             swaModel = swa.module();
-            recomputeBatchNorm(streaming ? null : parts, data, cfg, swaModel);
+            recomputeBatchNorm(streaming ? null : parts, source, cfg, swaModel);
         }
         if (parts != null) {
             parts.unpersist(false);
         }
-        return new TrainingResult(driverModel, swaModel, List.copyOf(metrics));
+        return new TrainingResult(driverModel, swaModel, List.copyOf(metrics), replicas);
+    }
+
+    /**
+     * Each partition decoded once into arrays and cached (replacing the source's lineage unless
+     * {@link Builder#truncateLineage} is off).
+     */
+    private JavaRDD<PartitionData> cache(JavaRDD<Sample> source) {
+        JavaRDD<PartitionData> parts = source.mapPartitionsWithIndex((index, it) -> {
+            List<Sample> all = new ArrayList<>();
+            it.forEachRemaining(all::add);
+            return Collections.singletonList(PartitionData.of(all, index)).iterator();
+        }, true).persist(b.storageLevel);
+        return b.truncateLineage ? new JavaRDD<>(parts.rdd().localCheckpoint(), parts.classTag()) : parts;
     }
 
     /** The distributed updateBn: each partition's cumulative BN statistics, averaged weighted by its batches. */

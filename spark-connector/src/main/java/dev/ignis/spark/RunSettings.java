@@ -18,7 +18,7 @@ import java.util.Map;
  *                      at the steps of an epoch)
  * @param batchSize     samples per step
  * @param epochs        epochs of the whole run
- * @param partitionSizes samples per partition (the data and its split)
+ * @param partitionSizes samples per replica (the data and its split into replicas)
  * @param architecture  the model's state-dict keys and shapes
  */
 record RunSettings(long seed, int stepsPerRound, int batchSize, int epochs, List<Integer> partitionSizes,
@@ -49,7 +49,7 @@ record RunSettings(long seed, int stepsPerRound, int batchSize, int epochs, List
         // the settings a user sets first; the steps per round a run uses follow from them and the data
         differs("seed", stored.seed, seed, checkpoint);
         differs("batch size", stored.batchSize, batchSize, checkpoint);
-        differs("samples per partition", stored.partitionSizes, partitionSizes, checkpoint);
+        differs("samples per replica", stored.partitionSizes, partitionSizes, checkpoint);
         differs("epochs", stored.epochs, epochs, checkpoint);
         differs("steps per round", stored.stepsPerRound, stepsPerRound, checkpoint);
         differs("model (state-dict keys and shapes)", stored.architecture, architecture, checkpoint);

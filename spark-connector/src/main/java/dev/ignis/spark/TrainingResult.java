@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * What {@link DistributedTrainer#fit} returns: the final averaged model, the SWA model (its
- * BatchNorm statistics recomputed over all partitions; null when SWA was not configured) and the
- * per-round metrics.
+ * BatchNorm statistics recomputed over all replicas' data; null when SWA was not configured), the
+ * per-round metrics and how many replicas trained.
  */
-public record TrainingResult(Module model, Module swaModel, List<RoundMetrics> metrics) {
+public record TrainingResult(Module model, Module swaModel, List<RoundMetrics> metrics, int replicas) {
 }

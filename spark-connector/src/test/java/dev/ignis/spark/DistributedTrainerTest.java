@@ -123,7 +123,7 @@ class DistributedTrainerTest {
     void onePartitionEqualsTheLocalLoopForSgdWithMomentumAndForAdam() {
         List<Sample> data = samples(90);
         for (OptimizerFactory opt : List.of(SGD_MOMENTUM, ADAM)) {
-            TrainingResult r = trainer(opt).build().fit(jsc.parallelize(data, 1));
+            TrainingResult r = trainer(opt).replicas(1).build().fit(jsc.parallelize(data, 1));
             Module local = localLoop(data, opt, 2, 16, 7);
             assertTrue(maxDiff(r.model(), local) <= 1e-6, "max |Δ| " + maxDiff(r.model(), local));
             assertEquals(4, r.metrics().size(), "6 steps per epoch in rounds of 3: 2 rounds per epoch");
@@ -142,7 +142,7 @@ class DistributedTrainerTest {
         // 6 steps an epoch, 2 epochs; OneCycleLR cycles each group's lr and the momentum every step
         Function<Optimizer, LRScheduler> oneCycle = o -> new OneCycleLR(o, new double[] {0.2, 0.05},
                 new OneCycleLR.Options().totalSteps(12));
-        TrainingResult r = trainer(TWO_GROUPS).stepsPerRound(1).scheduler(oneCycle, true).build()
+        TrainingResult r = trainer(TWO_GROUPS).replicas(1).stepsPerRound(1).scheduler(oneCycle, true).build()
                 .fit(jsc.parallelize(data, 1));
         Module local = localLoop(data, TWO_GROUPS, oneCycle, 2, 16, 7);
         assertEquals(0.0, maxDiff(r.model(), local), "1 partition, 1 step a round: the local loop bit for bit");
@@ -168,15 +168,16 @@ class DistributedTrainerTest {
     @Test
     void twoPartitionsLearnAndSwaRecomputesBatchNormOverAllPartitions() {
         List<Sample> data = samples(150);
-        TrainingResult r = trainer(SGD_MOMENTUM).epochs(3).swa(1, 0.05, 1).build().fit(jsc.parallelize(data, 2));
+        TrainingResult r = trainer(SGD_MOMENTUM).replicas(2).epochs(3).swa(1, 0.05, 1).build()
+                .fit(jsc.parallelize(data, 2));
         RoundMetrics last = r.metrics().get(r.metrics().size() - 1);
         assertTrue(last.accuracy() > 0.8, "training accuracy " + last.accuracy());
         assertNotNull(r.swaModel());
-        // updateBn over the same batches on one machine: partition 0's batches, then partition 1's
+        // updateBn over the same batches on one machine: replica 0's batches, then replica 1's
         Module expected = net();
         expected.loadStateDict(r.swaModel().stateDict(), true);
         List<Tensor> batches = new ArrayList<>();
-        for (List<Sample> part : List.of(data.subList(0, 75), data.subList(75, 150))) {
+        for (List<Sample> part : ReplicasTest.dealt(data, 2, 7, 0)) {
             PartitionData d = PartitionData.of(part, 0);
             Tensor x = Tensor.fromArray(d.features()).reshape(d.size(), 6);
             for (int from = 0; from < d.size(); from += 16) {
@@ -229,7 +230,7 @@ class DistributedTrainerTest {
     @Test
     void streamedPartitionsInSourceOrderEqualTheLocalLoopAndAShuffleBufferStillLearns() {
         List<Sample> data = samples(90);
-        TrainingResult r = trainer(SGD_MOMENTUM).streaming(0).build().fit(jsc.parallelize(data, 1));
+        TrainingResult r = trainer(SGD_MOMENTUM).replicas(1).streaming(0).build().fit(jsc.parallelize(data, 1));
         Module local = net();
         Optimizer opt = SGD_MOMENTUM.create(local.parameters());
         PartitionData d = PartitionData.of(data, 0);

@@ -51,7 +51,7 @@ class RunSafetyTest {
                 () -> trainer(ckpt).batchSize(8).resume(true).build().fit(data));
         assertTrue(batch.getMessage().contains("round-00000") && batch.getMessage().contains("batch size 16, this run has 8"),
                 batch.getMessage());
-        // 30 samples per partition in batches of 16: 2 steps an epoch, so 3 steps per round ran as 2
+        // 30 samples per replica in batches of 16: 2 steps an epoch, so 3 steps per round ran as 2
         IllegalArgumentException steps = assertThrows(IllegalArgumentException.class,
                 () -> trainer(ckpt).stepsPerRound(1).resume(true).build().fit(data));
         assertTrue(steps.getMessage().contains("steps per round 2, this run has 1"), steps.getMessage());
@@ -62,7 +62,7 @@ class RunSafetyTest {
                 .parallelize(DistributedTrainerTest.samples(90), 2);
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
                 () -> trainer(ckpt).resume(true).build().fit(more));
-        assertTrue(size.getMessage().contains("samples per partition [30, 30], this run has [45, 45]"), size.getMessage());
+        assertTrue(size.getMessage().contains("samples per replica [30, 30], this run has [45, 45]"), size.getMessage());
     }
 
     @Test
