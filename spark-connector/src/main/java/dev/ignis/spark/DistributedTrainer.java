@@ -81,6 +81,9 @@ public final class DistributedTrainer {
         private double resumeLr = Double.NaN;
         private int replicas;
         private boolean reshuffleEachEpoch;
+        private JavaRDD<Sample> validationData;
+        private double validationSplit;
+        private EarlyStopping earlyStopping;
 
         public Builder model(SerializableSupplier<Module> factory) {
             modelFactory = factory;
@@ -127,6 +130,36 @@ public final class DistributedTrainer {
         /** Deal the samples to the replicas anew every epoch (another seeded grouping), not once. */
         public Builder reshuffleEachEpoch(boolean v) {
             reshuffleEachEpoch = v;
+            return this;
+        }
+
+        /**
+         * Data to evaluate the averaged model on at the end of every epoch (mean loss and
+         * accuracy, in {@link TrainingResult#epochMetrics()}); the best epoch's model by
+         * {@code val_loss} (or the early-stopping monitor) is kept as
+         * {@link TrainingResult#bestModel()}.
+         */
+        public Builder validation(JavaRDD<Sample> data) {
+            validationData = data;
+            return this;
+        }
+
+        /** Holds out {@code fraction} of the training data (a seeded random split) as {@link #validation} data. */
+        public Builder validationSplit(double fraction) {
+            if (!(fraction > 0 && fraction < 1)) {
+                throw new IllegalArgumentException("validationSplit must be between 0 and 1, got " + fraction);
+            }
+            validationSplit = fraction;
+            return this;
+        }
+
+        /**
+         * Stops after {@code patience} epochs in a row without {@code monitor} improving by more
+         * than {@code minDelta} ("val_loss", "val_accuracy" — these need validation data — or
+         * "loss", "accuracy" of training); the best epoch's model is kept.
+         */
+        public Builder earlyStopping(String monitor, int patience, double minDelta) {
+            earlyStopping = new EarlyStopping(monitor, patience, minDelta);
             return this;
         }
 
@@ -274,6 +307,14 @@ public final class DistributedTrainer {
             if (modelFactory == null || loss == null || optimizerFactory == null || sampleShape == null) {
                 throw new IllegalArgumentException("DistributedTrainer needs model, loss, optimizer and sampleShape");
             }
+            boolean validating = validationData != null || validationSplit > 0;
+            if (earlyStopping != null && earlyStopping.monitor().startsWith("val_") && !validating) {
+                throw new IllegalArgumentException("early stopping on " + earlyStopping.monitor() + " needs validation"
+                        + " data: validation(rdd) or validationSplit(fraction)");
+            }
+            if (validationData != null && validationSplit > 0) {
+                throw new IllegalArgumentException("give validation data or a validation split, not both");
+            }
             if (batchSize < 1 || epochs < 1 || stepsPerRound < 0) {
                 throw new IllegalArgumentException("batchSize and epochs must be >= 1 and stepsPerRound >= 0, got "
                         + batchSize + ", " + epochs + ", " + stepsPerRound);
@@ -293,19 +334,30 @@ public final class DistributedTrainer {
                 : RunDirectory.claim(b.checkpointDir, "checkpoint directory", conf);
              RunDirectory out = b.outputDir == null || b.outputDir.equals(b.checkpointDir) ? null
                      : RunDirectory.claim(b.outputDir, "output directory", conf)) {
-            return train(data);
+            if (b.validationSplit > 0) {
+                JavaRDD<Sample>[] split = data.randomSplit(new double[] {1 - b.validationSplit, b.validationSplit},
+                        b.seed);
+                return train(split[0], split[1]);
+            }
+            return train(data, b.validationData);
         }
     }
 
-    private TrainingResult train(JavaRDD<Sample> data) {
+    private TrainingResult train(JavaRDD<Sample> data, JavaRDD<Sample> validationData) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
         Configuration hadoop = jsc.hadoopConfiguration();
         int replicas = b.replicas > 0 ? b.replicas : Replicas.defaultCount(jsc);
-        int piece = pieceElements(jsc, replicas);
+        int piece = RoundAggregation.pieceElements(jsc, replicas, b.maxPieceBytes);
         ReplicaConfig cfg = new ReplicaConfig(b.modelFactory, b.optimizerFactory, b.loss, b.batchSize, b.seed,
                 b.sampleShape, b.taskHook, piece, b.fuseLayers);
         boolean streaming = b.streamShuffleBuffer >= 0;
         int shuffleBuffer = b.streamShuffleBuffer;
+        // dealing reads the source twice (a count, then the shuffle), and again every epoch with
+        // reshuffleEachEpoch: decode it once, spilling to disk what does not fit
+        boolean persisted = replicas > 1 && data.getStorageLevel().equals(StorageLevel.NONE());
+        if (persisted) {
+            data.persist(StorageLevel.MEMORY_AND_DISK_SER());
+        }
         int dealtEpoch = 0;
         JavaRDD<Sample> source = Replicas.deal(data, replicas, b.seed, dealtEpoch);
         JavaRDD<PartitionData> parts = streaming ? null : cache(source);
@@ -319,16 +371,13 @@ public final class DistributedTrainer {
                 }).collect()
                 : parts.map(PartitionData::size).collect();
         Replicas.fewBatches(sizes, b.batchSize).ifPresent(LOG::warn);
-        int maxSteps = 0;
-        for (int n : sizes) {
-            maxSteps = Math.max(maxSteps, Replica.stepsPerEpoch(n, b.batchSize));
-        }
-        if (maxSteps == 0) {
-            throw new IllegalArgumentException("the training data is empty (" + sizes.size() + " partitions)");
-        }
-        int k = b.stepsPerRound == 0 ? maxSteps : Math.min(b.stepsPerRound, maxSteps);
-        int roundsPerEpoch = (maxSteps + k - 1) / k;
-        int totalRounds = b.epochs * roundsPerEpoch;
+        Validation validation = validationData == null ? null : new Validation(cache(validationData), cfg);
+        EpochTracker epochs = new EpochTracker(b.earlyStopping != null ? b.earlyStopping
+                : validation != null ? new EarlyStopping("val_loss", 0, 0) : null);
+        RoundPlan plan = RoundPlan.of(sizes, b.batchSize, b.stepsPerRound, b.epochs);
+        int k = plan.stepsPerRound();
+        int roundsPerEpoch = plan.roundsPerEpoch();
+        int totalRounds = plan.totalRounds();
         LOG.info("training {} replica(s) (samples {}) dealt from {} source partition(s), {} step(s) per round, {}"
                 + " round(s) per epoch", replicas, sizes, data.getNumPartitions(), k, roundsPerEpoch);
 
@@ -369,6 +418,7 @@ public final class DistributedTrainer {
                     c.hyperparameters().applyTo(shadow);
                 }
                 metrics.addAll(c.metrics());
+                epochs.restore(c.epochMetrics(), c.bestWeights(), c.bestCounters());
                 if (!Double.isNaN(b.resumeLr)) {
                     LOG.info("resumed run: lr {} in every param group instead of the checkpoint's {}", b.resumeLr,
                             c.hyperparameters());
@@ -381,7 +431,7 @@ public final class DistributedTrainer {
         LongAccumulator samplesAccumulator = jsc.sc().longAccumulator("ignis samples trained");
         long started = System.nanoTime();
         long trainedSamples = 0;
-        for (int round = startRound; round < totalRounds; round++) {
+        for (int round = startRound; round < totalRounds && !epochs.shouldStop(); round++) {
             int epoch = round / roundsPerEpoch;
             int roundInEpoch = round % roundsPerEpoch;
             if (b.reshuffleEachEpoch && replicas > 1 && epoch != dealtEpoch) {
@@ -420,7 +470,7 @@ public final class DistributedTrainer {
                         samplesAccumulator.add(part.samples());
                         return Collections.singletonList(part).iterator();
                     }, true);
-            RoundResult result = aggregate(tasks);
+            RoundResult result = RoundAggregation.aggregate(tasks);
             broadcast.destroy();
             double seconds = (System.nanoTime() - roundStart) / 1e9;
             weights = result.averageWeights();
@@ -455,13 +505,16 @@ public final class DistributedTrainer {
                         round + 1, totalRounds, epoch + 1, b.epochs, m.loss(), m.accuracy(), lr, rate,
                         100 * m.overhead(), elapsed / (round + 1 - startRound) * (totalRounds - round - 1));
             }
+            if (epochEnd) {
+                endEpoch(epoch, metrics, epochs, validation, jsc, weights, counters);
+            }
             if (b.outputDir != null) {
                 writeMetrics(metrics, hadoop);
             }
-            boolean last = round == totalRounds - 1;
+            boolean last = round == totalRounds - 1 || epochs.shouldStop();
             if (checkpoints != null && (last || (b.checkpointEvery > 0 && (round + 1) % b.checkpointEvery == 0))) {
                 writeCheckpoint(checkpoints, checkpoint(round + 1, roundsPerEpoch, weights, counters, optimizer, shadow,
-                        scheduler, swa, swaScheduler, metrics, settings));
+                        scheduler, swa, swaScheduler, metrics, settings, epochs));
             }
         }
         ModelVector.load(driverModel, weights, counters);
@@ -473,7 +526,41 @@ public final class DistributedTrainer {
         if (parts != null) {
             parts.unpersist(false);
         }
-        return new TrainingResult(driverModel, swaModel, List.copyOf(metrics), replicas);
+        if (persisted) {
+            data.unpersist(false);
+        }
+        Module bestModel = null;
+        if (epochs.bestWeights() != null) {
+            bestModel = b.modelFactory.get();
+            ModelVector.load(bestModel, epochs.bestWeights(), epochs.bestCounters());
+        }
+        if (validation != null) {
+            validation.unpersist();
+        }
+        return new TrainingResult(driverModel, swaModel, List.copyOf(metrics), replicas, epochs.epochs(), bestModel,
+                epochs.bestEpoch());
+    }
+
+    /**
+     * An epoch's end: its metrics (the averaged model evaluated on the validation data, if any)
+     * recorded, the best weights kept, a progress line, and a note when training stops early.
+     */
+    private void endEpoch(int epoch, List<RoundMetrics> metrics, EpochTracker epochs, Validation validation,
+                          JavaSparkContext jsc, float[] weights, long[] counters) {
+        double[] v = validation == null ? new double[] {Double.NaN, Double.NaN}
+                : validation.evaluate(jsc, weights, counters);
+        EpochMetrics em = EpochMetrics.of(epoch, metrics, v[0], v[1]);
+        epochs.add(em, weights, counters);
+        if (b.progress && validation != null) {
+            System.out.printf("epoch %d/%d train loss %.4f acc %.4f  validation loss %.4f acc %.4f%s%n", epoch + 1,
+                    b.epochs, em.trainLoss(), em.trainAccuracy(), em.validationLoss(), em.validationAccuracy(),
+                    epochs.bestEpoch() == epoch ? "  (best so far)" : "");
+        }
+        if (epochs.shouldStop()) {
+            LOG.info("early stopping after epoch {}: {} has not improved by more than {} for {} epoch(s); the best"
+                    + " epoch was {}", epoch + 1, b.earlyStopping.monitor(), b.earlyStopping.minDelta(),
+                    b.earlyStopping.patience(), epochs.bestEpoch() + 1);
+        }
     }
 
     /**
@@ -501,7 +588,7 @@ public final class DistributedTrainer {
                 : stream.mapPartitionsWithIndex((index, it) -> Collections.singletonList(Replica.batchNormPass(cfg,
                         weights.value().weights(), c, StreamedPartition.batches(it, cfg.batchSize(), cfg.sampleShape(),
                                 index))).iterator(), true);
-        RoundResult r = aggregate(passes);
+        RoundResult r = RoundAggregation.aggregate(passes);
         weights.destroy();
         if (r.samples() == 0) {
             return;
@@ -517,53 +604,6 @@ public final class DistributedTrainer {
         Map<String, Tensor> state = new LinkedHashMap<>(swaModel.stateDict());
         state.putAll(recomputed);
         swaModel.loadStateDict(state, true);
-    }
-
-    /**
-     * The sample-weighted sum of the tasks' results. A result in several pieces is aggregated one
-     * piece per job over the cached task results (a round is a pure function of its inputs, so a
-     * task recomputed after eviction returns the same result); the first job tells how many pieces
-     * there are.
-     */
-    private static RoundResult aggregate(JavaRDD<RoundResult> tasks) {
-        JavaRDD<RoundResult> cached = tasks.persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            List<RoundResult> pieces = new ArrayList<>();
-            pieces.add(cached.map(r -> r.onlyPiece(0)).treeAggregate(RoundResult.ZERO, RoundResult::plus,
-                    RoundResult::plus));
-            int count = pieces.get(0).plan() == null ? 1 : pieces.get(0).plan().count();
-            for (int j = 1; j < count; j++) {
-                int p = j;
-                pieces.add(cached.map(r -> r.onlyPiece(p)).treeAggregate(RoundResult.ZERO, RoundResult::plus,
-                        RoundResult::plus));
-            }
-            return RoundResult.join(pieces);
-        } finally {
-            cached.unpersist(false);
-        }
-    }
-
-    /**
-     * Values per piece: at most maxPieceBytes / 8, and few enough that the partial aggregates
-     * treeAggregate (depth 2) brings to the driver fit in 80% of spark.driver.maxResultSize.
-     */
-    private int pieceElements(JavaSparkContext jsc, int partitions) {
-        long limit = b.maxPieceBytes / 8;
-        long maxResult = jsc.sc().conf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
-        if (maxResult > 0) {
-            limit = Math.min(limit, Math.max(1, (long) (0.8 * maxResult) / (8L * resultsAtDriver(partitions))));
-        }
-        return (int) Math.min(limit, Integer.MAX_VALUE - 8);
-    }
-
-    /** How many partial aggregates Spark's treeAggregate with depth 2 sends to the driver. */
-    static int resultsAtDriver(int partitions) {
-        int n = Math.max(1, partitions);
-        int scale = Math.max((int) Math.ceil(Math.sqrt(n)), 2);
-        while (n > scale + Math.ceil((double) n / scale)) {
-            n /= scale;
-        }
-        return n;
     }
 
     /**
@@ -595,14 +635,15 @@ public final class DistributedTrainer {
     private Checkpoint checkpoint(int nextRound, int roundsPerEpoch, float[] weights, long[] counters,
                                   OptimizerVector optimizer, Optimizer shadow, LRScheduler scheduler,
                                   AveragedModel<Module> swa, SWALR swaScheduler, List<RoundMetrics> metrics,
-                                  RunSettings settings) {
+                                  RunSettings settings, EpochTracker epochs) {
         float[] swaWeights = swa == null ? null : ModelVector.weights(swa.module());
         long[] swaCounters = swa == null ? null : ModelVector.counters(swa.module());
         return new Checkpoint(nextRound, nextRound / roundsPerEpoch, nextRound % roundsPerEpoch, weights.clone(),
                 counters.clone(), optimizer, Hyperparameters.of(shadow),
                 scheduler == null ? null : new LinkedHashMap<>(scheduler.stateDict()),
                 swaScheduler == null ? null : new LinkedHashMap<>(swaScheduler.stateDict()), swaWeights, swaCounters,
-                swa == null ? 0 : swa.nAveraged(), b.seed, List.copyOf(metrics), settings);
+                swa == null ? 0 : swa.nAveraged(), b.seed, List.copyOf(metrics), settings, epochs.epochs(),
+                epochs.bestWeights(), epochs.bestCounters());
     }
 
     private final java.util.Set<String> metricsFailures = java.util.concurrent.ConcurrentHashMap.newKeySet();

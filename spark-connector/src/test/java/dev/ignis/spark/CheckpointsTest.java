@@ -28,7 +28,7 @@ class CheckpointsTest {
         java.util.Arrays.fill(w, fill);
         return new Checkpoint(nextRound, 0, nextRound, w, new long[] {3}, OptimizerVector.EMPTY,
                 Hyperparameters.of(new SGD(List.of(Tensor.zeros(2)), new SGD.Options().lr(0.1 * nextRound))), null, null, null,
-                null, 0, 7, List.of(), null);
+                null, 0, 7, List.of(), null, List.of(), null, null);
     }
 
     @Test

@@ -1,0 +1,75 @@
+package dev.ignis.spark;
+
+import dev.ignis.autograd.GradMode;
+import dev.ignis.nn.Module;
+import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Device;
+import dev.ignis.tensor.Tensor;
+import java.io.Serializable;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The validation data, cached in its own partitions, and the distributed evaluation of a model on
+ * it: each partition's loss and correct predictions in eval mode, summed on the driver.
+ */
+final class Validation {
+    /** Sums over validation samples. */
+    record Sums(double lossSum, long correct, long samples) implements Serializable {
+        static final Sums ZERO = new Sums(0, 0, 0);
+
+        Sums plus(Sums o) {
+            return new Sums(lossSum + o.lossSum, correct + o.correct, samples + o.samples);
+        }
+    }
+
+    private final JavaRDD<PartitionData> parts;
+    private final ReplicaConfig cfg;
+
+    Validation(JavaRDD<PartitionData> parts, ReplicaConfig cfg) {
+        this.parts = parts;
+        this.cfg = cfg;
+    }
+
+    /** {mean loss, accuracy} of the model with these weights on all validation samples. */
+    double[] evaluate(JavaSparkContext jsc, float[] weights, long[] counters) {
+        RoundBroadcast state = new RoundBroadcast(jsc, new RoundState(weights, counters, OptimizerVector.EMPTY, null,
+                0, 0, 0), cfg.pieceSize());
+        ReplicaConfig config = cfg;
+        Sums sums = parts.map(d -> evaluate(config, state.value(), d)).treeAggregate(Sums.ZERO, Sums::plus, Sums::plus);
+        state.destroy();
+        if (sums.samples() == 0) {
+            throw new IllegalArgumentException("the validation data is empty");
+        }
+        return new double[] {sums.lossSum() / sums.samples(), (double) sums.correct() / sums.samples()};
+    }
+
+    /** One partition's sums, in batches of the training batch size (the loss function's mean times the batch). */
+    private static Sums evaluate(ReplicaConfig cfg, RoundState state, PartitionData data) {
+        if (data.size() == 0) {
+            return Sums.ZERO;
+        }
+        Device device = ExecutorDevice.forCurrentTask();
+        Module model = cfg.newModel();
+        ModelVector.load(model, state.weights(), state.counters());
+        model.to(device).eval();
+        Tensor x = Tensor.fromArray(data.features()).reshape(Replica.shape(data.size(), cfg.sampleShape())).to(device);
+        Tensor y = Tensor.fromArray(data.labels()).to(device);
+        double lossSum = 0;
+        long correct = 0;
+        try (var ignored = GradMode.noGrad()) {
+            for (int from = 0; from < data.size(); from += cfg.batchSize()) {
+                int n = Math.min(cfg.batchSize(), data.size() - from);
+                Tensor out = model.call(x.narrow(0, from, n));
+                Tensor target = y.narrow(0, from, n);
+                lossSum += cfg.loss().apply(out, target).item() * n;
+                correct += (long) out.argmax(1, false).eq(target).to(DType.FLOAT32).sum().item();
+            }
+        }
+        return new Sums(lossSum, correct, data.size());
+    }
+
+    void unpersist() {
+        parts.unpersist(false);
+    }
+}
