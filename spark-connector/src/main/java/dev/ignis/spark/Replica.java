@@ -3,7 +3,7 @@ package dev.ignis.spark;
 import dev.ignis.autograd.GradMode;
 import dev.ignis.data.RandomSampler;
 import dev.ignis.nn.Module;
-import dev.ignis.nn.RunningStats;
+import dev.ignis.swa.BatchNormUpdate;
 import dev.ignis.optim.Optimizer;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
@@ -140,20 +140,21 @@ final class Replica {
         }
         Module model = cfg.newModel();
         ModelVector.load(model, weights, counters);
-        model.train();
-        for (Module m : model.namedModules().values()) {
-            if (m instanceof RunningStats stats) {
-                stats.resetRunningStats();
-                stats.momentum(Double.NaN);
+        long[] counted = {0};
+        Iterable<Tensor> counting = () -> new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return inputs.hasNext();
             }
-        }
-        long batches = 0;
-        try (var ignored = GradMode.noGrad()) {
-            while (inputs.hasNext()) {
-                model.call(inputs.next());
-                batches++;
+
+            @Override
+            public Tensor next() {
+                counted[0]++;
+                return inputs.next();
             }
-        }
+        };
+        BatchNormUpdate.updateBn(counting, model);
+        long batches = counted[0];
         return RoundResult.weighted(ModelVector.weights(model), OptimizerVector.EMPTY, batches, cfg.pieceSize(),
                 new long[counters.length], batches, 0, 0, 0);
     }
