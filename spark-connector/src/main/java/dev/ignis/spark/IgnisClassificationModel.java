@@ -181,6 +181,20 @@ public final class IgnisClassificationModel extends Model<IgnisClassificationMod
         return this;
     }
 
+    /**
+     * Plain text for a notebook cell or a shell: the columns read and written, then the network's
+     * layers, output shapes for one sample and parameter counts ({@link Module#summary}).
+     */
+    public String summary() {
+        if (!isDefined(sampleShape)) {
+            throw new IllegalArgumentException("IgnisClassificationModel: sampleShape is not set (e.g. [1, 28, 28])");
+        }
+        return "IgnisClassificationModel " + uid + ": '" + string(featuresCol) + "' "
+                + java.util.Arrays.toString(getOrDefault(sampleShape)) + " -> '" + string(rawPredictionCol) + "', '"
+                + string(probabilityCol) + "', '" + string(predictionCol) + "'\n"
+                + module.summary(Replica.shape(1, getOrDefault(sampleShape)));
+    }
+
     private String string(Param<String> p) {
         return getOrDefault(p);
     }
