@@ -76,15 +76,12 @@ public final class IgnisClassificationModel extends Model<IgnisClassificationMod
         this.uid = uid;
         this.factory = factory;
         this.module = module;
-        featuresCol = new Param<>(this, "featuresCol", "features column: an ML Vector, array<float|double>, binary"
-                + " (encoded images) or an image struct");
-        predictionCol = new Param<>(this, "predictionCol", "prediction column (the arg max, a double); \"\" for none");
-        probabilityCol = new Param<>(this, "probabilityCol", "class probabilities column (softmax of the logits, an"
-                + " ML Vector); \"\" for none");
-        rawPredictionCol = new Param<>(this, "rawPredictionCol", "logits column (an ML Vector); \"\" for none");
-        imageMode = new Param<>(this, "imageMode", "how binary image columns decode: RGB or L",
-                ParamValidators.inArray(new String[] {"RGB", "L"}));
-        sampleShape = new IntArrayParam(this, "sampleShape", "the shape of one sample, e.g. [1, 28, 28]");
+        featuresCol = ColumnParams.featuresCol(this);
+        predictionCol = ColumnParams.predictionCol(this);
+        probabilityCol = ColumnParams.probabilityCol(this);
+        rawPredictionCol = ColumnParams.rawPredictionCol(this);
+        imageMode = ColumnParams.imageMode(this);
+        sampleShape = ColumnParams.sampleShape(this);
         batchSize = new IntParam(this, "batchSize", "rows scored at a time", ParamValidators.gtEq(1));
         setDefault(featuresCol, "features");
         setDefault(predictionCol, "prediction");

@@ -65,15 +65,13 @@ public final class IgnisClassifier extends Estimator<IgnisClassificationModel> {
     /** With a given uid (Spark ML's copy and persistence need this constructor). */
     public IgnisClassifier(String uid) {
         this.uid = uid;
-        featuresCol = new Param<>(this, "featuresCol", "features column: an ML Vector, array<float|double>, binary"
-                + " (encoded images) or an image struct");
+        featuresCol = ColumnParams.featuresCol(this);
         labelCol = new Param<>(this, "labelCol", "label column: class indices 0..C-1 (numeric, whole numbers)");
-        predictionCol = new Param<>(this, "predictionCol", "prediction column of the fitted model");
-        probabilityCol = new Param<>(this, "probabilityCol", "class probabilities column of the fitted model");
-        rawPredictionCol = new Param<>(this, "rawPredictionCol", "logits column of the fitted model");
-        imageMode = new Param<>(this, "imageMode", "how binary image columns decode: RGB or L",
-                ParamValidators.inArray(new String[] {"RGB", "L"}));
-        sampleShape = new IntArrayParam(this, "sampleShape", "the shape of one sample, e.g. [1, 28, 28] (required)");
+        predictionCol = ColumnParams.predictionCol(this);
+        probabilityCol = ColumnParams.probabilityCol(this);
+        rawPredictionCol = ColumnParams.rawPredictionCol(this);
+        imageMode = ColumnParams.imageMode(this);
+        sampleShape = ColumnParams.sampleShape(this);
         epochs = new IntParam(this, "epochs", "passes over the data", ParamValidators.gtEq(1));
         batchSize = new IntParam(this, "batchSize", "samples per step on each replica", ParamValidators.gtEq(1));
         stepsPerRound = new IntParam(this, "stepsPerRound", "local steps between averagings (0: once per epoch)",

@@ -1,0 +1,43 @@
+package dev.ignis.spark;
+
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The params {@link IgnisClassifier} and {@link IgnisClassificationModel} share, made once here
+ * with their names and docs (Spark ML finds params by their owners' getters, so each class still
+ * declares its own getters).
+ */
+final class ColumnParams {
+    private ColumnParams() {
+    }
+
+    static Param<String> featuresCol(Params parent) {
+        return new Param<>(parent, "featuresCol", "features column: an ML Vector, array<float|double>, binary"
+                + " (encoded images) or an image struct");
+    }
+
+    static Param<String> predictionCol(Params parent) {
+        return new Param<>(parent, "predictionCol", "prediction column (the arg max, a double); \"\" for none");
+    }
+
+    static Param<String> probabilityCol(Params parent) {
+        return new Param<>(parent, "probabilityCol", "class probabilities column (softmax of the logits, an ML"
+                + " Vector); \"\" for none");
+    }
+
+    static Param<String> rawPredictionCol(Params parent) {
+        return new Param<>(parent, "rawPredictionCol", "logits column (an ML Vector); \"\" for none");
+    }
+
+    static Param<String> imageMode(Params parent) {
+        return new Param<>(parent, "imageMode", "how binary image columns decode: RGB or L",
+                ParamValidators.inArray(new String[] {"RGB", "L"}));
+    }
+
+    static IntArrayParam sampleShape(Params parent) {
+        return new IntArrayParam(parent, "sampleShape", "the shape of one sample, e.g. [1, 28, 28] (required)");
+    }
+}
