@@ -8,9 +8,11 @@ import java.util.Map;
  * one op ({@code BatchNormReluMaxPool}) with the output, gradients and running statistics of the
  * three layers run one after another, without storing the normalised and rectified activations;
  * in evaluation the three layers' own computations. It holds the batch norm's own parameter and
- * buffer tensors under their names, so the model's state-dict keys and values do not change.
+ * buffer tensors under their names, so the model's state-dict keys and values do not change, and
+ * passes {@link RunningStats} on to it, so {@code BatchNormUpdate.updateBn} recomputes the
+ * statistics of a fused model as of the unfused one.
  */
-public final class BatchNormReluMaxPool2d extends Module {
+public final class BatchNormReluMaxPool2d extends Module implements RunningStats {
     private final BatchNorm2d norm;
     private final MaxPool2d pool;
 
@@ -31,6 +33,21 @@ public final class BatchNormReluMaxPool2d extends Module {
         norm.train(isTraining());
         Tensor fused = norm.forwardReluMaxPool(x, pool);
         return fused != null ? fused : pool.forward(norm.forward(x).relu());
+    }
+
+    @Override
+    public void resetRunningStats() {
+        norm.resetRunningStats();
+    }
+
+    @Override
+    public double momentum() {
+        return norm.momentum();
+    }
+
+    @Override
+    public void momentum(double momentum) {
+        norm.momentum(momentum);
     }
 
     @Override
