@@ -68,6 +68,7 @@ public final class IgnisClassificationModel extends Model<IgnisClassificationMod
     private final Param<String> imageMode;
     private final IntArrayParam sampleShape;
     private final IntParam batchSize;
+    private transient java.util.List<EpochMetrics> trainingMetrics = java.util.List.of();
     private transient Broadcast<float[]> weights;
     private transient Broadcast<long[]> counters;
 
@@ -108,6 +109,18 @@ public final class IgnisClassificationModel extends Model<IgnisClassificationMod
     @Override
     public String uid() {
         return uid;
+    }
+
+    /**
+     * Each epoch's training (and validation) loss and accuracy from the fit that made this model;
+     * empty for a loaded model or one made from safetensors (not saved with the model).
+     */
+    public java.util.List<EpochMetrics> trainingMetrics() {
+        return trainingMetrics == null ? java.util.List.of() : trainingMetrics;   // null after Java deserialization
+    }
+
+    void trainingMetrics(java.util.List<EpochMetrics> metrics) {
+        trainingMetrics = java.util.List.copyOf(metrics);
     }
 
     /** The trained network (on the driver, on the CPU). */
@@ -276,6 +289,7 @@ public final class IgnisClassificationModel extends Model<IgnisClassificationMod
     @Override
     public IgnisClassificationModel copy(ParamMap extra) {
         IgnisClassificationModel copy = new IgnisClassificationModel(uid, factory, module);
+        copy.trainingMetrics(trainingMetrics);
         return copyValues(copy, extra).setParent(parent());
     }
 

@@ -23,7 +23,9 @@ import org.apache.spark.sql.types.StructType;
  * after {@code VectorAssembler}, {@code StandardScaler}, {@code StringIndexer}): {@link #fit}
  * trains it with {@link DistributedTrainer} (cross-entropy on class-index labels, parameters
  * averaged across {@code replicas} every {@code stepsPerRound} steps, SWA when
- * {@code swaStartEpoch} ≥ 0) and returns an {@link IgnisClassificationModel} with the same
+ * {@code swaStartEpoch} ≥ 0; with {@code validationFraction} > 0 a held-out share is evaluated
+ * every epoch, the best epoch's model is kept and {@code earlyStoppingPatience} can stop early)
+ * and returns an {@link IgnisClassificationModel} with the same
  * column params. The architecture comes from {@link #setModel} (a serializable factory, as for
  * the trainer); everything else is a typed Spark ML {@code Param}, so {@code explainParams},
  * {@code ParamGridBuilder} and {@code copy} work as for Spark's own estimators.
@@ -57,6 +59,9 @@ public final class IgnisClassifier extends Estimator<IgnisClassificationModel> {
     private final DoubleParam weightDecay;
     private final IntParam swaStartEpoch;
     private final DoubleParam swaLr;
+    private final DoubleParam validationFraction;
+    private final IntParam earlyStoppingPatience;
+    private final DoubleParam earlyStoppingMinDelta;
 
     public IgnisClassifier() {
         this(Identifiable$.MODULE$.randomUID("ignisClassifier"));
@@ -88,6 +93,14 @@ public final class IgnisClassifier extends Estimator<IgnisClassificationModel> {
         swaStartEpoch = new IntParam(this, "swaStartEpoch", "SWA from this epoch (0-based) on, the model then being"
                 + " the SWA average; -1: no SWA", ParamValidators.gtEq(-1));
         swaLr = new DoubleParam(this, "swaLr", "SWALR's target lr during SWA", ParamValidators.gt(0));
+        validationFraction = new DoubleParam(this, "validationFraction", "share of the rows held out (seeded) to"
+                + " evaluate every epoch; the fitted model is then the best epoch's by validation loss (unless SWA);"
+                + " 0: none", ParamValidators.inRange(0, 1, true, false));
+        earlyStoppingPatience = new IntParam(this, "earlyStoppingPatience", "stop after this many epochs without the"
+                + " validation loss improving by more than earlyStoppingMinDelta; 0: never",
+                ParamValidators.gtEq(0));
+        earlyStoppingMinDelta = new DoubleParam(this, "earlyStoppingMinDelta", "the least decrease of the validation"
+                + " loss that counts as an improvement", ParamValidators.gtEq(0));
         setDefault(featuresCol, "features");
         setDefault(labelCol, "label");
         setDefault(predictionCol, "prediction");
@@ -104,6 +117,9 @@ public final class IgnisClassifier extends Estimator<IgnisClassificationModel> {
         setDefault(momentum, 0.0);
         setDefault(swaStartEpoch, -1);
         setDefault(swaLr, 0.05);
+        setDefault(validationFraction, 0.0);
+        setDefault(earlyStoppingPatience, 0);
+        setDefault(earlyStoppingMinDelta, 0.0);
     }
 
     @Override
@@ -189,6 +205,18 @@ public final class IgnisClassifier extends Estimator<IgnisClassificationModel> {
 
     public DoubleParam swaLr() {
         return swaLr;
+    }
+
+    public DoubleParam validationFraction() {
+        return validationFraction;
+    }
+
+    public IntParam earlyStoppingPatience() {
+        return earlyStoppingPatience;
+    }
+
+    public DoubleParam earlyStoppingMinDelta() {
+        return earlyStoppingMinDelta;
     }
 
     // ------------------------------------------------------------- setters
@@ -283,6 +311,21 @@ public final class IgnisClassifier extends Estimator<IgnisClassificationModel> {
         return this;
     }
 
+    public IgnisClassifier setValidationFraction(double v) {
+        set(validationFraction, v);
+        return this;
+    }
+
+    public IgnisClassifier setEarlyStoppingPatience(int v) {
+        set(earlyStoppingPatience, v);
+        return this;
+    }
+
+    public IgnisClassifier setEarlyStoppingMinDelta(double v) {
+        set(earlyStoppingMinDelta, v);
+        return this;
+    }
+
     // ------------------------------------------------------------- Estimator
 
     /**
@@ -323,9 +366,18 @@ public final class IgnisClassifier extends Estimator<IgnisClassificationModel> {
         if (swaStart >= 0) {
             trainer.swa(swaStart, (Double) getOrDefault(swaLr), 1);
         }
+        double fraction = (Double) getOrDefault(validationFraction);
+        if (fraction > 0) {
+            trainer.validationSplit(fraction).earlyStopping("val_loss", (Integer) getOrDefault(earlyStoppingPatience),
+                    (Double) getOrDefault(earlyStoppingMinDelta));
+        } else if ((Integer) getOrDefault(earlyStoppingPatience) > 0) {
+            throw new IllegalArgumentException("IgnisClassifier: earlyStoppingPatience needs validationFraction > 0");
+        }
         TrainingResult result = trainer.build().fit(samples);
-        Module trained = result.swaModel() != null ? result.swaModel() : result.model();
+        Module trained = result.swaModel() != null ? result.swaModel()
+                : result.bestModel() != null ? result.bestModel() : result.model();
         IgnisClassificationModel fitted = new IgnisClassificationModel(uid, model, trained);
+        fitted.trainingMetrics(result.epochMetrics());
         return copyValues(fitted, ParamMap.empty()).setParent(this);
     }
 

@@ -124,6 +124,21 @@ class IgnisClassifierTest {
     }
 
     @Test
+    void aHeldOutShareIsEvaluatedEveryEpochAndStopsTrainingEarly() {
+        Dataset<Row> indexed = new StringIndexer().setInputCol("species").setOutputCol("label").fit(table(150))
+                .transform(table(150));
+        Dataset<Row> df = new VectorAssembler().setInputCols(FEATURES).setOutputCol("features").transform(indexed);
+        // no epoch can lower the validation loss by 10: epoch 1 is the best, epoch 2 stops training
+        IgnisClassificationModel model = classifier().setEpochs(6).setValidationFraction(0.2)
+                .setEarlyStoppingPatience(1).setEarlyStoppingMinDelta(10).fit(df);
+        assertEquals(2, model.trainingMetrics().size(), "stopped after two epochs of six");
+        assertTrue(Double.isFinite(model.trainingMetrics().get(0).validationLoss()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> classifier().setEarlyStoppingPatience(2).fit(df));
+        assertTrue(e.getMessage().contains("needs validationFraction"), e.getMessage());
+    }
+
+    @Test
     void paramsCopyAndExplainAsSparksOwn() {
         IgnisClassifier clf = classifier();
         IgnisClassifier copy = clf.copy(new ParamMap().put(clf.epochs().w(9)));
