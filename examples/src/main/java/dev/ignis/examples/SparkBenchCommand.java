@@ -89,21 +89,6 @@ final class SparkBenchCommand implements Runnable {
         return samples;
     }
 
-    /** Training accuracy over the last epoch's rounds, weighted by their samples. */
-    private static double lastEpochAccuracy(TrainingResult result) {
-        List<RoundMetrics> metrics = result.metrics();
-        int lastEpoch = metrics.get(metrics.size() - 1).epoch();
-        double correct = 0;
-        long samples = 0;
-        for (RoundMetrics m : metrics) {
-            if (m.epoch() == lastEpoch) {
-                correct += m.accuracy() * m.samples();
-                samples += m.samples();
-            }
-        }
-        return correct / samples;
-    }
-
     @Override
     public void run() {
         options.validate();
@@ -157,7 +142,7 @@ final class SparkBenchCommand implements Runnable {
             System.out.printf("ignis spark model=%s partitions=%d replicas=%d epochs=%d steps_per_round=%d rounds=%d"
                             + " samples_per_s=%.0f train_acc=%.4f test_acc=%.4f test_loss=%.4f round_overhead=%.3f"
                             + " bytes_per_round=%d%s%n",
-                    kind, data.getNumPartitions(), result.replicas(), epochs, stepsPerRound, result.metrics().size(), trained / seconds, lastEpochAccuracy(result), eval[0], eval[1],
+                    kind, data.getNumPartitions(), result.replicas(), epochs, stepsPerRound, result.metrics().size(), trained / seconds, result.epochMetrics().get(result.epochMetrics().size() - 1).trainAccuracy(), eval[0], eval[1],
                     outside / seconds, bytes, swaPart);
         } finally {
             spark.stop();

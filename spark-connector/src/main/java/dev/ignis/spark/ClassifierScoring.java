@@ -54,7 +54,7 @@ final class ClassifierScoring implements Serializable {
 
     /** {@code rows} with the outputs appended, scored {@link #batchSize} rows at a time. */
     Iterator<Row> score(Iterator<Row> rows, int partition, Module model, Device device) {
-        int sampleSize = Arrays.stream(sampleShape).reduce(1, (a, b) -> a * b);
+        int sampleSize = Replica.sampleSize(sampleShape);
         return new Iterator<>() {
             private final List<Row> scored = new ArrayList<>();
             private int next;

@@ -362,13 +362,7 @@ public final class DistributedTrainer {
         JavaRDD<Sample> source = Replicas.deal(data, replicas, b.seed, dealtEpoch);
         JavaRDD<PartitionData> parts = streaming ? null : cache(source);
         List<Integer> sizes = streaming
-                ? source.mapPartitions(it -> {
-                    int n = 0;
-                    for (; it.hasNext(); it.next()) {
-                        n++;
-                    }
-                    return Collections.singletonList(n).iterator();
-                }).collect()
+                ? Replicas.partitionSizes(source).stream().map(Math::toIntExact).toList()
                 : parts.map(PartitionData::size).collect();
         Replicas.fewBatches(sizes, b.batchSize).ifPresent(LOG::warn);
         Validation validation = validationData == null ? null : new Validation(cache(validationData), cfg);

@@ -65,10 +65,7 @@ final class Replica {
         if (steps <= 0) {
             return RoundResult.ZERO;
         }
-        int expected = 1;
-        for (int d : cfg.sampleShape()) {
-            expected *= d;
-        }
+        int expected = sampleSize(cfg.sampleShape());
         if (data.featureSize() != expected) {
             throw new IllegalArgumentException("partition " + partition + ": samples have " + data.featureSize()
                     + " features, but the sample shape " + Arrays.toString(cfg.sampleShape()) + " needs " + expected);
@@ -157,6 +154,15 @@ final class Replica {
         long batches = counted[0];
         return RoundResult.weighted(ModelVector.weights(model), OptimizerVector.EMPTY, batches, cfg.pieceSize(),
                 new long[counters.length], batches, 0, 0, 0);
+    }
+
+    /** The number of values in one sample of {@code sampleShape}. */
+    static int sampleSize(int[] sampleShape) {
+        int n = 1;
+        for (int d : sampleShape) {
+            n *= d;
+        }
+        return n;
     }
 
     static int[] shape(int n, int[] sampleShape) {

@@ -69,18 +69,23 @@ final class Replicas {
 
     /** The global position of each partition's first sample (a job counting every partition). */
     private static long[] firstPositions(JavaRDD<Sample> data) {
-        List<Long> counts = data.mapPartitions(it -> {
+        List<Long> counts = partitionSizes(data);
+        long[] first = new long[counts.size()];
+        for (int p = 1; p < first.length; p++) {
+            first[p] = first[p - 1] + counts.get(p - 1);
+        }
+        return first;
+    }
+
+    /** The number of samples in each partition of {@code data} (a job counting every partition). */
+    static List<Long> partitionSizes(JavaRDD<Sample> data) {
+        return data.mapPartitions(it -> {
             long n = 0;
             for (; it.hasNext(); it.next()) {
                 n++;
             }
             return List.of(n).iterator();
         }).collect();
-        long[] first = new long[counts.size()];
-        for (int p = 1; p < first.length; p++) {
-            first[p] = first[p - 1] + counts.get(p - 1);
-        }
-        return first;
     }
 
     /**
