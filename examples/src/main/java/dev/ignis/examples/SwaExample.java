@@ -5,6 +5,7 @@ import dev.ignis.nn.F;
 import dev.ignis.nn.Fusion;
 import dev.ignis.nn.Module;
 import dev.ignis.optim.SGD;
+import dev.ignis.optim.TrainingStep;
 import dev.ignis.swa.AveragedModel;
 import dev.ignis.swa.BatchNormUpdate;
 import dev.ignis.swa.SWALR;
@@ -65,6 +66,7 @@ public final class SwaExample implements Runnable {
         Generator.getDefault().manualSeed(options.seed);
         Module net = options.noFuse ? FashionModels.create("cnn") : Fusion.fuse(FashionModels.create("cnn"));
         SGD opt = new SGD(net.parameters(), new SGD.Options().lr(0.05).momentum(0.9));
+        TrainingStep trainingStep = new TrainingStep(opt, net::call, F::crossEntropy);
         AveragedModel<Module> swa = new AveragedModel<>(net, () -> FashionModels.create("cnn"));
         TrainingBatches source = TrainingBatches.direct(ds, batch, gen);
         SWALR swaScheduler = null;
@@ -80,11 +82,7 @@ public final class SwaExample implements Runnable {
             long start = System.nanoTime();
             for (int step = 0; step < stepsPerEpoch; step++) {
                 Tensor[] xy = batches.next();
-                opt.zeroGrad();
-                Tensor loss = F.crossEntropy(net.call(xy[0]), xy[1]);
-                loss.backward();
-                opt.step();
-                lossSum += loss.item();
+                lossSum += trainingStep.run(xy[0], xy[1]).lossValue();
                 if (averaging) {
                     swaScheduler.step();
                     if ((step + 1) % averageEvery == 0) {

@@ -6,6 +6,7 @@ import dev.ignis.nn.F;
 import dev.ignis.nn.Fusion;
 import dev.ignis.nn.Module;
 import dev.ignis.optim.SGD;
+import dev.ignis.optim.TrainingStep;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Generator;
@@ -80,6 +81,7 @@ final class TrainCommand implements Runnable {
         Module net = options.noFuse ? FashionModels.create(model) : Fusion.fuse(FashionModels.create(model));
         net.to(device);
         SGD opt = new SGD(net.parameters(), new SGD.Options().lr(0.05).momentum(0.9));
+        TrainingStep trainingStep = new TrainingStep(opt, net::call, F::crossEntropy);
         TrainingBatches source = images != null ? TrainingBatches.imageFolder(images, batch, Math.max(workers, 0), gen)
                 : workers >= 0 ? TrainingBatches.loader(ds, batch, workers, gen) : TrainingBatches.direct(ds, batch, gen);
         n = (int) source.samples();
@@ -109,25 +111,14 @@ final class TrainCommand implements Runnable {
                 waitNanos += System.nanoTime() - waitStart;
                 Tensor x = xy[0].to(device);
                 Tensor y = xy[1].to(device);
-                long t0 = System.nanoTime();
-                opt.zeroGrad();
-                Tensor logits = net.call(x);
-                long t1 = System.nanoTime();
-                Tensor loss = F.crossEntropy(logits, y);
-                long t2 = System.nanoTime();
-                loss.backward();
-                long t3 = System.nanoTime();
-                opt.step();
                 if (profiler != null) {
-                    long t4 = System.nanoTime();
-                    profiler.record("next batch", t0 - waitStart);
-                    profiler.record("cross_entropy forward", t2 - t1);
-                    profiler.record("optimizer step", t4 - t3);
+                    profiler.record("next batch", System.nanoTime() - waitStart);
                 }
+                TrainingStep.Result r = trainingStep.run(x, y);
                 if (deviceLossSum == null) {
-                    lossSum += loss.item();
+                    lossSum += r.lossValue();
                 } else {
-                    deviceLossSum.add_(loss.detach());
+                    deviceLossSum.add_(r.loss());
                 }
                 seen += batch;
                 peakHeap = Math.max(peakHeap, usedHeap());

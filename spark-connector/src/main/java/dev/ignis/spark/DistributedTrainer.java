@@ -5,20 +5,12 @@ import dev.ignis.optim.Optimizer;
 import dev.ignis.optim.lr.LRScheduler;
 import dev.ignis.swa.AveragedModel;
 import dev.ignis.swa.SWALR;
-import dev.ignis.tensor.DType;
-import dev.ignis.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,37 +45,37 @@ public final class DistributedTrainer {
 
     /** Options; model, loss, optimizer and sample shape are required. */
     public static final class Builder {
-        private SerializableSupplier<Module> modelFactory;
-        private LossFunction loss;
-        private OptimizerFactory optimizerFactory;
-        private Function<Optimizer, LRScheduler> schedulerFactory;
-        private boolean schedulerPerRound;
-        private int batchSize = 64;
-        private int epochs = 1;
-        private int stepsPerRound;
-        private long seed;
-        private int[] sampleShape;
-        private String checkpointDir;
-        private int checkpointEvery;
-        private boolean resume;
-        private String outputDir;
-        private int swaStartEpoch = -1;
-        private double swaLr = Double.NaN;
-        private int swaAnnealEpochs = 1;
-        private TaskHook taskHook = (round, partition, attempt) -> { };
-        private StorageLevel storageLevel = StorageLevel.MEMORY_ONLY();
-        private boolean progress = true;
-        private boolean truncateLineage = true;
-        private int streamShuffleBuffer = -1;
-        private boolean carryOptimizerState = true;
-        private long maxPieceBytes = 1L << 30;
-        private boolean fuseLayers = true;
-        private double resumeLr = Double.NaN;
-        private int replicas;
-        private boolean reshuffleEachEpoch;
-        private JavaRDD<Sample> validationData;
-        private double validationSplit;
-        private EarlyStopping earlyStopping;
+        SerializableSupplier<Module> modelFactory;
+        LossFunction loss;
+        OptimizerFactory optimizerFactory;
+        Function<Optimizer, LRScheduler> schedulerFactory;
+        boolean schedulerPerRound;
+        int batchSize = 64;
+        int epochs = 1;
+        int stepsPerRound;
+        long seed;
+        int[] sampleShape;
+        String checkpointDir;
+        int checkpointEvery;
+        boolean resume;
+        String outputDir;
+        int swaStartEpoch = -1;
+        double swaLr = Double.NaN;
+        int swaAnnealEpochs = 1;
+        TaskHook taskHook = (round, partition, attempt) -> { };
+        StorageLevel storageLevel = StorageLevel.MEMORY_ONLY();
+        boolean progress = true;
+        boolean truncateLineage = true;
+        int streamShuffleBuffer = -1;
+        boolean carryOptimizerState = true;
+        long maxPieceBytes = 1L << 30;
+        boolean fuseLayers = true;
+        double resumeLr = Double.NaN;
+        int replicas;
+        boolean reshuffleEachEpoch;
+        JavaRDD<Sample> validationData;
+        double validationSplit;
+        EarlyStopping earlyStopping;
 
         public Builder model(SerializableSupplier<Module> factory) {
             modelFactory = factory;
@@ -343,317 +335,42 @@ public final class DistributedTrainer {
         }
     }
 
+    /** Deals the data, then runs the rounds: the driver loop's state out, one Spark job, the aggregate back. */
     private TrainingResult train(JavaRDD<Sample> data, JavaRDD<Sample> validationData) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
-        Configuration hadoop = jsc.hadoopConfiguration();
         int replicas = b.replicas > 0 ? b.replicas : Replicas.defaultCount(jsc);
-        int piece = RoundAggregation.pieceElements(jsc, replicas, b.maxPieceBytes);
         ReplicaConfig cfg = new ReplicaConfig(b.modelFactory, b.optimizerFactory, b.loss, b.batchSize, b.seed,
-                b.sampleShape, b.taskHook, piece, b.fuseLayers);
-        boolean streaming = b.streamShuffleBuffer >= 0;
-        int shuffleBuffer = b.streamShuffleBuffer;
-        // dealing reads the source twice (a count, then the shuffle), and again every epoch with
-        // reshuffleEachEpoch: decode it once, spilling to disk what does not fit
-        boolean persisted = replicas > 1 && data.getStorageLevel().equals(StorageLevel.NONE());
-        if (persisted) {
-            data.persist(StorageLevel.MEMORY_AND_DISK_SER());
-        }
-        int dealtEpoch = 0;
-        JavaRDD<Sample> source = Replicas.deal(data, replicas, b.seed, dealtEpoch);
-        JavaRDD<PartitionData> parts = streaming ? null : cache(source);
-        List<Integer> sizes = streaming
-                ? Replicas.partitionSizes(source).stream().map(Math::toIntExact).toList()
-                : parts.map(PartitionData::size).collect();
-        Replicas.fewBatches(sizes, b.batchSize).ifPresent(LOG::warn);
-        Validation validation = validationData == null ? null : new Validation(cache(validationData), cfg);
-        EpochTracker epochs = new EpochTracker(b.earlyStopping != null ? b.earlyStopping
-                : validation != null ? new EarlyStopping("val_loss", 0, 0) : null);
-        RoundPlan plan = RoundPlan.of(sizes, b.batchSize, b.stepsPerRound, b.epochs);
-        int k = plan.stepsPerRound();
-        int roundsPerEpoch = plan.roundsPerEpoch();
-        int totalRounds = plan.totalRounds();
-        LOG.info("training {} replica(s) (samples {}) dealt from {} source partition(s), {} step(s) per round, {}"
-                + " round(s) per epoch", replicas, sizes, data.getNumPartitions(), k, roundsPerEpoch);
-
-        Module driverModel = b.modelFactory.get();
-        Optimizer shadow = b.optimizerFactory.create(driverModel.parameters());
-        LRScheduler scheduler = b.schedulerFactory == null ? null : b.schedulerFactory.apply(shadow);
-        SWALR swaScheduler = null;
-        AveragedModel<Module> swa = null;
-        float[] weights = ModelVector.weights(driverModel);
-        long[] counters = ModelVector.counters(driverModel);
-        OptimizerVector optimizer = OptimizerVector.EMPTY;
-        List<RoundMetrics> metrics = new ArrayList<>();
-        int startRound = 0;
-        Checkpoints checkpoints = b.checkpointDir == null ? null : new Checkpoints(b.checkpointDir, hadoop);
-        RunSettings settings = new RunSettings(b.seed, k, b.batchSize, b.epochs, sizes,
-                RunSettings.architecture(driverModel));
-        if (checkpoints != null && b.resume) {
-            Checkpoints.Found found = checkpoints.latest();
-            Checkpoint c = found == null ? null : found.checkpoint();
-            if (c != null) {
-                settings.checkResume(c.settings(), found.file().toString());
-                startRound = c.nextRound();
-                weights = c.weights();
-                counters = c.counters();
-                optimizer = c.optimizer();
-                if (c.hyperparameters() == null) {
-                    throw new IllegalArgumentException("checkpoint " + found.file() + " records no param-group"
-                            + " hyperparameters (written by an older Ignis); start from a new checkpoint directory");
-                }
-                c.hyperparameters().applyTo(shadow);
-                if (scheduler != null && c.schedulerState() != null) {
-                    scheduler.loadStateDict(c.schedulerState());
-                }
-                if (c.swaWeights() != null) {
-                    swa = restoreSwa(b.modelFactory, c);
-                    swaScheduler = new SWALR(shadow, new double[] {b.swaLr}, b.swaAnnealEpochs, SWALR.Anneal.COS, -1);
-                    swaScheduler.loadStateDict(c.swaSchedulerState());
-                    c.hyperparameters().applyTo(shadow);
-                }
-                metrics.addAll(c.metrics());
-                epochs.restore(c.epochMetrics(), c.bestWeights(), c.bestCounters());
-                if (!Double.isNaN(b.resumeLr)) {
-                    LOG.info("resumed run: lr {} in every param group instead of the checkpoint's {}", b.resumeLr,
-                            c.hyperparameters());
-                    setLr(shadow, b.resumeLr);
-                }
-                LOG.info("resuming from checkpoint {} at round {} of {}", found.file(), startRound, totalRounds);
-            }
-        }
-        // shown in the Spark UI next to the stages
-        LongAccumulator samplesAccumulator = jsc.sc().longAccumulator("ignis samples trained");
-        long started = System.nanoTime();
-        long trainedSamples = 0;
-        for (int round = startRound; round < totalRounds && !epochs.shouldStop(); round++) {
-            int epoch = round / roundsPerEpoch;
-            int roundInEpoch = round % roundsPerEpoch;
-            if (b.reshuffleEachEpoch && replicas > 1 && epoch != dealtEpoch) {
-                dealtEpoch = epoch;
-                source = Replicas.deal(data, replicas, b.seed, epoch);
-                if (parts != null) {
-                    parts.unpersist(false);
-                    parts = cache(source);
-                }
-            }
-            boolean averaging = b.swaStartEpoch >= 0 && epoch >= b.swaStartEpoch;
-            if (averaging && swaScheduler == null) {
-                swaScheduler = new SWALR(shadow, new double[] {b.swaLr}, b.swaAnnealEpochs, SWALR.Anneal.COS, -1);
-            }
-            Hyperparameters hyperparameters = Hyperparameters.of(shadow);
-            double lr = hyperparameters.lr();
-            RoundState state = new RoundState(weights, counters, optimizer, hyperparameters, epoch, roundInEpoch * k,
-                    k);
-            long roundStart = System.nanoTime();
-            RoundBroadcast broadcast = new RoundBroadcast(jsc, state, piece);
-            int r = round;
-            JavaRDD<PartitionData> cached = parts;
-            JavaRDD<RoundResult> tasks = streaming
-                    ? source.mapPartitionsWithIndex((index, it) -> {
-                        cfg.hook().beforeTask(r, index, TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
-                        RoundState s = broadcast.value();
-                        PartitionData slice = StreamedPartition.slice(it, cfg.seed(), s.epoch(), index, shuffleBuffer,
-                                cfg.batchSize(), s.firstStep(), s.steps());
-                        RoundResult part = Replica.trainSlice(cfg, s, slice, index, r);
-                        samplesAccumulator.add(part.samples());
-                        return Collections.singletonList(part).iterator();
-                    }, true)
-                    : cached.mapPartitionsWithIndex((index, it) -> {
-                        cfg.hook().beforeTask(r, index, TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
-                        RoundResult part = Replica.train(cfg, broadcast.value(), it.next(), index, r);
-                        samplesAccumulator.add(part.samples());
-                        return Collections.singletonList(part).iterator();
-                    }, true);
-            RoundResult result = RoundAggregation.aggregate(tasks);
-            broadcast.destroy();
-            double seconds = (System.nanoTime() - roundStart) / 1e9;
-            weights = result.averageWeights();
-            for (int i = 0; i < counters.length; i++) {
-                counters[i] += result.counterDelta()[i];
-            }
-            optimizer = b.carryOptimizerState ? result.averageOptimizer() : OptimizerVector.EMPTY;
-            trainedSamples += result.samples();
-            // out: weights as float, optimizer values as double; back: both as double sums
-            long bytes = (long) sizes.size() * (12L * weights.length + 16L * optimizer.values().length);
-            RoundMetrics m = new RoundMetrics(round, epoch, lr, result.lossSum() / result.samples(),
-                    (double) result.correct() / result.samples(), result.samples(), seconds,
-                    Math.max(0, 1 - result.trainSeconds() / seconds), bytes);
-            metrics.add(m);
-            if (averaging) {
-                ModelVector.load(driverModel, weights, counters);
-                if (swa == null) {
-                    swa = new AveragedModel<>(driverModel, b.modelFactory);
-                }
-                swa.update(driverModel);
-            }
-            boolean epochEnd = roundInEpoch == roundsPerEpoch - 1;
-            if (averaging && epochEnd) {
-                swaScheduler.step();
-            } else if (!averaging && scheduler != null && (b.schedulerPerRound || epochEnd)) {
-                scheduler.step();
-            }
-            if (b.progress) {
-                double elapsed = (System.nanoTime() - started) / 1e9;
-                double rate = trainedSamples / elapsed;
-                System.out.printf("round %d/%d epoch %d/%d loss %.4f acc %.4f lr %.4g %.0f samples/s overhead %.1f%% ETA %.0f s%n",
-                        round + 1, totalRounds, epoch + 1, b.epochs, m.loss(), m.accuracy(), lr, rate,
-                        100 * m.overhead(), elapsed / (round + 1 - startRound) * (totalRounds - round - 1));
-            }
-            if (epochEnd) {
-                endEpoch(epoch, metrics, epochs, validation, jsc, weights, counters);
-            }
-            if (b.outputDir != null) {
-                writeMetrics(metrics, hadoop);
-            }
-            boolean last = round == totalRounds - 1 || epochs.shouldStop();
-            if (checkpoints != null && (last || (b.checkpointEvery > 0 && (round + 1) % b.checkpointEvery == 0))) {
-                writeCheckpoint(checkpoints, checkpoint(round + 1, roundsPerEpoch, weights, counters, optimizer, shadow,
-                        scheduler, swa, swaScheduler, metrics, settings, epochs));
-            }
-        }
-        ModelVector.load(driverModel, weights, counters);
-        Module swaModel = null;
-        if (swa != null) {
-            swaModel = swa.module();
-            recomputeBatchNorm(streaming ? null : parts, source, cfg, swaModel);
-        }
-        if (parts != null) {
-            parts.unpersist(false);
-        }
-        if (persisted) {
-            data.unpersist(false);
-        }
-        Module bestModel = null;
-        if (epochs.bestWeights() != null) {
-            bestModel = b.modelFactory.get();
-            ModelVector.load(bestModel, epochs.bestWeights(), epochs.bestCounters());
-        }
-        if (validation != null) {
-            validation.unpersist();
-        }
-        return new TrainingResult(driverModel, swaModel, List.copyOf(metrics), replicas, epochs.epochs(), bestModel,
-                epochs.bestEpoch());
-    }
-
-    /**
-     * An epoch's end: its metrics (the averaged model evaluated on the validation data, if any)
-     * recorded, the best weights kept, a progress line, and a note when training stops early.
-     */
-    private void endEpoch(int epoch, List<RoundMetrics> metrics, EpochTracker epochs, Validation validation,
-                          JavaSparkContext jsc, float[] weights, long[] counters) {
-        double[] v = validation == null ? new double[] {Double.NaN, Double.NaN}
-                : validation.evaluate(jsc, weights, counters);
-        EpochMetrics em = EpochMetrics.of(epoch, metrics, v[0], v[1]);
-        epochs.add(em, weights, counters);
-        if (b.progress && validation != null) {
-            System.out.printf("epoch %d/%d train loss %.4f acc %.4f  validation loss %.4f acc %.4f%s%n", epoch + 1,
-                    b.epochs, em.trainLoss(), em.trainAccuracy(), em.validationLoss(), em.validationAccuracy(),
-                    epochs.bestEpoch() == epoch ? "  (best so far)" : "");
-        }
-        if (epochs.shouldStop()) {
-            LOG.info("early stopping after epoch {}: {} has not improved by more than {} for {} epoch(s); the best"
-                    + " epoch was {}", epoch + 1, b.earlyStopping.monitor(), b.earlyStopping.minDelta(),
-                    b.earlyStopping.patience(), epochs.bestEpoch() + 1);
-        }
-    }
-
-    /**
-     * Each partition decoded once into arrays and cached (replacing the source's lineage unless
-     * {@link Builder#truncateLineage} is off).
-     */
-    private JavaRDD<PartitionData> cache(JavaRDD<Sample> source) {
-        JavaRDD<PartitionData> parts = source.mapPartitionsWithIndex((index, it) -> {
-            List<Sample> all = new ArrayList<>();
-            it.forEachRemaining(all::add);
-            return Collections.singletonList(PartitionData.of(all, index)).iterator();
-        }, true).persist(b.storageLevel);
-        return b.truncateLineage ? new JavaRDD<>(parts.rdd().localCheckpoint(), parts.classTag()) : parts;
-    }
-
-    /** The distributed updateBn: each partition's cumulative BN statistics, averaged weighted by its batches. */
-    private static void recomputeBatchNorm(JavaRDD<PartitionData> parts, JavaRDD<Sample> stream, ReplicaConfig cfg,
-                                           Module swaModel) {
-        long[] c = ModelVector.counters(swaModel);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(stream.context());
-        RoundBroadcast weights = new RoundBroadcast(jsc, new RoundState(ModelVector.weights(swaModel), c,
-                OptimizerVector.EMPTY, null, 0, 0, 0), cfg.pieceSize());
-        JavaRDD<RoundResult> passes = parts != null
-                ? parts.map(d -> Replica.batchNormPass(cfg, weights.value().weights(), c, d))
-                : stream.mapPartitionsWithIndex((index, it) -> Collections.singletonList(Replica.batchNormPass(cfg,
-                        weights.value().weights(), c, StreamedPartition.batches(it, cfg.batchSize(), cfg.sampleShape(),
-                                index))).iterator(), true);
-        RoundResult r = RoundAggregation.aggregate(passes);
-        weights.destroy();
-        if (r.samples() == 0) {
-            return;
-        }
-        Module stats = cfg.modelFactory().get();
-        ModelVector.load(stats, r.averageWeights(), c);
-        Map<String, Tensor> recomputed = new LinkedHashMap<>();
-        stats.namedBuffers().forEach((name, t) -> {
-            if (t != null && t.dtype() != DType.INT64) {
-                recomputed.put(name, t);
-            }
-        });
-        Map<String, Tensor> state = new LinkedHashMap<>(swaModel.stateDict());
-        state.putAll(recomputed);
-        swaModel.loadStateDict(state, true);
-    }
-
-    /**
-     * Writes the metrics files; a failure is reported (once per message) and training goes on, as
-     * losing a plot must not cost the run.
-     */
-    private void writeMetrics(List<RoundMetrics> metrics, Configuration hadoop) {
+                b.sampleShape, b.taskHook, RoundAggregation.pieceElements(jsc, replicas, b.maxPieceBytes),
+                b.fuseLayers);
+        ReplicaData shards = new ReplicaData(data, replicas, b.seed, b.streamShuffleBuffer, b.storageLevel,
+                b.truncateLineage);
+        Validation validation = validationData == null ? null
+                : new Validation(ReplicaData.cache(validationData, b.storageLevel, b.truncateLineage), cfg);
         try {
-            new MetricsLog(b.outputDir, hadoop).write(metrics);
-        } catch (RuntimeException e) {
-            if (metricsFailures.add(String.valueOf(e.getMessage()))) {
-                LOG.warn("metrics could not be written into {} ({}); training goes on", b.outputDir, e.getMessage());
+            List<Integer> sizes = shards.sizes();
+            Replicas.fewBatches(sizes, b.batchSize).ifPresent(LOG::warn);
+            RoundPlan plan = RoundPlan.of(sizes, b.batchSize, b.stepsPerRound, b.epochs);
+            LOG.info("training {} replica(s) (samples {}) dealt from {} source partition(s), {} step(s) per round, {}"
+                    + " round(s) per epoch", replicas, sizes, data.getNumPartitions(), plan.stepsPerRound(),
+                    plan.roundsPerEpoch());
+            DriverLoop driver = new DriverLoop(b, jsc, plan, validation);
+            for (int round = driver.resume(); round < plan.totalRounds() && !driver.stopped(); round++) {
+                RoundState state = driver.roundState(round);
+                if (b.reshuffleEachEpoch) {
+                    shards.reshuffle(state.epoch());
+                }
+                long roundStart = System.nanoTime();
+                RoundBroadcast broadcast = new RoundBroadcast(jsc, state, cfg.pieceSize());
+                RoundResult result = RoundAggregation.aggregate(shards.roundTasks(cfg, broadcast, round));
+                broadcast.destroy();
+                driver.complete(round, state, result, (System.nanoTime() - roundStart) / 1e9);
+            }
+            return driver.result(shards, cfg);
+        } finally {
+            shards.release();
+            if (validation != null) {
+                validation.unpersist();
             }
         }
-    }
-
-    /** Writes a checkpoint; a failure stops the run loudly, since going on would leave progress unsaved. */
-    private void writeCheckpoint(Checkpoints checkpoints, Checkpoint checkpoint) {
-        try {
-            checkpoints.write(checkpoint);
-        } catch (RuntimeException e) {
-            LOG.error("checkpoint for round {} could not be written into {}: {}", checkpoint.nextRound(),
-                    b.checkpointDir, e.getMessage());
-            throw new IllegalStateException("training stopped: the checkpoint for round " + checkpoint.nextRound()
-                    + " could not be written into " + b.checkpointDir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private Checkpoint checkpoint(int nextRound, int roundsPerEpoch, float[] weights, long[] counters,
-                                  OptimizerVector optimizer, Optimizer shadow, LRScheduler scheduler,
-                                  AveragedModel<Module> swa, SWALR swaScheduler, List<RoundMetrics> metrics,
-                                  RunSettings settings, EpochTracker epochs) {
-        float[] swaWeights = swa == null ? null : ModelVector.weights(swa.module());
-        long[] swaCounters = swa == null ? null : ModelVector.counters(swa.module());
-        return new Checkpoint(nextRound, nextRound / roundsPerEpoch, nextRound % roundsPerEpoch, weights.clone(),
-                counters.clone(), optimizer, Hyperparameters.of(shadow),
-                scheduler == null ? null : new LinkedHashMap<>(scheduler.stateDict()),
-                swaScheduler == null ? null : new LinkedHashMap<>(swaScheduler.stateDict()), swaWeights, swaCounters,
-                swa == null ? 0 : swa.nAveraged(), b.seed, List.copyOf(metrics), settings, epochs.epochs(),
-                epochs.bestWeights(), epochs.bestCounters());
-    }
-
-    private final java.util.Set<String> metricsFailures = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    private static AveragedModel<Module> restoreSwa(SerializableSupplier<Module> factory, Checkpoint c) {
-        Module averaged = factory.get();
-        ModelVector.load(averaged, c.swaWeights(), c.swaCounters());
-        AveragedModel<Module> swa = new AveragedModel<>(averaged, factory);
-        Map<String, Tensor> state = new LinkedHashMap<>();
-        averaged.stateDict().forEach((name, t) -> state.put("module." + name, t));
-        state.put("n_averaged", Tensor.scalar(c.swaCount(), DType.INT64));
-        swa.loadStateDict(state, true);
-        return swa;
-    }
-
-    private static void setLr(Optimizer optimizer, double lr) {
-        optimizer.paramGroups().forEach(g -> g.set("lr", lr));
     }
 }

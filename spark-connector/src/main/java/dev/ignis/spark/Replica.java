@@ -1,11 +1,10 @@
 package dev.ignis.spark;
 
-import dev.ignis.autograd.GradMode;
 import dev.ignis.data.RandomSampler;
 import dev.ignis.nn.Module;
 import dev.ignis.swa.BatchNormUpdate;
 import dev.ignis.optim.Optimizer;
-import dev.ignis.tensor.DType;
+import dev.ignis.optim.TrainingStep;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
@@ -78,6 +77,7 @@ final class Replica {
         Optimizer optimizer = cfg.optimizerFactory().create(model.parameters());
         state.hyperparameters().applyTo(optimizer);
         state.optimizer().loadInto(optimizer);
+        TrainingStep step = new TrainingStep(optimizer, model::call, cfg.loss()::apply);
         Tensor x = Tensor.fromArray(data.features()).reshape(shape(data.size(), cfg.sampleShape())).to(device);
         Tensor y = Tensor.fromArray(data.labels()).to(device);
         long samples = 0;
@@ -88,22 +88,16 @@ final class Replica {
             int to = Math.min(data.size(), from + cfg.batchSize());
             Tensor idx = Tensor.fromArray(Arrays.copyOfRange(order, from, to)).to(device);
             Tensor target = y.indexSelect(0, idx);
-            optimizer.zeroGrad();
-            Tensor out = model.call(x.indexSelect(0, idx));
-            Tensor loss = cfg.loss().apply(out, target);
-            double value = loss.item();
+            TrainingStep.Result r = step.run(x.indexSelect(0, idx), target);
+            double value = r.lossValue();
             if (!Double.isFinite(value)) {
                 throw new IllegalStateException("non-finite loss " + value + " in round " + round + ", partition "
                         + partition + ", epoch " + state.epoch() + ", step " + (state.firstStep() + s - firstStep));
             }
-            loss.backward();
-            optimizer.step();
             int n = to - from;
             samples += n;
             lossSum += value * n;
-            try (var ignored = GradMode.noGrad()) {
-                correct += (long) out.argmax(1, false).eq(target).to(DType.FLOAT32).sum().item();
-            }
+            correct += r.correct(target);
         }
         model.to(Device.CPU);
         long[] counters = ModelVector.counters(model);

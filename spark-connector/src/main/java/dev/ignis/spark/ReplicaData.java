@@ -1,0 +1,164 @@
+package dev.ignis.spark;
+
+import dev.ignis.nn.Module;
+import dev.ignis.tensor.DType;
+import dev.ignis.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The training data as the replicas hold it, and the Spark jobs that run over it: the source dealt
+ * into one partition per replica ({@link Replicas#deal}), either decoded once and cached as
+ * {@link PartitionData} or streamed again every round; a round's job (each task trains its
+ * replica and returns its weighted result) and the distributed BatchNorm pass of the SWA model.
+ * {@link #release} drops whatever it cached or persisted.
+ */
+final class ReplicaData {
+    private final JavaRDD<Sample> data;
+    private final int replicas;
+    private final long seed;
+    private final int shuffleBuffer;
+    private final StorageLevel storageLevel;
+    private final boolean truncateLineage;
+    private final boolean persisted;
+    private final LongAccumulator samplesTrained;
+    private JavaRDD<Sample> source;
+    private JavaRDD<PartitionData> parts;
+    private int dealtEpoch;
+
+    /**
+     * Deals {@code data} to {@code replicas} partitions (epoch 0's grouping) and, unless streaming
+     * ({@code shuffleBuffer >= 0}), caches them decoded at {@code storageLevel}.
+     */
+    ReplicaData(JavaRDD<Sample> data, int replicas, long seed, int shuffleBuffer, StorageLevel storageLevel,
+                boolean truncateLineage) {
+        this.data = data;
+        this.replicas = replicas;
+        this.seed = seed;
+        this.shuffleBuffer = shuffleBuffer;
+        this.storageLevel = storageLevel;
+        this.truncateLineage = truncateLineage;
+        // dealing reads the source twice (a count, then the shuffle), and again every epoch with
+        // reshuffleEachEpoch: decode it once, spilling to disk what does not fit
+        persisted = replicas > 1 && data.getStorageLevel().equals(StorageLevel.NONE());
+        if (persisted) {
+            data.persist(StorageLevel.MEMORY_AND_DISK_SER());
+        }
+        source = Replicas.deal(data, replicas, seed, 0);
+        parts = streaming() ? null : cache(source, storageLevel, truncateLineage);
+        // shown in the Spark UI next to the stages
+        samplesTrained = data.context().longAccumulator("ignis samples trained");
+    }
+
+    boolean streaming() {
+        return shuffleBuffer >= 0;
+    }
+
+    /** Samples per replica. */
+    List<Integer> sizes() {
+        return streaming() ? Replicas.partitionSizes(source).stream().map(Math::toIntExact).toList()
+                : parts.map(PartitionData::size).collect();
+    }
+
+    /** Deals the samples anew for {@code epoch} (another seeded grouping), once per epoch. */
+    void reshuffle(int epoch) {
+        if (replicas == 1 || epoch == dealtEpoch) {
+            return;
+        }
+        dealtEpoch = epoch;
+        source = Replicas.deal(data, replicas, seed, epoch);
+        if (parts != null) {
+            parts.unpersist(false);
+            parts = cache(source, storageLevel, truncateLineage);
+        }
+    }
+
+    /** The round's job, one task per replica, each training on its partition from the broadcast state. */
+    JavaRDD<RoundResult> roundTasks(ReplicaConfig cfg, RoundBroadcast broadcast, int round) {
+        LongAccumulator samples = samplesTrained;
+        int buffer = shuffleBuffer;
+        if (streaming()) {
+            return source.mapPartitionsWithIndex((index, it) -> {
+                beforeTask(cfg, round, index);
+                RoundState s = broadcast.value();
+                PartitionData slice = StreamedPartition.slice(it, cfg.seed(), s.epoch(), index, buffer,
+                        cfg.batchSize(), s.firstStep(), s.steps());
+                RoundResult part = Replica.trainSlice(cfg, s, slice, index, round);
+                samples.add(part.samples());
+                return Collections.singletonList(part).iterator();
+            }, true);
+        }
+        return parts.mapPartitionsWithIndex((index, it) -> {
+            beforeTask(cfg, round, index);
+            RoundResult part = Replica.train(cfg, broadcast.value(), it.next(), index, round);
+            samples.add(part.samples());
+            return Collections.singletonList(part).iterator();
+        }, true);
+    }
+
+    private static void beforeTask(ReplicaConfig cfg, int round, int partition) throws Exception {
+        cfg.hook().beforeTask(round, partition, TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
+    }
+
+    /**
+     * The distributed updateBn of {@code model}: each partition's cumulative BatchNorm statistics
+     * for its weights, averaged weighted by the partition's batches, replace the model's float
+     * buffers (counters untouched). Nothing changes when the data holds no sample.
+     */
+    void recomputeBatchNorm(ReplicaConfig cfg, Module model) {
+        long[] c = ModelVector.counters(model);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
+        RoundBroadcast weights = new RoundBroadcast(jsc, new RoundState(ModelVector.weights(model), c,
+                OptimizerVector.EMPTY, null, 0, 0, 0), cfg.pieceSize());
+        JavaRDD<RoundResult> passes = parts != null
+                ? parts.map(d -> Replica.batchNormPass(cfg, weights.value().weights(), c, d))
+                : source.mapPartitionsWithIndex((index, it) -> Collections.singletonList(Replica.batchNormPass(cfg,
+                        weights.value().weights(), c, StreamedPartition.batches(it, cfg.batchSize(), cfg.sampleShape(),
+                                index))).iterator(), true);
+        RoundResult r = RoundAggregation.aggregate(passes);
+        weights.destroy();
+        if (r.samples() == 0) {
+            return;
+        }
+        Module stats = cfg.modelFactory().get();
+        ModelVector.load(stats, r.averageWeights(), c);
+        Map<String, Tensor> state = new LinkedHashMap<>(model.stateDict());
+        stats.namedBuffers().forEach((name, t) -> {
+            if (t != null && t.dtype() != DType.INT64) {
+                state.put(name, t);
+            }
+        });
+        model.loadStateDict(state, true);
+    }
+
+    /** Unpersists what this object cached, and the source if it persisted it. */
+    void release() {
+        if (parts != null) {
+            parts.unpersist(false);
+        }
+        if (persisted) {
+            data.unpersist(false);
+        }
+    }
+
+    /**
+     * Each partition decoded once into arrays and cached (replacing the source's lineage when
+     * {@code truncateLineage}, see {@link DistributedTrainer.Builder#truncateLineage}).
+     */
+    static JavaRDD<PartitionData> cache(JavaRDD<Sample> source, StorageLevel level, boolean truncateLineage) {
+        JavaRDD<PartitionData> parts = source.mapPartitionsWithIndex((index, it) -> {
+            List<Sample> all = new ArrayList<>();
+            it.forEachRemaining(all::add);
+            return Collections.singletonList(PartitionData.of(all, index)).iterator();
+        }, true).persist(level);
+        return truncateLineage ? new JavaRDD<>(parts.rdd().localCheckpoint(), parts.classTag()) : parts;
+    }
+}
