@@ -6,6 +6,7 @@
  * but libdl.
  */
 #include <dlfcn.h>
+#include <stdint.h>
 #include <jni.h>
 
 #include "ignis_native.h"
@@ -100,4 +101,18 @@ JNIEXPORT jboolean JNICALL Java_dev_ignis_backend_cpu_gemm_CriticalBlas_sgemm(JN
         (*env)->ReleasePrimitiveArrayCritical(env, a, pa, JNI_ABORT);
     }
     return done;
+}
+
+/*
+ * C = op(A)·op(B), row-major, C overwritten, by the bound OpenBLAS on off-heap memory (the copying
+ * path's scratch buffers), so that copied and in-place products run the same library.
+ */
+JNIEXPORT void JNICALL Java_dev_ignis_backend_cpu_gemm_CriticalBlas_sgemmAt(JNIEnv *env, jclass cls,
+        jboolean trans_a, jboolean trans_b, jint m, jint n, jint k,
+        jlong a, jint lda, jlong b, jint ldb, jlong c, jint ldc) {
+    (void) env;
+    (void) cls;
+    ignis_sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, m, n, k, 1.0f,
+                (const float *) (intptr_t) a, lda, (const float *) (intptr_t) b, ldb, 0.0f, (float *) (intptr_t) c,
+                ldc);
 }

@@ -6,7 +6,7 @@ import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
 
 /**
- * The params {@link IgnisClassifier} and {@link IgnisClassificationModel} share, made once here
+ * The params the estimators and their models share, made once here
  * with their names and docs (Spark ML finds params by their owners' getters, so each class still
  * declares its own getters).
  */
@@ -20,7 +20,8 @@ final class ColumnParams {
     }
 
     static Param<String> predictionCol(Params parent) {
-        return new Param<>(parent, "predictionCol", "prediction column (the arg max, a double); \"\" for none");
+        return new Param<>(parent, "predictionCol", "prediction column (a double: a classifier's arg max, a"
+                + " regressor's output); \"\" for none");
     }
 
     static Param<String> probabilityCol(Params parent) {
@@ -39,5 +40,11 @@ final class ColumnParams {
 
     static IntArrayParam sampleShape(Params parent) {
         return new IntArrayParam(parent, "sampleShape", "the shape of one sample, e.g. [1, 28, 28] (required)");
+    }
+
+    static Param<String> device(Params parent) {
+        return new Param<>(parent, "device", "where each task runs: auto (the GPU Spark assigned to the task when a"
+                + " cuda backend is available, else the CPU), cpu, or cuda", ParamValidators.inArray(
+                ExecutorDevice.SETTINGS.toArray(new String[0])));
     }
 }

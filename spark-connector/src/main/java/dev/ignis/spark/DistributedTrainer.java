@@ -76,6 +76,8 @@ public final class DistributedTrainer {
         JavaRDD<Sample> validationData;
         double validationSplit;
         EarlyStopping earlyStopping;
+        boolean classification = true;
+        String device = "auto";
 
         public Builder model(SerializableSupplier<Module> factory) {
             modelFactory = factory;
@@ -152,6 +154,26 @@ public final class DistributedTrainer {
          */
         public Builder earlyStopping(String monitor, int patience, double minDelta) {
             earlyStopping = new EarlyStopping(monitor, patience, minDelta);
+            return this;
+        }
+
+        /**
+         * Whether the samples carry class labels (the default: accuracy, the arg max against the
+         * label, is reported beside the loss) or regression targets ({@link Sample#regression};
+         * accuracy is then NaN in the metrics and left out of progress lines).
+         */
+        public Builder classification(boolean v) {
+            classification = v;
+            return this;
+        }
+
+        /**
+         * Where each task trains: "auto" (the default: the GPU Spark assigned to the task when a cuda
+         * backend is available, else the CPU), "cpu", or "cuda" (the assigned GPU, else cuda:0; the
+         * task fails when no cuda backend is available).
+         */
+        public Builder device(String setting) {
+            device = ExecutorDevice.checkSetting(setting);
             return this;
         }
 
@@ -304,6 +326,10 @@ public final class DistributedTrainer {
                 throw new IllegalArgumentException("early stopping on " + earlyStopping.monitor() + " needs validation"
                         + " data: validation(rdd) or validationSplit(fraction)");
             }
+            if (earlyStopping != null && earlyStopping.monitor().endsWith("accuracy") && !classification) {
+                throw new IllegalArgumentException("early stopping on " + earlyStopping.monitor() + " needs class"
+                        + " labels; a regression run monitors val_loss or loss");
+            }
             if (validationData != null && validationSplit > 0) {
                 throw new IllegalArgumentException("give validation data or a validation split, not both");
             }
@@ -341,7 +367,7 @@ public final class DistributedTrainer {
         int replicas = b.replicas > 0 ? b.replicas : Replicas.defaultCount(jsc);
         ReplicaConfig cfg = new ReplicaConfig(b.modelFactory, b.optimizerFactory, b.loss, b.batchSize, b.seed,
                 b.sampleShape, b.taskHook, RoundAggregation.pieceElements(jsc, replicas, b.maxPieceBytes),
-                b.fuseLayers);
+                b.fuseLayers, b.device);
         ReplicaData shards = new ReplicaData(data, replicas, b.seed, b.streamShuffleBuffer, b.storageLevel,
                 b.truncateLineage);
         Validation validation = validationData == null ? null

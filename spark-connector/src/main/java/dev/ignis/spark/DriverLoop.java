@@ -146,8 +146,9 @@ final class DriverLoop {
         // out: weights as float, optimizer values as double; back: both as double sums
         long bytes = (long) plan.replicas() * (12L * weights.length + 16L * optimizer.values().length);
         double lr = state.hyperparameters().lr();
-        RoundMetrics m = new RoundMetrics(round, epoch, lr, result.lossSum() / result.samples(),
-                (double) result.correct() / result.samples(), result.samples(), seconds,
+        double accuracy = b.classification ? (double) result.correct() / result.samples() : Double.NaN;
+        RoundMetrics m = new RoundMetrics(round, epoch, lr, result.lossSum() / result.samples(), accuracy,
+                result.samples(), seconds,
                 Math.max(0, 1 - result.trainSeconds() / seconds), bytes);
         metrics.add(m);
         boolean averaging = averaging(epoch);
@@ -166,8 +167,8 @@ final class DriverLoop {
         }
         if (b.progress) {
             double elapsed = (System.nanoTime() - started) / 1e9;
-            System.out.printf("round %d/%d epoch %d/%d loss %.4f acc %.4f lr %.4g %.0f samples/s overhead %.1f%% ETA %.0f s%n",
-                    round + 1, plan.totalRounds(), epoch + 1, b.epochs, m.loss(), m.accuracy(), lr,
+            System.out.printf("round %d/%d epoch %d/%d loss %.4f%s lr %.4g %.0f samples/s overhead %.1f%% ETA %.0f s%n",
+                    round + 1, plan.totalRounds(), epoch + 1, b.epochs, m.loss(), accuracyText(m.accuracy()), lr,
                     trainedSamples / elapsed, 100 * m.overhead(),
                     elapsed / (round + 1 - startRound) * (plan.totalRounds() - round - 1));
         }
@@ -203,6 +204,11 @@ final class DriverLoop {
                 bestModel, epochs.bestEpoch());
     }
 
+    /** " acc 0.1234", or nothing for regression. */
+    private static String accuracyText(double accuracy) {
+        return Double.isNaN(accuracy) ? "" : String.format(" acc %.4f", accuracy);
+    }
+
     private boolean averaging(int epoch) {
         return b.swaStartEpoch >= 0 && epoch >= b.swaStartEpoch;
     }
@@ -218,12 +224,12 @@ final class DriverLoop {
     private void endEpoch(int epoch) {
         double[] v = validation == null ? new double[] {Double.NaN, Double.NaN}
                 : validation.evaluate(jsc, weights, counters);
-        EpochMetrics em = EpochMetrics.of(epoch, metrics, v[0], v[1]);
+        EpochMetrics em = EpochMetrics.of(epoch, metrics, v[0], b.classification ? v[1] : Double.NaN);
         epochs.add(em, weights, counters);
         if (b.progress && validation != null) {
-            System.out.printf("epoch %d/%d train loss %.4f acc %.4f  validation loss %.4f acc %.4f%s%n", epoch + 1,
-                    b.epochs, em.trainLoss(), em.trainAccuracy(), em.validationLoss(), em.validationAccuracy(),
-                    epochs.bestEpoch() == epoch ? "  (best so far)" : "");
+            System.out.printf("epoch %d/%d train loss %.4f%s  validation loss %.4f%s%s%n", epoch + 1, b.epochs,
+                    em.trainLoss(), accuracyText(em.trainAccuracy()), em.validationLoss(),
+                    accuracyText(em.validationAccuracy()), epochs.bestEpoch() == epoch ? "  (best so far)" : "");
         }
         if (epochs.shouldStop()) {
             LOG.info("early stopping after epoch {}: {} has not improved by more than {} for {} epoch(s); the best"

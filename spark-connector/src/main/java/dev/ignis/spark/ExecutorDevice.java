@@ -12,10 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a training task runs: the GPU Spark's resource scheduling assigned to the task
- * ({@code TaskContext.resources()}, "gpu") when a backend for it is available, else the CPU; and
- * the intra-op threads, set to {@code spark.task.cpus}. The choice and its reason are logged once
- * per executor JVM — as a warning when Spark reserved a GPU that the task leaves idle.
+ * Where a training or scoring task runs, by the run's device setting: "auto" (the default) takes
+ * the GPU Spark's resource scheduling assigned to the task ({@code TaskContext.resources()},
+ * "gpu") when a backend for it is available, else the CPU; "cpu" always the CPU; "cuda" the
+ * assigned GPU, or {@code cuda:0} where Spark assigns none (local mode), and fails when no cuda
+ * backend is available. The intra-op threads are set to {@code spark.task.cpus}. The choice and
+ * its reason are logged once per executor JVM — as a warning when Spark reserved a GPU that the
+ * task leaves idle.
  */
 final class ExecutorDevice {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorDevice.class);
@@ -28,14 +31,28 @@ final class ExecutorDevice {
     private ExecutorDevice() {
     }
 
-    /** Chooses the device for the current task and sets the intra-op threads; CPU outside a task. */
-    static Device forCurrentTask() {
+    /** The device settings a run may give. */
+    static final java.util.List<String> SETTINGS = java.util.List.of("auto", "cpu", "cuda");
+
+    /** @throws IllegalArgumentException naming the settings when {@code setting} is not one of them */
+    static String checkSetting(String setting) {
+        if (!SETTINGS.contains(setting)) {
+            throw new IllegalArgumentException("device must be one of " + SETTINGS + ", got '" + setting + "'");
+        }
+        return setting;
+    }
+
+    /**
+     * Chooses the device for the current task by {@code setting} ("auto", "cpu" or "cuda") and sets
+     * the intra-op threads; CPU outside a task.
+     */
+    static Device forCurrentTask(String setting) {
         TaskContext task = TaskContext.get();
         if (task == null) {
             return Device.CPU;
         }
         IntraOpPool.setThreads(Math.max(1, task.cpus()));
-        Choice choice = choose(task.resourcesJMap(), Backends.discovered().stream()
+        Choice choice = choose(setting, task.resourcesJMap(), Backends.discovered().stream()
                 .anyMatch(f -> f.backend().deviceType().equals(DeviceType.CUDA) && f.availability().available()));
         if (LOGGED.compareAndSet(false, true)) {
             String line = "ignis task device: {} ({}); intra-op threads {} (spark.task.cpus)";
@@ -49,12 +66,34 @@ final class ExecutorDevice {
     }
 
     /**
-     * The first GPU address Spark gave the task, as {@code cuda:<address>}, when a cuda backend is
-     * available; otherwise the CPU.
+     * The device for {@code setting}: with "auto", the first GPU address Spark gave the task, as
+     * {@code cuda:<address>}, when a cuda backend is available, otherwise the CPU.
+     *
+     * @throws IllegalArgumentException for an unknown setting, or "cuda" without a cuda backend
      */
-    static Choice choose(Map<String, ResourceInformation> resources, boolean cudaAvailable) {
+    static Choice choose(String setting, Map<String, ResourceInformation> resources, boolean cudaAvailable) {
         ResourceInformation gpus = resources.get("gpu");
-        if (gpus == null || gpus.addresses().length == 0) {
+        boolean assigned = gpus != null && gpus.addresses().length > 0;
+        switch (setting) {
+            case "cpu":
+                return new Choice(Device.CPU, "device setting 'cpu'" + (assigned ? " (the GPU Spark assigned is left"
+                        + " idle)" : ""), assigned);
+            case "cuda":
+                if (!cudaAvailable) {
+                    throw new IllegalArgumentException("device 'cuda' was asked for, but no cuda backend is available"
+                            + " on this executor (bin/ignis info lists the backends and why); use device 'auto' to"
+                            + " fall back to the CPU");
+                }
+                return assigned ? new Choice(new Device("cuda", Integer.parseInt(gpus.addresses()[0])), "GPU "
+                        + gpus.addresses()[0] + " assigned by Spark", false)
+                        : new Choice(new Device("cuda", 0), "device setting 'cuda', no GPU assigned by Spark: cuda:0",
+                        false);
+            case "auto":
+                break;
+            default:
+                checkSetting(setting);
+        }
+        if (!assigned) {
             return new Choice(Device.CPU, "no GPU assigned to the task by Spark", false);
         }
         String address = gpus.addresses()[0];

@@ -18,9 +18,9 @@ import org.apache.spark.sql.types.StructType;
  * transformSchema convention) and read on the executors: an ML {@code Vector}, {@code array<float>}
  * or {@code array<double>} (taken as they are), a {@code binary} column of encoded images (PNG,
  * JPEG, BMP, GIF; decoded in {@code imageMode} "RGB" or "L"), or the struct of Spark's
- * {@code image} data source (BGR bytes); images become [C, H, W] values in [0, 1], flattened.
- * Training ({@link SparkDatasets}) and scoring ({@link IgnisClassificationModel}) read features
- * through it.
+ * {@code image} data source (BGR bytes, converted to {@code imageMode} alike); images become
+ * [C, H, W] values in [0, 1], flattened. Training ({@link SparkDatasets}) and scoring
+ * ({@link IgnisModel}) read features through it.
  */
 public final class FeatureColumn implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -102,7 +102,7 @@ public final class FeatureColumn implements Serializable {
             return switch (kind) {
                 case VECTOR, ARRAY -> toFloats(value, where);
                 case BINARY_IMAGE -> ImageFolderSource.chw(ImageDecoder.decode((byte[]) value, imageMode), null, null);
-                case IMAGE_STRUCT -> fromImageStruct((org.apache.spark.sql.Row) value);
+                case IMAGE_STRUCT -> fromImageStruct((org.apache.spark.sql.Row) value, imageMode);
             };
         } catch (IOException e) {
             throw new IllegalArgumentException("features column '" + name + "' in " + where
@@ -110,18 +110,29 @@ public final class FeatureColumn implements Serializable {
         }
     }
 
-    /** Spark's image struct (row-major BGR or BGRA bytes, or gray) as [C, H, W] RGB/gray in [0, 1]. */
-    private static float[] fromImageStruct(org.apache.spark.sql.Row image) {
+    /**
+     * Spark's image struct (row-major BGR or BGRA bytes, or gray) as [C, H, W] in [0, 1], converted
+     * to {@code mode} as an encoded image would be: "RGB" three channels (a gray image's value in
+     * each), "L" one (PIL's luma of a colour image).
+     */
+    static float[] fromImageStruct(org.apache.spark.sql.Row image, String mode) {
         int h = image.getInt(image.fieldIndex("height"));
         int w = image.getInt(image.fieldIndex("width"));
         int n = image.getInt(image.fieldIndex("nChannels"));
         byte[] data = (byte[]) image.get(image.fieldIndex("data"));
-        int c = n == 1 ? 1 : 3;
+        boolean gray = mode.equals("L");
+        int c = gray ? 1 : 3;
         float[] out = new float[c * h * w];
         for (int p = 0; p < h * w; p++) {
-            for (int ch = 0; ch < c; ch++) {
-                int source = n == 1 ? 0 : 2 - ch;   // BGR(A) → RGB
-                out[ch * h * w + p] = (data[p * n + source] & 0xff) / 255f;
+            int b = data[p * n] & 0xff;
+            int g = n == 1 ? b : data[p * n + 1] & 0xff;
+            int r = n == 1 ? b : data[p * n + 2] & 0xff;   // BGR(A) → RGB
+            if (gray) {
+                out[p] = (n == 1 ? b : ImageDecoder.luma(r, g, b)) / 255f;
+            } else {
+                out[p] = r / 255f;
+                out[h * w + p] = g / 255f;
+                out[2 * h * w + p] = b / 255f;
             }
         }
         return out;

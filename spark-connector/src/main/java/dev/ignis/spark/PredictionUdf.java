@@ -9,14 +9,14 @@ import org.apache.spark.sql.api.java.UDF1;
 
 /**
  * A model's prediction as a SQL function of one features value (an ML Vector or an array of
- * numbers): the class index, as a double. Each task builds the model once from the broadcast
- * weights; rows are scored one at a time, so {@link IgnisClassificationModel#transform}, which
- * scores batches, is the faster way for large tables.
+ * numbers): the class index (a classifier's) or the output value (a regressor's), as a double.
+ * Each task builds the model once from the broadcast weights; rows are scored one at a time, so
+ * the model's {@code transform}, which scores batches, is the faster way for large tables.
  */
 final class PredictionUdf implements UDF1<Object, Double> {
     private static final long serialVersionUID = 1L;
 
-    private final ClassifierScoring scoring;
+    private final BatchScoring scoring;
     private final FeatureColumn features;
     private final int[] batchShape;
     private final Broadcast<float[]> weights;
@@ -24,7 +24,7 @@ final class PredictionUdf implements UDF1<Object, Double> {
     private transient Module model;
     private transient Device device;
 
-    PredictionUdf(ClassifierScoring scoring, FeatureColumn features, int[] sampleShape, Broadcast<float[]> weights,
+    PredictionUdf(BatchScoring scoring, FeatureColumn features, int[] sampleShape, Broadcast<float[]> weights,
                   Broadcast<long[]> counters) {
         this.scoring = scoring;
         this.features = features;
@@ -36,13 +36,13 @@ final class PredictionUdf implements UDF1<Object, Double> {
     @Override
     public Double call(Object value) {
         if (model == null) {
-            device = ExecutorDevice.forCurrentTask();
+            device = scoring.taskDevice();
             model = scoring.model(weights.value(), counters.value(), device);
         }
         float[] f = features.read(value, "a row");
         try (var ignored = GradMode.noGrad()) {
-            float[] logits = model.call(Tensor.fromArray(f).reshape(batchShape).to(device)).toFloatArray();
-            return (double) ClassifierScoring.argmax(logits, 0, logits.length);
+            float[] out = model.call(Tensor.fromArray(f).reshape(batchShape).to(device)).toFloatArray();
+            return scoring.prediction(out, 0, out.length);
         }
     }
 }

@@ -70,7 +70,7 @@ final class Replica {
                     + " features, but the sample shape " + Arrays.toString(cfg.sampleShape()) + " needs " + expected);
         }
         long started = System.nanoTime();
-        Device device = ExecutorDevice.forCurrentTask();
+        Device device = ExecutorDevice.forCurrentTask(cfg.device());
         Module model = cfg.newModel();
         ModelVector.load(model, state.weights(), state.counters());
         model.to(device).train();
@@ -79,7 +79,7 @@ final class Replica {
         state.optimizer().loadInto(optimizer);
         TrainingStep step = new TrainingStep(optimizer, model::call, cfg.loss()::apply);
         Tensor x = Tensor.fromArray(data.features()).reshape(shape(data.size(), cfg.sampleShape())).to(device);
-        Tensor y = Tensor.fromArray(data.labels()).to(device);
+        Tensor y = data.targetTensor().to(device);
         long samples = 0;
         double lossSum = 0;
         long correct = 0;
@@ -97,7 +97,7 @@ final class Replica {
             int n = to - from;
             samples += n;
             lossSum += value * n;
-            correct += r.correct(target);
+            correct += data.regression() ? 0 : r.correct(target);
         }
         model.to(Device.CPU);
         long[] counters = ModelVector.counters(model);

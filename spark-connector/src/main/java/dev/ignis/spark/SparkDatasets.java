@@ -30,6 +30,30 @@ public final class SparkDatasets {
      * @throws IllegalArgumentException naming the column and its type when the schema does not fit
      */
     public static JavaRDD<Sample> fromDataFrame(Dataset<Row> df, String featuresCol, String labelCol, String imageMode) {
+        return samples(df, featuresCol, labelCol, imageMode,
+                (features, label, where) -> new Sample(features, classIndex(label, labelCol, where)));
+    }
+
+    /**
+     * Regression samples from a DataFrame: the features as in
+     * {@link #fromDataFrame(Dataset, String, String, String)}, and a numeric label column whose
+     * value is each sample's one target ({@link Sample#regression}).
+     *
+     * @throws IllegalArgumentException naming the column and its type when the schema does not fit
+     */
+    public static JavaRDD<Sample> regressionFromDataFrame(Dataset<Row> df, String featuresCol, String labelCol,
+                                                          String imageMode) {
+        return samples(df, featuresCol, labelCol, imageMode,
+                (features, label, where) -> Sample.regression(features, label.floatValue()));
+    }
+
+    /** How a row's features and (non-null, numeric) label become a sample; {@code where} names the row. */
+    private interface SampleMaker extends java.io.Serializable {
+        Sample make(float[] features, Number label, String where);
+    }
+
+    private static JavaRDD<Sample> samples(Dataset<Row> df, String featuresCol, String labelCol, String imageMode,
+                                           SampleMaker maker) {
         FeatureColumn features = FeatureColumn.of(df.schema(), featuresCol, imageMode);
         checkLabel(df.schema(), labelCol);
         return df.select(featuresCol, labelCol).javaRDD().mapPartitionsWithIndex((partition, rows) -> {
@@ -49,7 +73,7 @@ public final class SparkDatasets {
                     if (row.isNullAt(1)) {
                         throw new IllegalArgumentException("label column '" + labelCol + "' is null in " + where);
                     }
-                    return new Sample(f, classIndex((Number) row.get(1), labelCol, where));
+                    return maker.make(f, (Number) row.get(1), where);
                 }
             };
             return samples;

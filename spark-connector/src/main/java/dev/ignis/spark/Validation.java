@@ -49,12 +49,12 @@ final class Validation {
         if (data.size() == 0) {
             return Sums.ZERO;
         }
-        Device device = ExecutorDevice.forCurrentTask();
+        Device device = ExecutorDevice.forCurrentTask(cfg.device());
         Module model = cfg.newModel();
         ModelVector.load(model, state.weights(), state.counters());
         model.to(device).eval();
         Tensor x = Tensor.fromArray(data.features()).reshape(Replica.shape(data.size(), cfg.sampleShape())).to(device);
-        Tensor y = Tensor.fromArray(data.labels()).to(device);
+        Tensor y = data.targetTensor().to(device);
         double lossSum = 0;
         long correct = 0;
         try (var ignored = GradMode.noGrad()) {
@@ -63,7 +63,9 @@ final class Validation {
                 Tensor out = model.call(x.narrow(0, from, n));
                 Tensor target = y.narrow(0, from, n);
                 lossSum += cfg.loss().apply(out, target).item() * n;
-                correct += (long) out.argmax(1, false).eq(target).to(DType.FLOAT32).sum().item();
+                if (!data.regression()) {
+                    correct += (long) out.argmax(1, false).eq(target).to(DType.FLOAT32).sum().item();
+                }
             }
         }
         return new Sums(lossSum, correct, data.size());

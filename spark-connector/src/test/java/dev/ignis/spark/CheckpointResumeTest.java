@@ -185,6 +185,12 @@ class CheckpointResumeTest {
                 new StructType().add("image", imageType).add("label", DataTypes.LongType));
         assertEquals(List.of(1f, 0f, 0f, 0f, 0f, 1f),
                 toList(SparkDatasets.fromDataFrame(images, "image", "label").collect().get(0).features()));
+        // in mode L as PIL's convert("L"): red 255·0.299 → 76, blue 255·0.114 → 29, as the PNG decodes
+        List<Float> luma = List.of(76 / 255f, 29 / 255f);
+        assertEquals(luma, toList(SparkDatasets.fromDataFrame(images, "image", "label", "L").collect().get(0)
+                .features()));
+        assertEquals(luma, toList(SparkDatasets.fromDataFrame(df, "content", "label", "L").collect().get(0)
+                .features()));
     }
 
     private static List<Float> toList(float[] v) {

@@ -2,6 +2,7 @@ package dev.ignis.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ignis.tensor.Device;
@@ -20,7 +21,7 @@ class ExecutorDeviceTest {
 
     @Test
     void theFirstAssignedGpuIsUsedWhenACudaBackendIsAvailable() {
-        ExecutorDevice.Choice c = ExecutorDevice.choose(gpus("3", "5"), true);
+        ExecutorDevice.Choice c = ExecutorDevice.choose("auto", gpus("3", "5"), true);
         assertEquals(new Device("cuda", 3), c.device());
         assertEquals("GPU 3 assigned by Spark", c.reason());
         assertFalse(c.fellBack());
@@ -28,7 +29,7 @@ class ExecutorDeviceTest {
 
     @Test
     void anAssignedGpuWithoutABackendFallsBackToTheCpuAndSaysSo() {
-        ExecutorDevice.Choice c = ExecutorDevice.choose(gpus("1"), false);
+        ExecutorDevice.Choice c = ExecutorDevice.choose("auto", gpus("1"), false);
         assertEquals(Device.CPU, c.device());
         assertTrue(c.fellBack());
         assertEquals("GPU 1 assigned by Spark, but no available cuda backend: using the CPU", c.reason());
@@ -37,9 +38,29 @@ class ExecutorDeviceTest {
     @Test
     void noGpuResourceMeansTheCpuWithoutAFallback() {
         for (Map<String, ResourceInformation> none : java.util.List.of(Map.<String, ResourceInformation>of(), gpus())) {
-            ExecutorDevice.Choice c = ExecutorDevice.choose(none, true);
+            ExecutorDevice.Choice c = ExecutorDevice.choose("auto", none, true);
             assertEquals(Device.CPU, c.device());
             assertFalse(c.fellBack());
         }
+    }
+
+    @Test
+    void theCpuSettingLeavesAnAssignedGpuIdleAndSaysSo() {
+        ExecutorDevice.Choice c = ExecutorDevice.choose("cpu", gpus("2"), true);
+        assertEquals(Device.CPU, c.device());
+        assertTrue(c.fellBack());
+        assertEquals(Device.CPU, ExecutorDevice.choose("cpu", Map.of(), true).device());
+    }
+
+    @Test
+    void theCudaSettingTakesTheAssignedGpuOrCuda0AndFailsWithoutABackend() {
+        assertEquals(new Device("cuda", 4), ExecutorDevice.choose("cuda", gpus("4"), true).device());
+        assertEquals(new Device("cuda", 0), ExecutorDevice.choose("cuda", Map.of(), true).device());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExecutorDevice.choose("cuda", gpus("1"), false));
+        assertTrue(e.getMessage().startsWith("device 'cuda' was asked for, but no cuda backend is available"),
+                e.getMessage());
+        assertEquals("device must be one of [auto, cpu, cuda], got 'gpu'", assertThrows(IllegalArgumentException.class,
+                () -> ExecutorDevice.choose("gpu", Map.of(), true)).getMessage());
     }
 }

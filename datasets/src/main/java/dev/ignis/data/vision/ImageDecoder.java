@@ -175,9 +175,14 @@ public final class ImageDecoder {
         }
     }
 
+    /** PIL's {@code convert("L")} of one pixel: ITU-R 601 luma (r·299 + g·587 + b·114) / 1000, rounded; 0..255. */
+    public static float luma(int r, int g, int b) {
+        return (float) Math.floor((r * 299 + g * 587 + b * 114) / 1000.0 + 0.5);
+    }
+
     private static void put(float[] v, int pixel, int r, int g, int b, boolean gray) {
         if (gray) {
-            v[pixel] = (float) Math.floor((r * 299 + g * 587 + b * 114) / 1000.0 + 0.5);
+            v[pixel] = luma(r, g, b);
         } else {
             v[3 * pixel] = r;
             v[3 * pixel + 1] = g;

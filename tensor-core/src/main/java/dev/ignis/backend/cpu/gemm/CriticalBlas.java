@@ -134,7 +134,7 @@ public final class CriticalBlas {
      * The path of the system's OpenBLAS, or null. Found by path, not by name: bytedeco's library
      * carries the same soname, and once it is loaded the dynamic loader answers that name with it.
      */
-    private static String systemOpenBlas() {
+    static String systemOpenBlas() {
         String platform = platform();
         String multiarch = platform.equals("linux-x86_64") ? "x86_64-linux-gnu"
                 : platform.equals("linux-aarch64") ? "aarch64-linux-gnu" : "";
@@ -185,6 +185,14 @@ public final class CriticalBlas {
     public static native boolean sgemm(boolean transA, boolean transB, int m, int n, int k,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, boolean own);
+
+    /**
+     * C = op(A)·op(B), row-major, by the bound OpenBLAS on off-heap memory at the given addresses
+     * (floats; A, B, C as in {@link #sgemm}, at offset 0), C overwritten: the copying path's
+     * products run the same library as the in-place ones. Only while {@link #available()}.
+     */
+    public static native void sgemmAt(boolean transA, boolean transB, int m, int n, int k, long a, int lda, long b,
+                                      int ldb, long c, int ldc);
 
     /** Whether this CPU runs Ignis' own kernel (AVX2 and FMA); elsewhere {@link #sgemm}'s {@code own} is ignored. */
     public static native boolean ownGemmSupported();

@@ -13,9 +13,10 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * <p>OpenBLAS runs single-threaded here; parallelism comes from the intra-op pool, each thread
  * calling {@code cblas_sgemm} on its own block of C rows (or columns). That keeps the thread
  * count under Ignis' control ({@code spark.task.cpus} on executors). Tensors live in Java arrays:
- * where {@link CriticalBlas} loaded, OpenBLAS reads and writes them in place; otherwise operands
- * are copied into per-thread off-heap scratch buffers, in parallel, once per call (passing Java
- * arrays to JavaCPP directly would copy all three arrays in and out on every call).
+ * where {@link CriticalBlas} loaded, OpenBLAS reads and writes them in place, and the blocks it
+ * cannot pin are copied and multiplied by the same bound library; otherwise operands are copied
+ * into per-thread off-heap scratch buffers, in parallel, once per call (passing Java arrays to
+ * JavaCPP directly would copy all three arrays in and out on every call).
  */
 public final class NativeBlas {
     private static final boolean AVAILABLE;
@@ -28,6 +29,7 @@ public final class NativeBlas {
         String status;
         String jni = null;
         try {
+            claimSonameForTheSystemOpenBlas();
             jni = Loader.load(openblas_nolapack.class);
             openblas_nolapack.blas_set_num_threads(1);
             ok = true;
@@ -39,6 +41,28 @@ public final class NativeBlas {
         AVAILABLE = ok;
         STATUS = status;
         JNI_LIBRARY = jni;
+    }
+
+    /**
+     * Loads the system's OpenBLAS, where one is installed, before bytedeco's. Both carry the soname
+     * {@code libopenblas.so.0}, and the dynamic loader answers a library that needs that name with
+     * whichever was loaded first. The system's {@code libblas.so.3} (Debian's and Ubuntu's, built
+     * from the same OpenBLAS source as the system's {@code libopenblas.so.0}) needs it, and Spark
+     * ML's BLAS (dev.ludovic.netlib) loads {@code libblas.so.3} in the same JVM: bound to bytedeco's
+     * 0.3.30, the system's 0.3.21 wrapper called into another version's internals and crashed the
+     * executor (SIGSEGV in {@code dspr_} under Spark's LinearRegression). Loaded first, the
+     * system's copy is the one such libraries get; bytedeco's, loaded by its path, stays Ignis'.
+     */
+    private static void claimSonameForTheSystemOpenBlas() {
+        String system = CriticalBlas.systemOpenBlas();
+        if (system == null) {
+            return;
+        }
+        try {
+            System.load(system);
+        } catch (UnsatisfiedLinkError | SecurityException e) {
+            // nothing claimed: libraries that need libopenblas.so.0 find bytedeco's, as before
+        }
     }
 
     /**
@@ -134,8 +158,15 @@ public final class NativeBlas {
             s.a.position(0).put(a, aStart, aLen);
             s.b.position(0).put(b, bStart, bLen);
             // positions are reset explicitly: the copy-out below moves s.c's position
-            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, rows, cols, k, 1f,
-                    s.a.position(0), lda, s.b.position(0), ldb, 0f, s.c.position(0), cols);
+            if (CriticalBlas.available()) {
+                // the library the in-place products run (the system's OpenBLAS where bound), so
+                // that whether a block was copied never changes its result
+                CriticalBlas.sgemmAt(transA, transB, rows, cols, k, s.a.address(), lda, s.b.address(), ldb,
+                        s.c.address(), cols);
+            } else {
+                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, rows, cols, k, 1f,
+                        s.a.position(0), lda, s.b.position(0), ldb, 0f, s.c.position(0), cols);
+            }
             if (cols == ldc) {
                 s.c.position(0).get(c, cStart, rows * cols);
             } else {

@@ -27,11 +27,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * OpenBLAS reading the arrays in place ({@link CriticalBlas}) against the copying path: the same
- * kernel on the same numbers, so the results must agree bit for bit, at offsets inside larger
- * arrays, with padded leading dimensions and with C split over two threads. Where the bridge binds
- * the system's OpenBLAS (Debian's 0.3.21 here) the copying path still runs bytedeco's 0.3.30: both
- * run the same Zen kernels with the same blocking, so this holds there too (checked for these
- * shapes; a system OpenBLAS of other kernels would need {@code -Dignis.blas.library=bundled}).
+ * library (the one the bridge bound, the system's where installed) on the same numbers, so the
+ * results must agree bit for bit, at offsets inside larger arrays, with padded leading dimensions
+ * and with C split over two threads.
  * Ignis' own kernel, which otherwise takes the small products in place, is not asked for here
  * ({@link OwnGemmTest} checks it).
  */

@@ -17,31 +17,60 @@ import org.apache.spark.sql.RowFactory;
 /**
  * The executor side of scoring a DataFrame: a task rebuilds the model once from the broadcast
  * weights, on its device, in eval mode, and runs it on batches of rows, appending to each row the
- * requested outputs in order: the logits (rawPrediction, an ML Vector), their softmax
- * (probability, an ML Vector) and the arg max (prediction, a double).
+ * requested outputs in order. A classifier's: the logits (rawPrediction, an ML Vector), their
+ * softmax (probability, an ML Vector) and the arg max (prediction, a double); a regressor's: the
+ * output (prediction, a double; the model's output row must hold one value).
  */
-final class ClassifierScoring implements Serializable {
+final class BatchScoring implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** Which outputs each row gets; a regressor has only a prediction. */
+    record Outputs(boolean raw, boolean probability, boolean prediction, boolean regression) implements Serializable {
+    }
 
     private final SerializableSupplier<Module> factory;
     private final int[] sampleShape;
     private final int batchSize;
     private final FeatureColumn features;
     private final int featureIndex;
-    private final boolean raw;
-    private final boolean probability;
-    private final boolean prediction;
+    private final Outputs outputs;
+    private final String device;
 
-    ClassifierScoring(SerializableSupplier<Module> factory, int[] sampleShape, int batchSize, FeatureColumn features,
-                      int featureIndex, boolean raw, boolean probability, boolean prediction) {
+    /**
+     * @param featureIndex where the features are in each row
+     * @param device       the device setting ({@link ExecutorDevice#forCurrentTask})
+     */
+    BatchScoring(SerializableSupplier<Module> factory, int[] sampleShape, int batchSize, FeatureColumn features,
+                 int featureIndex, Outputs outputs, String device) {
         this.factory = factory;
         this.sampleShape = sampleShape.clone();
         this.batchSize = batchSize;
         this.features = features;
         this.featureIndex = featureIndex;
-        this.raw = raw;
-        this.probability = probability;
-        this.prediction = prediction;
+        this.outputs = outputs;
+        this.device = device;
+    }
+
+    /** The device for the current task by this scoring's device setting. */
+    Device taskDevice() {
+        return ExecutorDevice.forCurrentTask(device);
+    }
+
+    /**
+     * The prediction for row {@code row} of a model output [N, width]: the arg max for a
+     * classifier, the value for a regressor.
+     *
+     * @throws IllegalArgumentException for a regressor whose output rows hold more than one value
+     */
+    double prediction(float[] out, int row, int width) {
+        if (!outputs.regression()) {
+            return argmax(out, row, width);
+        }
+        if (width != 1) {
+            throw new IllegalArgumentException("a regressor's model must output one value per row ([N, 1] or [N]),"
+                    + " but it gives " + width);
+        }
+        return out[row];
     }
 
     /** A model for scoring: the factory's architecture with these weights, on {@code device}, in eval mode. */
@@ -105,9 +134,9 @@ final class ClassifierScoring implements Serializable {
                 int classes;
                 try (var ignored = GradMode.noGrad()) {
                     Tensor out = model.call(x);
-                    classes = out.shape()[1];
+                    classes = out.dim() == 1 ? 1 : out.shape()[1];
                     logits = out.toFloatArray();
-                    probs = probability ? out.softmax(1).toFloatArray() : null;
+                    probs = outputs.probability() ? out.softmax(1).toFloatArray() : null;
                 }
                 for (int i = 0; i < batch.size(); i++) {
                     Row row = batch.get(i);
@@ -115,14 +144,14 @@ final class ClassifierScoring implements Serializable {
                     for (int c = 0; c < row.size(); c++) {
                         values.add(row.get(c));
                     }
-                    if (raw) {
+                    if (outputs.raw()) {
                         values.add(Vectors.dense(slice(logits, i, classes)));
                     }
-                    if (probability) {
+                    if (outputs.probability()) {
                         values.add(Vectors.dense(slice(probs, i, classes)));
                     }
-                    if (prediction) {
-                        values.add((double) argmax(logits, i, classes));
+                    if (outputs.prediction()) {
+                        values.add(prediction(logits, i, classes));
                     }
                     scored.add(RowFactory.create(values.toArray()));
                 }
