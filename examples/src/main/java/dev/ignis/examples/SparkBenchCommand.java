@@ -39,6 +39,10 @@ final class SparkBenchCommand implements Runnable {
             + " slots, P in local[P])")
     int replicas;
 
+    @Option(names = "--repartition", defaultValue = "0", description = "repartition the training data into this many"
+            + " partitions before training (Spark's repartition, a shuffle); 0: as the source made them")
+    int repartition;
+
     @Option(names = "--images", description = "train from this image folder of grayscale 28x28 PNGs (class"
             + " sub-folders, as 'bench loader --make' writes them; any Hadoop path) read by ImageFolderSource, in"
             + " the partitions Spark's file reader makes")
@@ -97,6 +101,7 @@ final class SparkBenchCommand implements Runnable {
         CliErrors.atLeast(options.command, "--epochs", epochs, 1);
         CliErrors.atLeast(options.command, "--steps-per-round", stepsPerRound, 1);
         CliErrors.atLeast(options.command, "--replicas", replicas, 0);
+        CliErrors.atLeast(options.command, "--repartition", repartition, 0);
         FashionMnist ds = FashionMnist.load(options.dataDir());
         String kind = model;
         SparkSession spark = Sessions.open(master, partitions);
@@ -105,6 +110,9 @@ final class SparkBenchCommand implements Runnable {
             JavaRDD<Sample> data = images != null
                     ? ImageFolderSource.read(spark, images, "L", new float[] {0.2860f}, new float[] {0.3530f})
                     : jsc.parallelize(idxSamples(ds), partitions);
+            if (repartition > 0) {
+                data = data.repartition(repartition);
+            }
             Generator.getDefault().manualSeed(options.seed);
             DistributedTrainer.Builder trainer = DistributedTrainer.builder()
                     .model(() -> FashionModels.create(kind))
