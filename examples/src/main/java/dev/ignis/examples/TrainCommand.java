@@ -49,7 +49,7 @@ final class TrainCommand implements Runnable {
     int workers;
 
     @Option(names = "--device", defaultValue = "cpu",
-            description = "where the model trains: cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
+            description = "where the model trains: cpu, cuda, cuda:N or opencl (default ${DEFAULT-VALUE})")
     String deviceName;
 
     @Option(names = "--profile", description = "time the last epoch by layer forward, backward node, loss, optimizer"
