@@ -32,7 +32,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--threads", defaultValue = "2", description = "intra-op threads T (default ${DEFAULT-VALUE})")
         int threads;
 
-        @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N] or opencl (default ${DEFAULT-VALUE})")
+        @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N], opencl, or auto: cuda, else an OpenCL GPU, else the cpu (default ${DEFAULT-VALUE})")
         String deviceName;
 
         @Option(names = "--tf32", description = "on cuda, let float32 products use TF32 tensor cores (off by default,"

@@ -82,6 +82,11 @@ final class CliErrors {
     /** The device {@code --device} names, available here, else a user error saying why not. */
     static dev.ignis.tensor.Device device(CommandLine.Model.CommandSpec command, String spec) {
         try {
+            if (spec.equals("auto")) {
+                dev.ignis.backend.Backends.DeviceChoice best = dev.ignis.backend.Backends.bestDevice();
+                System.out.println("device: " + best.device() + " (" + best.reason() + ")");
+                return best.device();
+            }
             dev.ignis.tensor.Device device = dev.ignis.tensor.Device.of(spec);
             dev.ignis.backend.Backends.forDevice(device);
             return device;

@@ -49,7 +49,8 @@ final class TrainCommand implements Runnable {
     int workers;
 
     @Option(names = "--device", defaultValue = "cpu",
-            description = "where the model trains: cpu, cuda, cuda:N or opencl (default ${DEFAULT-VALUE})")
+            description = "where the model trains: cpu, cuda, cuda:N, opencl, or auto: cuda, else an OpenCL GPU, else the cpu"
+                    + " (default ${DEFAULT-VALUE})")
     String deviceName;
 
     @Option(names = "--profile", description = "time the last epoch by layer forward, backward node, loss, optimizer"

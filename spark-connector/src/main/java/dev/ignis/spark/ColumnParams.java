@@ -43,8 +43,8 @@ final class ColumnParams {
     }
 
     static Param<String> device(Params parent) {
-        return new Param<>(parent, "device", "where each task runs: auto (the GPU Spark assigned to the task when a"
-                + " cuda backend is available, else the CPU), cpu, or cuda", ParamValidators.inArray(
+        return new Param<>(parent, "device", "where each task runs: auto (the GPU Spark assigned to the task,"
+                + " through CUDA, else OpenCL; else the CPU), cpu, cuda or opencl", ParamValidators.inArray(
                 ExecutorDevice.SETTINGS.toArray(new String[0])));
     }
 }

@@ -168,9 +168,10 @@ public final class DistributedTrainer {
         }
 
         /**
-         * Where each task trains: "auto" (the default: the GPU Spark assigned to the task when a cuda
-         * backend is available, else the CPU), "cpu", or "cuda" (the assigned GPU, else cuda:0; the
-         * task fails when no cuda backend is available).
+         * Where each task trains: "auto" (the default: the GPU Spark assigned to the task, through
+         * CUDA where a cuda backend is available, else OpenCL; else the CPU), "cpu", "cuda" (the
+         * assigned GPU, else cuda:0) or "opencl"; a task asking for a backend that is not available
+         * fails, saying why.
          */
         public Builder device(String setting) {
             device = ExecutorDevice.checkSetting(setting);

@@ -1,6 +1,7 @@
 package dev.ignis.backend;
 
 import dev.ignis.tensor.Device;
+import dev.ignis.tensor.DeviceType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -101,6 +102,36 @@ public final class Backends {
             skipped.add(f.backend().name() + ": " + f.availability().reason());
         }
         throw new IllegalStateException("no backend is available: " + String.join("; ", skipped));
+    }
+
+    /** The device types an automatic choice tries, in order, before the CPU. */
+    private static final List<DeviceType> ACCELERATORS = List.of(DeviceType.CUDA, DeviceType.OPENCL);
+
+    /** A device chosen automatically and why. */
+    public record DeviceChoice(Device device, String reason) {
+    }
+
+    /**
+     * The device to train on when none is named ({@code --device auto}): CUDA's device 0 where
+     * the cuda backend is available, else the opencl device (an OpenCL GPU; a CPU OpenCL device
+     * only when asked for), else the CPU. The backends' ranks choose where tensors are created by
+     * default; this chooses where a model is sent.
+     */
+    public static DeviceChoice bestDevice() {
+        List<String> skipped = new ArrayList<>();
+        for (DeviceType type : ACCELERATORS) {
+            for (Found f : discovered()) {
+                if (f.backend().deviceType().equals(type)) {
+                    if (f.availability().available()) {
+                        return new DeviceChoice(new Device(type, 0), f.backend().name() + ": "
+                                + f.availability().reason());
+                    }
+                    skipped.add(f.backend().name() + ": " + f.availability().reason());
+                }
+            }
+        }
+        return new DeviceChoice(Device.CPU, skipped.isEmpty() ? "no accelerator backend on the class path"
+                : "no accelerator available (" + String.join("; ", skipped) + ")");
     }
 
     /** The backend that serves {@code device}'s type: this thread's {@link #use} override, else the discovered one. */
