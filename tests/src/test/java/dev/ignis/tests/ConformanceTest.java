@@ -1,6 +1,7 @@
 package dev.ignis.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.ignis.backend.Backend;
@@ -325,7 +326,28 @@ class ConformanceTest {
                         () -> compare(c.getKey(), target.name(), want, target.run(c.getValue()))));
             }
         }
+        for (Target target : targets()) {
+            if (!target.device().isCpu()) {
+                tests.add(DynamicTest.dynamicTest("device report: " + target.name(), () -> report(target)));
+            }
+        }
         return tests.stream();
+    }
+
+    /**
+     * For the CI log: which accelerator the cases ran on and, for opencl, how many kernels it
+     * executed (every dispatch checked to have run in OpenCL on that device, not in a fallback).
+     */
+    private static void report(Target target) {
+        String reason = Backends.discovered().stream().filter(f -> f.backend() == target.backend())
+                .map(f -> f.availability().reason()).findFirst().orElse("");
+        String kernels = "";
+        if (target.device().type().equals(dev.ignis.tensor.DeviceType.OPENCL)) {
+            long dispatches = dev.ignis.backend.opencl.OpenClBackend.transfers().dispatches();
+            assertTrue(dispatches > 0, "no kernel ran on " + reason);
+            kernels = "; kernels executed on the device so far: " + dispatches;
+        }
+        System.out.println("conformance on " + target.name() + " (" + reason + ")" + kernels);
     }
 
     private static void compare(String name, String target, List<double[]> want, List<double[]> got) {
