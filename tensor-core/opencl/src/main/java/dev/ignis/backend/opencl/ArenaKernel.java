@@ -36,6 +36,9 @@ class ArenaKernel extends Kernel {
     static final int RANDOM = 12;
     static final int STAGE_IN = 13;
     static final int STAGE_OUT = 14;
+    static final int BMM_TILED = 15;
+    /** BMM_TILED's tile edge: work groups of TILE² items, one output each. */
+    static final int TILE = 16;
 
     static final int GEO = 50;
     static final int SHAPE = 2;
@@ -54,6 +57,11 @@ class ArenaKernel extends Kernel {
     float[] sf = new float[1];
     double[] sd = new double[1];
     int[] g = new int[GEO];
+    // BMM_TILED's tiles of a and b, in each work group's local memory
+    @Local
+    float[] tileA = new float[TILE * TILE];
+    @Local
+    float[] tileB = new float[TILE * TILE];
 
     int op;
     int code;
@@ -113,13 +121,13 @@ class ArenaKernel extends Kernel {
             gatherElement(e);
         }
         if (op == SCATTER_ADD) {
-            scatterAll();
+            scatterSlice(e);
         }
         if (op == INDEX_SELECT) {
             store(g[DTYPE], denseIndex(e), load(g[DTYPE + 1], selectedIndex(e)));
         }
         if (op == INDEX_ADD) {
-            indexAddAll();
+            indexAddSlice(e);
         }
         if (op == RANDOM) {
             randomElement(e);
@@ -130,6 +138,9 @@ class ArenaKernel extends Kernel {
         if (op == STAGE_OUT) {
             stageOut(e);
         }
+        if (op == BMM_TILED) {
+            bmmTiled();
+        }
     }
 
     private void gatherElement(int e) {
@@ -137,17 +148,40 @@ class ArenaKernel extends Kernel {
         store(g[DTYPE + 1], at(1, e), load(g[DTYPE + 2], indexedAt(e, idx)));
     }
 
-    /** One work item, in order: repeated indices add up without atomics. */
-    private void scatterAll() {
-        for (int i = 0; i < g[1]; i++) {
+    /** The product of the shape's sizes after {@link #dim}. */
+    private int innerSize() {
+        int inner = 1;
+        for (int dd = dim + 1; dd < g[0]; dd++) {
+            inner *= g[SHAPE + dd];
+        }
+        return inner;
+    }
+
+    /**
+     * Element c of slice e along {@link #dim}: slice e fixes every other coordinate (e = outer ·
+     * inner + in), so two slices never add into the same target and each slice adds in order of c,
+     * as the CPU's loop does: one work item per slice, no atomics.
+     */
+    private int sliceElement(int e, int inner, int c) {
+        int outer = e / inner;
+        int in = e % inner;
+        return (outer * g[SHAPE + dim] + c) * inner + in;
+    }
+
+    private void scatterSlice(int e) {
+        int inner = innerSize();
+        for (int c = 0; c < g[SHAPE + dim]; c++) {
+            int i = sliceElement(e, inner, c);
             int idx = (int) l[at(0, i)];
             int o = indexedAt(i, idx);
             store(g[DTYPE + 2], o, addInto(g[DTYPE + 2], o, load(g[DTYPE + 1], at(1, i))));
         }
     }
 
-    private void indexAddAll() {
-        for (int i = 0; i < g[1]; i++) {
+    private void indexAddSlice(int e) {
+        int inner = innerSize();
+        for (int c = 0; c < g[SHAPE + dim]; c++) {
+            int i = sliceElement(e, inner, c);
             int o = selectedIndex(i);
             store(g[DTYPE + 1], o, addInto(g[DTYPE + 1], o, load(g[DTYPE], denseIndex(i))));
         }
@@ -379,6 +413,55 @@ class ArenaKernel extends Kernel {
                 acc += load(g[DTYPE], ao + k * as) * load(g[DTYPE + 1], co + k * cs);
             }
             store(g[DTYPE + 2], g[OFFSET + 2] + e, acc);
+        }
+    }
+
+    /**
+     * float32 out[b] = a[b]·c[b] in TILE×TILE tiles through local memory: work group (batch, tile
+     * row, tile column), item (ty, tx) one output. Every item reaches both barriers (the dispatch
+     * covers whole groups; bounds are checked per load and store). The products are accumulated
+     * with fma in increasing k, as {@link #bmmElement}'s float32 loop, so both give the same bits.
+     */
+    private void bmmTiled() {
+        int item = getLocalId();
+        int tx = item % TILE;
+        int ty = item / TILE;
+        int tilesN = (nn + TILE - 1) / TILE;
+        int tilesM = (mm + TILE - 1) / TILE;
+        int group = getGroupId();
+        int batch = group / (tilesM * tilesN);
+        int rest = group % (tilesM * tilesN);
+        int i = (rest / tilesN) * TILE + ty;
+        int j = (rest % tilesN) * TILE + tx;
+        int aBase = g[OFFSET] + batch * g[STRIDE];
+        int bBase = g[OFFSET + 1] + batch * g[STRIDE + 8];
+        float acc = 0f;
+        for (int k0 = 0; k0 < kk; k0 += TILE) {
+            float va = 0f;
+            if (i < mm) {
+                if (k0 + tx < kk) {
+                    va = f[aBase + i * g[STRIDE + 1] + (k0 + tx) * g[STRIDE + 2]];
+                }
+            }
+            float vb = 0f;
+            if (j < nn) {
+                if (k0 + ty < kk) {
+                    vb = f[bBase + (k0 + ty) * g[STRIDE + 8 + 1] + j * g[STRIDE + 8 + 2]];
+                }
+            }
+            tileA[ty * TILE + tx] = va;
+            tileB[ty * TILE + tx] = vb;
+            localBarrier();
+            int steps = min(TILE, kk - k0);
+            for (int k = 0; k < steps; k++) {
+                acc = fma(tileA[ty * TILE + k], tileB[k * TILE + tx], acc);
+            }
+            localBarrier();
+        }
+        if (i < mm) {
+            if (j < nn) {
+                f[g[OFFSET + 2] + (batch * mm + i) * nn + j] = acc;
+            }
         }
     }
 

@@ -248,13 +248,24 @@ public final class OpenClBackend implements Backend {
         int batches = a.size(0);
         int m = a.size(1);
         int n = b.size(2);
-        synchronized (device()) {
-            ArenaKernel k = kernel();
+        OpenClDevice d = device();
+        synchronized (d) {
+            ArenaKernel k = d.kernel();
             k.mm = m;
             k.nn = n;
             k.kk = a.size(2);
             // operand strides by (batch, row, col): a and b as they are, out contiguous
-            run("bmm", ArenaKernel.BMM, 0, batches * m * n, new int[] {batches, m, n}, a, b, out);
+            int tile = ArenaKernel.TILE;
+            boolean f32 = a.dtype() == DType.FLOAT32 && b.dtype() == DType.FLOAT32 && out.dtype() == DType.FLOAT32;
+            if (f32 && d.groupsOf(tile * tile) && batches * m * n > 0) {
+                Geometry.of(k.g, new int[] {batches, m, n}, a, b, out);
+                k.op = ArenaKernel.BMM_TILED;
+                k.code = 0;
+                d.dispatchGroups("bmm (tiled)", batches * ((m + tile - 1) / tile) * ((n + tile - 1) / tile),
+                        tile * tile);
+            } else {
+                run("bmm", ArenaKernel.BMM, 0, batches * m * n, new int[] {batches, m, n}, a, b, out);
+            }
         }
     }
 
@@ -270,8 +281,7 @@ public final class OpenClBackend implements Backend {
     public void scatterAdd(View target, int dim, View index, View src) {
         synchronized (device()) {
             kernel().dim = dim;
-            run("scatterAdd", ArenaKernel.SCATTER_ADD, 0, index.numel() == 0 ? 0 : 1, index.shape(), index, src,
-                    target);
+            run("scatterAdd", ArenaKernel.SCATTER_ADD, 0, slices(index, dim), index.shape(), index, src, target);
         }
     }
 
@@ -282,10 +292,15 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void indexAdd(View target, int dim, long[] index, View src) {
-        selectOrAdd("indexAdd", ArenaKernel.INDEX_ADD, src, target, dim, index, src.numel() == 0 ? 0 : 1);
+        selectOrAdd("indexAdd", ArenaKernel.INDEX_ADD, src, target, dim, index, slices(src, dim));
     }
 
-    /** Over dense's shape, whose coordinate k along dim is index[k] in indexed: copy, or (one work item) add. */
+    /** Work items of the adding index ops: one per slice along {@code dim} (each adds its slice in order). */
+    private static int slices(View v, int dim) {
+        return v.size(dim) == 0 ? 0 : v.numel() / v.size(dim);
+    }
+
+    /** Over dense's shape, whose coordinate k along dim is index[k] in indexed: copy, or (a work item per slice) add. */
     private void selectOrAdd(String name, int op, View dense, View indexed, int dim, long[] index, int items) {
         if (index.length == 0 || dense.numel() == 0) {
             return;

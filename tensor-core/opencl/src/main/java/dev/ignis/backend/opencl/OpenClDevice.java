@@ -27,6 +27,7 @@ final class OpenClDevice {
     private final ArenaKernel kernel;
     private final ArenaAllocator[] arenas = new ArenaAllocator[4];
     private int localSize;
+    private int maxLocalSize;
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong uploadedBytes = new AtomicLong();
     private final AtomicLong downloads = new AtomicLong();
@@ -75,7 +76,8 @@ final class OpenClDevice {
         } catch (QueryFailedException e) {
             kernelLimit = 64;
         }
-        localSize = Math.max(1, Math.min(64, Math.min(device.getMaxWorkGroupSize(), kernelLimit)));
+        maxLocalSize = Math.max(1, Math.min(device.getMaxWorkGroupSize(), kernelLimit));
+        localSize = Math.min(64, maxLocalSize);
         kernel.put(kernel.b).put(kernel.l).put(kernel.f).put(kernel.d);
         kernel.put(kernel.sb).put(kernel.sl).put(kernel.sf).put(kernel.sd);
     }
@@ -154,6 +156,25 @@ final class OpenClDevice {
             throw new IllegalStateException("opencl: primitive '" + name + "' did not run on " + describe()
                     + " but in Aparapi's " + kernel.getExecutionMode() + " fallback (the OpenCL kernel failed; see"
                     + " Aparapi's log)");
+        }
+    }
+
+    /** Whether work groups of {@code size} items run here (the device's and the compiled kernel's limits). */
+    boolean groupsOf(int size) {
+        return size <= maxLocalSize;
+    }
+
+    /**
+     * Runs one primitive as {@code groups} work groups of {@code groupSize} items (a kernel that
+     * shares local memory within a group), with the geometry and scalars already set.
+     */
+    synchronized void dispatchGroups(String name, int groups, int groupSize) {
+        int saved = localSize;
+        localSize = groupSize;
+        try {
+            dispatch(name, groups * groupSize);
+        } finally {
+            localSize = saved;
         }
     }
 
