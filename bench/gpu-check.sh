@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The prepared GPU check of the cuda device: on a machine with an NVIDIA GPU and PyTorch but no
 # Java or Maven, runs the CUDA test suite and the benchmarks beside PyTorch on the same GPU in the
-# same run, then prints a summary: the suite's counts and each ratio against the CUDA issue's floor.
+# same run, then the opencl device on NVIDIA's OpenCL, then prints a summary: the suites' counts and
+# each ratio against its issue's floor.
 #
 #   bench/gpu-check.sh --pack   where Java and Maven are: packs .device (the tests module's jars and
 #                               test classes, the cuda module's tests, bin/ignis' commands and a
@@ -10,9 +11,16 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [[ "${1:-}" == --pack ]]; then
-  "${PACK:-../shared/device/pack.sh}" tests .device --tests --exclude 'openblas|spark|hadoop|scala|archunit|snappy'
+  # bin/ignis' commands read the heap through java.lang.management
+  JLINK_MODULES=java.base,java.logging,jdk.unsupported,java.management \
+    "${PACK:-../shared/device/pack.sh}" tests .device --tests --exclude 'openblas|spark|hadoop|scala|archunit|snappy'
   mvn -B -q -pl examples -am package -DskipTests
   cp -r tensor-core/cuda/target/test-classes/. .device/test-classes/
+  cp -r tensor-core/opencl/target/test-classes/. .device/test-classes/
+  # Aparapi's native jar carries every platform (19 MB, mostly Windows DLLs): keep Linux x86-64's,
+  # so that the transfer stays under the device machine's 64 MiB
+  zip -q -d "$(ls .device/lib/aparapi-jni-*.jar)" 'win/*' 'osx/*' 'linux/libaparapi_aarch64.so' \
+    'linux/libaparapi_armhf.so' 'linux/libaparapi_x86.so'
   cp "$(ls examples/target/ignis-examples-*.jar | grep -v -e -tests -e -sources | head -n 1)" \
      examples/target/lib/picocli-*.jar .device/lib/
   echo "gpu-check: packed $(du -sh .device | cut -f1) into .device"
@@ -70,6 +78,29 @@ for model in mlp cnn; do
     summary+=("train $model batch $batch: ${r:-no result}x eager PyTorch (floor ${floor}x: $([[ -n "$r" ]] && verdict "$r" "$floor" || echo "no result"))")
   done
 done
+
+echo "== OpenCL (Aparapi on NVIDIA's OpenCL): opencl module tests, the MLP loss curve, CNN batch 512 beside cuda"
+.device/run-tests.sh --select-package dev.ignis.backend.opencl --select-class dev.ignis.tests.device.OpenClTrainingTest \
+  >"$out/opencl.txt" 2>&1 || true
+grep -E '^\[ *[0-9]+ tests (successful|skipped|failed)' "$out/opencl.txt" || true
+grep -E -A3 '(MethodSource|✘)' "$out/opencl.txt" | head -20 || true
+cl_failed=$(sed -n 's/^\[ *\([0-9]*\) tests failed.*/\1/p' "$out/opencl.txt")
+summary+=("opencl tests: ${cl_failed:-?} failed")
+for dev in cuda opencl; do
+  # random data already on the device, as bench/gpu-steps.sh (bench train reads Fashion-MNIST
+  # through Hadoop's file system, which the pack leaves out)
+  timeout 300 .device/java -cp "$cp" dev.ignis.tests.device.GpuStepBench cnn 512 "$steps" "$dev" 2>&1 \
+    | grep '^ignis ' >"$out/cnn-$dev.txt" || true
+  cat "$out/cnn-$dev.txt"
+done
+cu=$(sed -n 's/.*samples_per_s=\([0-9.]*\).*/\1/p' "$out/cnn-cuda.txt")
+cl=$(sed -n 's/.*samples_per_s=\([0-9.]*\).*/\1/p' "$out/cnn-opencl.txt")
+if [[ -n "$cu" && -n "$cl" ]]; then
+  r=$(ratio "$cl" "$cu")
+  summary+=("cnn batch 512: opencl ${cl} / cuda ${cu} samples/s = ${r}x (floor 0.3x: $(verdict "$r" 0.3))")
+else
+  summary+=("cnn batch 512 opencl vs cuda: no result")
+fi
 
 echo "== summary"
 echo "suite: ${succeeded:-?} passed, ${failed:-?} failed, ${skipped:-?} skipped"

@@ -2,17 +2,12 @@ package dev.ignis.examples;
 
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.data.DataLoader;
-import dev.ignis.data.Idx;
 import dev.ignis.data.vision.ImageFolder;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
-import java.awt.image.BufferedImage;
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -66,7 +61,7 @@ final class LoaderBenchCommand implements Runnable {
         CliErrors.atLeast(spec, "--max-warmup", maxWarmup, warmup);
         IntraOpPool.setThreads(1);
         if (make > 0) {
-            writePngs(new File(data), make);
+            FashionPngs.writePngs(new File(data), make);
         }
         ImageFolder folder = TrainingBatches.fashionPngFolder(data);
         try (DataLoader<Object> loader = DataLoader.of(folder).batchSize(batch).shuffle(true)
@@ -117,29 +112,5 @@ final class LoaderBenchCommand implements Runnable {
             n += ((Tensor) ((Object[]) b)[0]).size(0);
         }
         return n;
-    }
-
-    private static void writePngs(File dir, int n) {
-        String src = FashionMnist.defaultDir(System.getProperty("ignis.home", "."));
-        Tensor images = Idx.readLongs(src + "/train-images-idx3-ubyte.gz");
-        long[] labels = Idx.readLongs(src + "/train-labels-idx1-ubyte.gz").toLongArray();
-        long[] pixels = images.toLongArray();
-        int count = Math.min(n, labels.length);
-        try {
-            for (int i = 0; i < count; i++) {
-                File classDir = new File(dir, "class" + labels[i]);
-                classDir.mkdirs();
-                BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-                for (int y = 0; y < 28; y++) {
-                    for (int x = 0; x < 28; x++) {
-                        img.getRaster().setSample(x, y, 0, (int) pixels[i * 784 + y * 28 + x]);
-                    }
-                }
-                ImageIO.write(img, "png", new File(classDir, String.format("%05d.png", i)));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        System.out.printf("wrote %d PNGs into %s%n", count, dir);
     }
 }

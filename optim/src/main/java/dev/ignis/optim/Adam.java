@@ -14,28 +14,10 @@ import java.util.Map;
 public class Adam extends Optimizer {
 
     /** Adam's arguments; the defaults are set here and nowhere else. */
-    public static class Options extends MomentOptions<Options> {
+    /** Adam's arguments, PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0. */
+    public static final class Options extends AdamOptions<Options> {
         public Options() {
-            this(0.0);
-        }
-
-        Options(double weightDecay) {
-            put("lr", 1e-3);
-            put("betas", new double[] {0.9, 0.999});
-            put("eps", 1e-8);
-            put("weight_decay", weightDecay);
-            put("amsgrad", false);
-            put("maximize", false);
-        }
-
-
-
-        public Options amsgrad(boolean v) {
-            return put("amsgrad", v);
-        }
-
-        public Options maximize(boolean v) {
-            return put("maximize", v);
+            super(0.0);
         }
     }
 
@@ -44,6 +26,11 @@ public class Adam extends Optimizer {
     }
 
     public Adam(List<ParamGroup> groups, Options options) {
+        this(groups, (AdamOptions<?>) options);
+    }
+
+    /** For AdamW: the same update from either class's options. */
+    Adam(List<ParamGroup> groups, AdamOptions<?> options) {
         super(groups, validate(options));
     }
 

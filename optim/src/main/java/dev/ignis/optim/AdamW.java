@@ -10,18 +10,18 @@ import java.util.List;
  */
 public final class AdamW extends Adam {
 
-    /** AdamW's arguments: Adam's, with weight_decay defaulting to 1e-2. */
-    public static final class Options extends Adam.Options {
+    /** AdamW's arguments: Adam's, with weight_decay defaulting to 1e-2 (PyTorch's default). */
+    public static final class Options extends AdamOptions<Options> {
         public Options() {
             super(1e-2);
         }
     }
 
-    public AdamW(Collection<Tensor> params, Adam.Options options) {
+    public AdamW(Collection<Tensor> params, Options options) {
         this(single(List.copyOf(params)), options);
     }
 
-    public AdamW(List<ParamGroup> groups, Adam.Options options) {
+    public AdamW(List<ParamGroup> groups, Options options) {
         super(groups, options);
     }
 

@@ -38,6 +38,21 @@ class OptimizerTest {
         assertEquals("some parameters appear in more than one parameter group", twice.getMessage());
     }
 
+    /**
+     * AdamW takes only its own options, whose weight_decay defaults to 1e-2 as PyTorch's: passing
+     * Adam's (whose default is 0) no longer compiles, and the chained setters keep AdamW's type.
+     */
+    @Test
+    void adamWHasItsOwnOptionsAndDefaults() {
+        Tensor w = param(1, 2);
+        AdamW.Options options = new AdamW.Options().lr(0.01).amsgrad(true);
+        AdamW opt = new AdamW(List.of(w), options);
+        assertEquals(0.01, opt.paramGroups().get(0).getDouble("weight_decay"));
+        assertEquals(0.01, opt.paramGroups().get(0).getDouble("lr"));
+        assertEquals(0.0, new Adam(List.of(param(2, 2)), new Adam.Options()).paramGroups().get(0)
+                .getDouble("weight_decay"));
+    }
+
     @Test
     void invalidHyperparametersFailLikePyTorch() {
         Tensor w = param(1, 2);

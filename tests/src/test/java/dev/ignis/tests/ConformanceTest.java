@@ -277,7 +277,7 @@ class ConformanceTest {
                 Optimizer opt = switch (which) {
                     case 0 -> new SGD(params, new SGD.Options().lr(0.1).momentum(0.9).nesterov(true));
                     case 1 -> new Adam(params, new Adam.Options().lr(0.01));
-                    case 2 -> new AdamW(params, new Adam.Options().lr(0.01).weightDecay(0.1));
+                    case 2 -> new AdamW(params, new AdamW.Options().lr(0.01).weightDecay(0.1));
                     case 3 -> new RMSprop(params, new RMSprop.Options().lr(0.01).momentum(0.5).centered(true));
                     default -> new Adagrad(params, new Adagrad.Options().lr(0.1));
                 };

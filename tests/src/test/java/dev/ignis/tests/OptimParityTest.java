@@ -87,7 +87,7 @@ class OptimParityTest {
         return switch (cls) {
             case "SGD" -> new SGD(groups, (SGD.Options) o);
             case "Adam" -> new Adam(groups, (Adam.Options) o);
-            case "AdamW" -> new AdamW(groups, (Adam.Options) o);
+            case "AdamW" -> new AdamW(groups, (AdamW.Options) o);
             case "Adagrad" -> new Adagrad(groups, (Adagrad.Options) o);
             case "RMSprop" -> new RMSprop(groups, (RMSprop.Options) o);
             case "Adadelta" -> new Adadelta(groups, (Adadelta.Options) o);
