@@ -86,7 +86,7 @@ public final class SwaExample implements Runnable {
                 if (averaging) {
                     swaScheduler.step();
                     if ((step + 1) % averageEvery == 0) {
-                        swa.update(net);
+                        swa.updateParameters(net);
                     }
                 }
                 if ((step + 1) % 200 == 0 || step + 1 == stepsPerEpoch) {

@@ -292,6 +292,11 @@ public abstract class Module {
         });
     }
 
+    /** {@link #loadStateDict(Map, boolean)} with {@code strict} true, PyTorch's default. */
+    public final LoadResult loadStateDict(Map<String, Tensor> state) {
+        return loadStateDict(state, true);
+    }
+
     /**
      * Copies matching entries into this module's parameters and buffers (in place, without
      * recording). A shape mismatch is always an error naming the key and both shapes; with

@@ -63,6 +63,8 @@ class ModuleTest {
         IllegalArgumentException strict = assertThrows(IllegalArgumentException.class, () -> net.loadStateDict(sd, true));
         assertTrue(strict.getMessage().contains("Missing key(s) in state_dict: \"head.bias\"."), strict.getMessage());
         assertTrue(strict.getMessage().contains("Unexpected key(s) in state_dict: \"extra\"."), strict.getMessage());
+        assertEquals(strict.getMessage(), assertThrows(IllegalArgumentException.class, () -> net.loadStateDict(sd))
+                .getMessage(), "strict by default, as PyTorch");
         LoadResult loose = net.loadStateDict(sd, false);
         assertEquals(List.of("head.bias"), loose.missingKeys());
         assertEquals(List.of("extra"), loose.unexpectedKeys());

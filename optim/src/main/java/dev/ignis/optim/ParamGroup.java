@@ -63,6 +63,28 @@ public final class ParamGroup {
         return ((double[]) get(key)).clone();
     }
 
+    // typed accessors of the common hyperparameters, beside the PyTorch-named map of the state dict
+
+    /** The learning rate, {@code group["lr"]}. */
+    public double lr() {
+        return getDouble("lr");
+    }
+
+    /** {@code group["weight_decay"]}. */
+    public double weightDecay() {
+        return getDouble("weight_decay");
+    }
+
+    /** {@code group["momentum"]} (SGD, RMSprop). */
+    public double momentum() {
+        return getDouble("momentum");
+    }
+
+    /** {@code group["betas"]} (the Adam family), a copy. */
+    public double[] betas() {
+        return getPair("betas");
+    }
+
     /** Sets (or adds) a hyperparameter; returns this group. */
     public ParamGroup set(String key, Object value) {
         options.put(key, value instanceof double[] d ? d.clone() : value);

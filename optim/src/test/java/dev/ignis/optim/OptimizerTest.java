@@ -51,6 +51,11 @@ class OptimizerTest {
         assertEquals(0.01, opt.paramGroups().get(0).getDouble("lr"));
         assertEquals(0.0, new Adam(List.of(param(2, 2)), new Adam.Options()).paramGroups().get(0)
                 .getDouble("weight_decay"));
+        ParamGroup group = opt.paramGroups().get(0);
+        assertEquals(0.01, group.lr());
+        assertEquals(0.01, group.weightDecay());
+        assertArrayEquals(new double[] {0.9, 0.999}, group.betas());
+        assertThrows(IllegalArgumentException.class, group::momentum, "AdamW has no momentum");
     }
 
     @Test

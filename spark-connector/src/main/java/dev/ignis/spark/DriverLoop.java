@@ -157,7 +157,7 @@ final class DriverLoop {
             if (swa == null) {
                 swa = new AveragedModel<>(driverModel, b.modelFactory);
             }
-            swa.update(driverModel);
+            swa.updateParameters(driverModel);
         }
         boolean epochEnd = round % plan.roundsPerEpoch() == plan.roundsPerEpoch() - 1;
         if (averaging && epochEnd) {

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * A running average of a model's weights (torch.optim.swa_utils.AveragedModel): an independent
- * copy of the model whose parameters (and, with {@code useBuffers}, buffers) {@link #update}
+ * copy of the model whose parameters (and, with {@code useBuffers}, buffers) {@link #updateParameters}
  * averages with an {@link AveragingFunction} — equal-weight SWA by default, or EMA. Without
  * {@code useBuffers} the buffers (BatchNorm statistics) are copied from the model on each update;
  * recompute them afterwards with {@link BatchNormUpdate#updateBn}.
@@ -71,13 +71,13 @@ public final class AveragedModel<M extends Module> extends Module {
      * Folds {@code model}'s current weights into the average (the first update copies them), on the
      * average's devices, without recording gradients; increments {@code n_averaged}.
      */
-    public void update(M model) {
+    public void updateParameters(M model) {
         long n = nAveraged();
         try (GradMode.Scope ignored = GradMode.noGrad()) {
             Iterator<Tensor> mine = averaged(module).iterator();
             for (Tensor theirs : averaged(model)) {
                 if (!mine.hasNext()) {
-                    throw new IllegalArgumentException("AveragedModel.update: the model has more tensors than the average");
+                    throw new IllegalArgumentException("AveragedModel.updateParameters: the model has more tensors than the average");
                 }
                 Tensor average = mine.next().detach();
                 Tensor current = theirs.detach().to(average.device());

@@ -73,7 +73,7 @@ class SwaParityTest {
                         c.get("use_buffers").asBoolean());
                 for (JsonNode snapshot : c.get("model_states")) {
                     model.loadStateDict(state(snapshot), true);
-                    swa.update(model);
+                    swa.updateParameters(model);
                 }
                 assertStateEquals(c.get("averaged"), swa.stateDict());
             }));
@@ -137,7 +137,7 @@ class SwaParityTest {
     void averagedModelForwardRunsTheAverage() {
         Sequential model = mlp();
         AveragedModel<Sequential> swa = new AveragedModel<>(model, SwaParityTest::mlp);
-        swa.update(model);
+        swa.updateParameters(model);
         model.eval();
         swa.eval();
         Tensor x = Tensor.randn(new dev.ignis.tensor.Generator(3), 3, 4);
