@@ -74,7 +74,7 @@ public final class SwaExample implements Runnable {
         for (int epoch = 1; epoch <= epochs + swaEpochs; epoch++) {
             boolean averaging = epoch > epochs;
             if (averaging && swaScheduler == null) {
-                swaScheduler = new SWALR(opt, new double[] {swaLr}, annealSteps, SWALR.Anneal.COS, -1);
+                swaScheduler = new SWALR(opt, swaLr, new SWALR.Options().annealEpochs(annealSteps));
             }
             net.train();
             Iterator<Tensor[]> batches = source.epoch();
@@ -93,7 +93,7 @@ public final class SwaExample implements Runnable {
                     double secs = (System.nanoTime() - start) / 1e9;
                     System.out.printf("%s epoch %d/%d step %d/%d loss %.4f lr %.4f %.0f samples/s ETA(epoch) %.0f s%n",
                             averaging ? "swa" : "sgd", epoch, epochs + swaEpochs, step + 1, stepsPerEpoch,
-                            lossSum / (step + 1), opt.paramGroups().get(0).getDouble("lr"), (step + 1) * batch / secs,
+                            lossSum / (step + 1), opt.paramGroups().get(0).lr(), (step + 1) * batch / secs,
                             (stepsPerEpoch - step - 1) * secs / (step + 1));
                 }
             }

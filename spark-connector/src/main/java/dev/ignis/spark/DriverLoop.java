@@ -214,7 +214,7 @@ final class DriverLoop {
     }
 
     private SWALR newSwaScheduler() {
-        return new SWALR(shadow, new double[] {b.swaLr}, b.swaAnnealEpochs, SWALR.Anneal.COS, -1);
+        return new SWALR(shadow, b.swaLr, new SWALR.Options().annealEpochs(b.swaAnnealEpochs));
     }
 
     /**

@@ -462,7 +462,7 @@ public abstract class IgnisEstimator<M extends IgnisModel<M>, E extends IgnisEst
         double lr = (Double) getOrDefault(learningRate);
         return switch (getOrDefault(scheduler)) {
             case "none" -> null;
-            case "step" -> o -> new StepLR(o, stepSize, gamma, -1);
+            case "step" -> o -> new StepLR(o, stepSize, new StepLR.Options().gamma(gamma));
             case "exponential" -> o -> new ExponentialLR(o, gamma);
             case "cosine" -> o -> new CosineAnnealingLR(o, totalEpochs);
             case "onecycle" -> o -> new OneCycleLR(o, lr, new OneCycleLR.Options().totalSteps(totalEpochs));

@@ -27,15 +27,39 @@ public final class SWALR extends LRScheduler {
     private final int annealEpochs;
     private final Anneal anneal;
 
-    /** PyTorch's defaults: 10 annealing epochs, cosine. */
-    public SWALR(Optimizer optimizer, double swaLr) {
-        this(optimizer, new double[] {swaLr}, 10, Anneal.COS, -1);
+    /** SWALR's optional arguments, by name; unset ones keep PyTorch's defaults. */
+    public static final class Options extends dev.ignis.optim.lr.SchedulerOptions<Options> {
+        int annealEpochs = 10;
+        Anneal anneal = Anneal.COS;
+
+        /** PyTorch's anneal_epochs (default 10). */
+        public Options annealEpochs(int v) {
+            annealEpochs = v;
+            return this;
+        }
+
+        /** PyTorch's anneal_strategy: "cos" (the default) or "linear". */
+        public Options annealStrategy(String v) {
+            anneal = anneal(v);
+            return this;
+        }
     }
 
-    /**
-     * @param swaLrs one lr for all groups, or one per group
-     */
-    public SWALR(Optimizer optimizer, double[] swaLrs, int annealEpochs, Anneal anneal, int lastEpoch) {
+    /** PyTorch's defaults: 10 annealing epochs, cosine. */
+    public SWALR(Optimizer optimizer, double swaLr) {
+        this(optimizer, swaLr, new Options());
+    }
+
+    public SWALR(Optimizer optimizer, double swaLr, Options options) {
+        this(optimizer, new double[] {swaLr}, options);
+    }
+
+    /** @param swaLrs one lr for all groups, or one per group */
+    public SWALR(Optimizer optimizer, double[] swaLrs, Options options) {
+        this(optimizer, swaLrs, options.annealEpochs, options.anneal, options.lastEpoch());
+    }
+
+    private SWALR(Optimizer optimizer, double[] swaLrs, int annealEpochs, Anneal anneal, int lastEpoch) {
         super(setSwaLrs(optimizer, swaLrs), lastEpoch);
         if (annealEpochs < 0) {
             throw new IllegalArgumentException("anneal_epochs must be equal or greater than 0, got " + annealEpochs);

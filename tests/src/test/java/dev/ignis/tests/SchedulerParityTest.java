@@ -63,21 +63,21 @@ class SchedulerParityTest {
         return switch (name) {
             case "lambda" -> each.apply(new LambdaLR(o, e -> Math.pow(0.95, e)));
             case "multiplicative" -> each.apply(new MultiplicativeLR(o, e -> 0.9));
-            case "step" -> each.apply(new StepLR(o, 7, 0.5, -1));
-            case "multistep" -> each.apply(new MultiStepLR(o, new int[] {5, 20, 20, 40}, 0.3, -1));
+            case "step" -> each.apply(new StepLR(o, 7, new StepLR.Options().gamma(0.5)));
+            case "multistep" -> each.apply(new MultiStepLR(o, new int[] {5, 20, 20, 40}, new MultiStepLR.Options().gamma(0.3)));
             case "constant" -> each.apply(new ConstantLR(o));
-            case "constant_custom" -> each.apply(new ConstantLR(o, 0.25, 10, -1));
+            case "constant_custom" -> each.apply(new ConstantLR(o, new ConstantLR.Options().factor(0.25).totalIters(10)));
             case "linear" -> each.apply(new LinearLR(o));
-            case "linear_custom" -> each.apply(new LinearLR(o, 0.1, 0.8, 20, -1));
+            case "linear_custom" -> each.apply(new LinearLR(o, new LinearLR.Options().startFactor(0.1).endFactor(0.8).totalIters(20)));
             case "exponential" -> each.apply(new ExponentialLR(o, 0.93));
-            case "polynomial" -> each.apply(new PolynomialLR(o, 30, 2.0, -1));
-            case "cosine" -> each.apply(new CosineAnnealingLR(o, 15, 0.001, -1));
-            case "cosine_warm_restarts" -> each.apply(new CosineAnnealingWarmRestarts(o, 5, 2, 0.001, -1));
+            case "polynomial" -> each.apply(new PolynomialLR(o, new PolynomialLR.Options().totalIters(30).power(2.0)));
+            case "cosine" -> each.apply(new CosineAnnealingLR(o, 15, new CosineAnnealingLR.Options().etaMin(0.001)));
+            case "cosine_warm_restarts" -> each.apply(new CosineAnnealingWarmRestarts(o, 5, new CosineAnnealingWarmRestarts.Options().tMult(2).etaMin(0.001)));
             case "cosine_warm_restarts_tmult1" -> each.apply(new CosineAnnealingWarmRestarts(o, 7));
             case "onecycle_cos" -> each.apply(new OneCycleLR(o, new double[] {1.0, 0.5},
                     new OneCycleLR.Options().totalSteps(60)));
             case "onecycle_linear_three_phase" -> each.apply(new OneCycleLR(o, 0.8, new OneCycleLR.Options()
-                    .epochs(6, 10).annealStrategy("linear").threePhase(true).pctStart(0.25)));
+                    .epochs(6).stepsPerEpoch(10).annealStrategy("linear").threePhase(true).pctStart(0.25)));
             case "onecycle_adam_betas" -> each.apply(new OneCycleLR(o, 0.01, new OneCycleLR.Options().totalSteps(60)));
             case "cyclic_triangular" -> each.apply(new CyclicLR(o, 0.01, 0.1, new CyclicLR.Options().stepSizeUp(8)));
             case "cyclic_triangular2" -> each.apply(new CyclicLR(o, new double[] {0.01, 0.02}, new double[] {0.1},
@@ -88,11 +88,11 @@ class SchedulerParityTest {
                     metrics);
             case "plateau_max_abs_cooldown" -> plateau(new ReduceLROnPlateau(o, new ReduceLROnPlateau.Options()
                     .mode("max").thresholdMode("abs").threshold(0.01).patience(2).cooldown(3).minLr(0.01, 0.02)), metrics);
-            case "sequential" -> each.apply(new SequentialLR(o, List.of(new ConstantLR(o, 0.1, 2, -1),
+            case "sequential" -> each.apply(new SequentialLR(o, List.of(new ConstantLR(o, new ConstantLR.Options().factor(0.1).totalIters(2)),
                     new ExponentialLR(o, 0.9)), new int[] {5}));
-            case "sequential_three" -> each.apply(new SequentialLR(o, List.of(new LinearLR(o, 0.2, 1.0, 4, -1),
-                    new StepLR(o, 3, 0.5, -1), new CosineAnnealingLR(o, 10)), new int[] {6, 20}));
-            case "chained" -> each.apply(new ChainedScheduler(List.of(new ConstantLR(o, 0.1, 4, -1),
+            case "sequential_three" -> each.apply(new SequentialLR(o, List.of(new LinearLR(o, new LinearLR.Options().startFactor(0.2).totalIters(4)),
+                    new StepLR(o, 3, new StepLR.Options().gamma(0.5)), new CosineAnnealingLR(o, 10)), new int[] {6, 20}));
+            case "chained" -> each.apply(new ChainedScheduler(List.of(new ConstantLR(o, new ConstantLR.Options().factor(0.1).totalIters(4)),
                     new ExponentialLR(o, 0.9))));
             default -> throw new IllegalArgumentException("no Java scheduler for fixture " + name);
         };
@@ -141,7 +141,7 @@ class SchedulerParityTest {
     @Test
     void getLastLrReportsWhatWasSet() {
         Optimizer o = sgd();
-        StepLR s = new StepLR(o, 2, 0.5, -1);
+        StepLR s = new StepLR(o, 2, new StepLR.Options().gamma(0.5));
         s.step();
         s.step();
         assertEquals(List.of(0.05, 0.025), s.getLastLr());
@@ -151,12 +151,12 @@ class SchedulerParityTest {
     @Test
     void schedulerStateDictResumes() {
         Optimizer a = sgd();
-        CosineAnnealingWarmRestarts sa = new CosineAnnealingWarmRestarts(a, 5, 2, 0.001, -1);
+        CosineAnnealingWarmRestarts sa = new CosineAnnealingWarmRestarts(a, 5, new CosineAnnealingWarmRestarts.Options().tMult(2).etaMin(0.001));
         for (int i = 0; i < 13; i++) {
             sa.step();
         }
         Optimizer b = sgd();
-        CosineAnnealingWarmRestarts sb = new CosineAnnealingWarmRestarts(b, 5, 2, 0.001, -1);
+        CosineAnnealingWarmRestarts sb = new CosineAnnealingWarmRestarts(b, 5, new CosineAnnealingWarmRestarts.Options().tMult(2).etaMin(0.001));
         sb.loadStateDict(sa.stateDict());
         b.loadStateDict(a.stateDict());
         for (int i = 0; i < 20; i++) {
@@ -169,7 +169,7 @@ class SchedulerParityTest {
     @Test
     void resumingNeedsInitialLr() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new StepLR(sgd(), 3, 0.1, 5));
+                () -> new StepLR(sgd(), 3, new StepLR.Options().lastEpoch(5)));
         assertTrue(e.getMessage().contains("param 'initial_lr' is not specified in param_groups[0]"));
     }
 

@@ -95,8 +95,8 @@ class SwaParityTest {
                 SGD opt = new SGD(List.of(new ParamGroup(List.of(Tensor.zeros(2).requiresGrad(true))),
                         new ParamGroup(List.of(Tensor.zeros(3).requiresGrad(true)), Map.of("lr", 0.05))),
                         new SGD.Options().lr(0.1));
-                SWALR sched = new SWALR(opt, swaLrs, c.get("anneal_epochs").asInt(),
-                        SWALR.anneal(c.get("strategy").asText()), -1);
+                SWALR sched = new SWALR(opt, swaLrs, new SWALR.Options().annealEpochs(c.get("anneal_epochs").asInt())
+                        .annealStrategy(c.get("strategy").asText()));
                 JsonNode lrs = c.get("lrs");
                 for (int step = 0; step < lrs.size(); step++) {
                     if (step > 0) {

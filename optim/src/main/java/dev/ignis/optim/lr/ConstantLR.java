@@ -11,11 +11,33 @@ public final class ConstantLR extends LRScheduler {
     private final double factor;
     private final int totalIters;
 
-    public ConstantLR(Optimizer optimizer) {
-        this(optimizer, 1.0 / 3, 5, -1);
+    /** ConstantLR's optional arguments, by name; unset ones keep PyTorch's defaults. */
+    public static final class Options extends SchedulerOptions<Options> {
+        double factor = 1.0 / 3;
+        int totalIters = 5;
+
+        /** PyTorch's factor (default 1.0 / 3). */
+        public Options factor(double v) {
+            factor = v;
+            return this;
+        }
+
+        /** PyTorch's total_iters (default 5). */
+        public Options totalIters(int v) {
+            totalIters = v;
+            return this;
+        }
     }
 
-    public ConstantLR(Optimizer optimizer, double factor, int totalIters, int lastEpoch) {
+    public ConstantLR(Optimizer optimizer) {
+        this(optimizer, new Options());
+    }
+
+    public ConstantLR(Optimizer optimizer, Options options) {
+        this(optimizer, options.factor, options.totalIters, options.lastEpoch());
+    }
+
+    private ConstantLR(Optimizer optimizer, double factor, int totalIters, int lastEpoch) {
         super(optimizer, lastEpoch);
         if (factor > 1.0 || factor < 0) {
             throw new IllegalArgumentException("Constant multiplicative factor expected to be between 0 and 1.");

@@ -12,11 +12,26 @@ public final class CosineAnnealingLR extends LRScheduler {
     private final int tMax;
     private final double etaMin;
 
-    public CosineAnnealingLR(Optimizer optimizer, int tMax) {
-        this(optimizer, tMax, 0.0, -1);
+    /** CosineAnnealingLR's optional arguments, by name; unset ones keep PyTorch's defaults. */
+    public static final class Options extends SchedulerOptions<Options> {
+        double etaMin = 0.0;
+
+        /** PyTorch's eta_min (default 0.0). */
+        public Options etaMin(double v) {
+            etaMin = v;
+            return this;
+        }
     }
 
-    public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin, int lastEpoch) {
+    public CosineAnnealingLR(Optimizer optimizer, int tMax) {
+        this(optimizer, tMax, new Options());
+    }
+
+    public CosineAnnealingLR(Optimizer optimizer, int tMax, Options options) {
+        this(optimizer, tMax, options.etaMin, options.lastEpoch());
+    }
+
+    private CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin, int lastEpoch) {
         super(optimizer, lastEpoch);
         this.tMax = tMax;
         this.etaMin = etaMin;

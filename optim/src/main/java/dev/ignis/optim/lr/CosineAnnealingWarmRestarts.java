@@ -15,11 +15,33 @@ public final class CosineAnnealingWarmRestarts extends LRScheduler {
     private double tI;
     private double tCur;
 
-    public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0) {
-        this(optimizer, t0, 1, 0.0, -1);
+    /** CosineAnnealingWarmRestarts's optional arguments, by name; unset ones keep PyTorch's defaults. */
+    public static final class Options extends SchedulerOptions<Options> {
+        int tMult = 1;
+        double etaMin = 0.0;
+
+        /** PyTorch's T_mult (default 1). */
+        public Options tMult(int v) {
+            tMult = v;
+            return this;
+        }
+
+        /** PyTorch's eta_min (default 0.0). */
+        public Options etaMin(double v) {
+            etaMin = v;
+            return this;
+        }
     }
 
-    public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, int tMult, double etaMin, int lastEpoch) {
+    public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0) {
+        this(optimizer, t0, new Options());
+    }
+
+    public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, Options options) {
+        this(optimizer, t0, options.tMult, options.etaMin, options.lastEpoch());
+    }
+
+    private CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, int tMult, double etaMin, int lastEpoch) {
         super(optimizer, lastEpoch);
         if (t0 <= 0) {
             throw new IllegalArgumentException("Expected positive integer T_0, but got " + t0);

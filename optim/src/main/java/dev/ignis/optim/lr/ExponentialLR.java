@@ -7,11 +7,19 @@ import java.util.Map;
 public final class ExponentialLR extends LRScheduler {
     private final double gamma;
 
-    public ExponentialLR(Optimizer optimizer, double gamma) {
-        this(optimizer, gamma, -1);
+    /** ExponentialLR's optional arguments, by name; unset ones keep PyTorch's defaults. */
+    public static final class Options extends SchedulerOptions<Options> {
     }
 
-    public ExponentialLR(Optimizer optimizer, double gamma, int lastEpoch) {
+    public ExponentialLR(Optimizer optimizer, double gamma) {
+        this(optimizer, gamma, new Options());
+    }
+
+    public ExponentialLR(Optimizer optimizer, double gamma, Options options) {
+        this(optimizer, gamma, options.lastEpoch());
+    }
+
+    private ExponentialLR(Optimizer optimizer, double gamma, int lastEpoch) {
         super(optimizer, lastEpoch);
         this.gamma = gamma;
         initialStep();

@@ -12,11 +12,40 @@ public final class LinearLR extends LRScheduler {
     private final double endFactor;
     private final int totalIters;
 
-    public LinearLR(Optimizer optimizer) {
-        this(optimizer, 1.0 / 3, 1.0, 5, -1);
+    /** LinearLR's optional arguments, by name; unset ones keep PyTorch's defaults. */
+    public static final class Options extends SchedulerOptions<Options> {
+        double startFactor = 1.0 / 3;
+        double endFactor = 1.0;
+        int totalIters = 5;
+
+        /** PyTorch's start_factor (default 1.0 / 3). */
+        public Options startFactor(double v) {
+            startFactor = v;
+            return this;
+        }
+
+        /** PyTorch's end_factor (default 1.0). */
+        public Options endFactor(double v) {
+            endFactor = v;
+            return this;
+        }
+
+        /** PyTorch's total_iters (default 5). */
+        public Options totalIters(int v) {
+            totalIters = v;
+            return this;
+        }
     }
 
-    public LinearLR(Optimizer optimizer, double startFactor, double endFactor, int totalIters, int lastEpoch) {
+    public LinearLR(Optimizer optimizer) {
+        this(optimizer, new Options());
+    }
+
+    public LinearLR(Optimizer optimizer, Options options) {
+        this(optimizer, options.startFactor, options.endFactor, options.totalIters, options.lastEpoch());
+    }
+
+    private LinearLR(Optimizer optimizer, double startFactor, double endFactor, int totalIters, int lastEpoch) {
         super(optimizer, lastEpoch);
         if (startFactor > 1.0 || startFactor < 0) {
             throw new IllegalArgumentException("Starting multiplicative factor expected to be between 0 and 1.");

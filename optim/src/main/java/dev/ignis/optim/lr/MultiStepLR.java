@@ -12,11 +12,26 @@ public final class MultiStepLR extends LRScheduler {
     private final int[] milestones;
     private final double gamma;
 
-    public MultiStepLR(Optimizer optimizer, int[] milestones) {
-        this(optimizer, milestones, 0.1, -1);
+    /** MultiStepLR's optional arguments, by name; unset ones keep PyTorch's defaults. */
+    public static final class Options extends SchedulerOptions<Options> {
+        double gamma = 0.1;
+
+        /** PyTorch's gamma (default 0.1). */
+        public Options gamma(double v) {
+            gamma = v;
+            return this;
+        }
     }
 
-    public MultiStepLR(Optimizer optimizer, int[] milestones, double gamma, int lastEpoch) {
+    public MultiStepLR(Optimizer optimizer, int[] milestones) {
+        this(optimizer, milestones, new Options());
+    }
+
+    public MultiStepLR(Optimizer optimizer, int[] milestones, Options options) {
+        this(optimizer, milestones, options.gamma, options.lastEpoch());
+    }
+
+    private MultiStepLR(Optimizer optimizer, int[] milestones, double gamma, int lastEpoch) {
         super(optimizer, lastEpoch);
         this.milestones = milestones.clone();
         Arrays.sort(this.milestones);

@@ -33,9 +33,15 @@ public final class OneCycleLR extends LRScheduler {
             return this;
         }
 
-        public Options epochs(int epochs, int stepsPerEpoch) {
-            this.epochs = epochs;
-            this.stepsPerEpoch = stepsPerEpoch;
+        /** PyTorch's epochs: with stepsPerEpoch, the schedule's length when totalSteps is not given. */
+        public Options epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        /** PyTorch's steps_per_epoch (see {@link #epochs}). */
+        public Options stepsPerEpoch(int v) {
+            stepsPerEpoch = v;
             return this;
         }
 

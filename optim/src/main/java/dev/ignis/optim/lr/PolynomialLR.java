@@ -8,11 +8,33 @@ public final class PolynomialLR extends LRScheduler {
     private final int totalIters;
     private final double power;
 
-    public PolynomialLR(Optimizer optimizer) {
-        this(optimizer, 5, 1.0, -1);
+    /** PolynomialLR's optional arguments, by name; unset ones keep PyTorch's defaults. */
+    public static final class Options extends SchedulerOptions<Options> {
+        int totalIters = 5;
+        double power = 1.0;
+
+        /** PyTorch's total_iters (default 5). */
+        public Options totalIters(int v) {
+            totalIters = v;
+            return this;
+        }
+
+        /** PyTorch's power (default 1.0). */
+        public Options power(double v) {
+            power = v;
+            return this;
+        }
     }
 
-    public PolynomialLR(Optimizer optimizer, int totalIters, double power, int lastEpoch) {
+    public PolynomialLR(Optimizer optimizer) {
+        this(optimizer, new Options());
+    }
+
+    public PolynomialLR(Optimizer optimizer, Options options) {
+        this(optimizer, options.totalIters, options.power, options.lastEpoch());
+    }
+
+    private PolynomialLR(Optimizer optimizer, int totalIters, double power, int lastEpoch) {
         super(optimizer, lastEpoch);
         this.totalIters = totalIters;
         this.power = power;

@@ -8,11 +8,26 @@ public final class StepLR extends LRScheduler {
     private final int stepSize;
     private final double gamma;
 
-    public StepLR(Optimizer optimizer, int stepSize) {
-        this(optimizer, stepSize, 0.1, -1);
+    /** StepLR's optional arguments, by name; unset ones keep PyTorch's defaults. */
+    public static final class Options extends SchedulerOptions<Options> {
+        double gamma = 0.1;
+
+        /** PyTorch's gamma (default 0.1). */
+        public Options gamma(double v) {
+            gamma = v;
+            return this;
+        }
     }
 
-    public StepLR(Optimizer optimizer, int stepSize, double gamma, int lastEpoch) {
+    public StepLR(Optimizer optimizer, int stepSize) {
+        this(optimizer, stepSize, new Options());
+    }
+
+    public StepLR(Optimizer optimizer, int stepSize, Options options) {
+        this(optimizer, stepSize, options.gamma, options.lastEpoch());
+    }
+
+    private StepLR(Optimizer optimizer, int stepSize, double gamma, int lastEpoch) {
         super(optimizer, lastEpoch);
         this.stepSize = stepSize;
         this.gamma = gamma;
