@@ -13,8 +13,9 @@ import java.util.function.Supplier;
  * A running average of a model's weights (torch.optim.swa_utils.AveragedModel): an independent
  * copy of the model whose parameters (and, with {@code useBuffers}, buffers) {@link #updateParameters}
  * averages with an {@link AveragingFunction} — equal-weight SWA by default, or EMA. Without
- * {@code useBuffers} the buffers (BatchNorm statistics) are copied from the model on each update;
- * recompute them afterwards with {@link BatchNormUpdate#updateBn}.
+ * {@code useBuffers} the buffers (BatchNorm statistics) are copied from the model on each update,
+ * as PyTorch 2.x does (1.13 left them as they were when the average was made); recompute them
+ * afterwards with {@link BatchNormUpdate#updateBn}.
  *
  * <p>Java has no generic deep copy, so the copy is built by {@code architecture} (a fresh model of
  * the same shape) and then given the model's state. State-dict keys are PyTorch's:
@@ -29,6 +30,11 @@ public final class AveragedModel<M extends Module> extends Module {
     /** Equal-weight SWA of the parameters; buffers follow the model. */
     public AveragedModel(M model, Supplier<M> architecture) {
         this(model, architecture, AveragingFunction.swa(), false);
+    }
+
+    /** A custom average of the parameters (e.g. {@code AveragingFunction.ema(0.999)}); buffers follow the model. */
+    public AveragedModel(M model, Supplier<M> architecture, AveragingFunction averagingFunction) {
+        this(model, architecture, averagingFunction, false);
     }
 
     /**
