@@ -21,7 +21,7 @@ if [[ "${1:-}" == --pack ]]; then
   # so that the transfer stays under the device machine's 64 MiB
   zip -q -d "$(ls .device/lib/aparapi-jni-*.jar)" 'win/*' 'osx/*' 'linux/libaparapi_aarch64.so' \
     'linux/libaparapi_armhf.so' 'linux/libaparapi_x86.so'
-  cp "$(ls examples/target/ignis-examples-*.jar | grep -v -e -tests -e -sources | head -n 1)" \
+  cp "$(ls examples/target/ignis-examples-*.jar | grep -v -e -tests -e -sources -e -javadoc | head -n 1)" \
      examples/target/lib/picocli-*.jar .device/lib/
   echo "gpu-check: packed $(du -sh .device | cut -f1) into .device"
   exit 0

@@ -10,10 +10,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 lib="$root/examples/target/lib"
-app=$(ls "$root"/examples/target/ignis-examples-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -n 1 || true)
+app=$(ls "$root"/examples/target/ignis-examples-*.jar 2>/dev/null | grep -v -e '-tests.jar' -e '-sources.jar' -e '-javadoc.jar' | head -n 1 || true)
 if [[ -z "$app" || ! -d "$lib" ]]; then
   (cd "$root" && mvn -q -DskipTests package -pl examples -am) >&2
-  app=$(ls "$root"/examples/target/ignis-examples-*.jar | grep -v -- '-tests.jar' | head -n 1)
+  app=$(ls "$root"/examples/target/ignis-examples-*.jar | grep -v -e '-tests.jar' -e '-sources.jar' -e '-javadoc.jar' | head -n 1)
 fi
 
 work=$(mktemp -d)
