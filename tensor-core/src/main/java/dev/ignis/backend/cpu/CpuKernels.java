@@ -8,8 +8,10 @@ import dev.ignis.backend.cpu.conv.Im2ColLoops;
 import dev.ignis.backend.cpu.norm.BatchNormLoops;
 import dev.ignis.backend.cpu.norm.BatchNormReluPoolLoops;
 import dev.ignis.backend.cpu.pool.MaxPoolLoops;
+import dev.ignis.backend.cpu.softmax.AttentionRowLoops;
 import dev.ignis.backend.cpu.softmax.ClassNllLoops;
 import dev.ignis.backend.cpu.softmax.LogSoftmaxLoops;
+import dev.ignis.backend.kernels.AttentionKernels;
 import dev.ignis.backend.kernels.BatchNormKernels;
 import dev.ignis.backend.kernels.BatchNormReluMaxPoolKernels;
 import dev.ignis.backend.kernels.ClassNllKernels;
@@ -118,6 +120,15 @@ final class CpuKernels {
                 reference(SumColumnsKernel.FAMILY, device).run(device, x, out);
             }
         });
+        table.register(AttentionKernels.FORWARD, CPU, (device, q, k, v, mask, drop, scale, weights, out) ->
+                AttentionKernels.forward(device, q, k, v, mask, drop, scale, weights, out, rows(device)));
+        table.register(AttentionKernels.BACKWARD, CPU, (device, go, q, k, v, weights, drop, scale, gq, gk, gv) ->
+                AttentionKernels.backward(device, go, q, k, v, weights, drop, scale, gq, gk, gv, rows(device)));
+    }
+
+    /** Attention's fused float32 row loops, or the composed ones when the CPU runs references only. */
+    private static AttentionKernels.RowSteps rows(Backend device) {
+        return own(device) ? AttentionRowLoops.INSTANCE : AttentionKernels.REFERENCE_ROWS;
     }
 
     private static CpuOptions options(Backend device) {

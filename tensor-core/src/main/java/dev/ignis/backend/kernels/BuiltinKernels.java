@@ -13,6 +13,7 @@ public final class BuiltinKernels {
                 MaxPool2dKernels.FORWARD, MaxPool2dKernels.BACKWARD, BatchNormKernels.FORWARD,
                 BatchNormKernels.BACKWARD, BatchNormReluMaxPoolKernels.FORWARD, BatchNormReluMaxPoolKernels.BACKWARD,
                 LogSoftmaxKernels.FORWARD, LogSoftmaxKernels.BACKWARD, ClassNllKernels.FORWARD,
-                ClassNllKernels.BACKWARD, SumColumnsKernel.FAMILY);
+                ClassNllKernels.BACKWARD, SumColumnsKernel.FAMILY,
+                AttentionKernels.FORWARD, AttentionKernels.BACKWARD);
     }
 }

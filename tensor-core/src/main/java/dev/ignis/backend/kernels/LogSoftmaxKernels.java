@@ -37,13 +37,13 @@ public final class LogSoftmaxKernels {
         int n = x.size(1);
         View max = Temp.zeros(device, x.dtype(), x, rows);
         device.reduceRows(ReduceOp.MAX, x, max, null);
-        device.binary(BinaryOp.SUB, x, perRow(max, n), out);
+        device.binary(BinaryOp.SUB, x, Temp.perRow(max, n), out);
         View exp = Temp.zeros(device, x.dtype(), x, rows, n);
         device.unary(UnaryOp.EXP, out, 0, 0, exp);
         View sum = Temp.zeros(device, x.dtype(), x, rows);
         device.reduceRows(ReduceOp.SUM, exp, sum, null);
         device.unary(UnaryOp.LOG, sum, 0, 0, sum);
-        device.binary(BinaryOp.SUB, out, perRow(sum, n), out);
+        device.binary(BinaryOp.SUB, out, Temp.perRow(sum, n), out);
     }
 
     static void backwardReference(Backend device, View grad, View out, View gradInput) {
@@ -52,12 +52,7 @@ public final class LogSoftmaxKernels {
         View sum = Temp.zeros(device, grad.dtype(), grad, rows);
         device.reduceRows(ReduceOp.SUM, grad, sum, null);
         device.unary(UnaryOp.EXP, out, 0, 0, gradInput);
-        device.binary(BinaryOp.MUL, gradInput, perRow(sum, n), gradInput);
+        device.binary(BinaryOp.MUL, gradInput, Temp.perRow(sum, n), gradInput);
         device.binary(BinaryOp.SUB, grad, gradInput, gradInput);
-    }
-
-    /** A [rows] vector seen as [rows, n]. */
-    private static View perRow(View v, int n) {
-        return new View(v.storage(), new int[] {v.size(0), n}, new int[] {v.stride(0), 0}, v.offset());
     }
 }

@@ -23,6 +23,11 @@ final class Temp {
         return copy;
     }
 
+    /** A [rows] vector seen as [rows, n], each row's value repeated (stride 0). */
+    static View perRow(View v, int n) {
+        return new View(v.storage(), new int[] {v.size(0), n}, new int[] {v.stride(0), 0}, v.offset());
+    }
+
     /** A contiguous 0-d view holding {@code value}. */
     static View scalar(Backend device, DType dtype, View like, double value) {
         View s = zeros(device, dtype, like);
