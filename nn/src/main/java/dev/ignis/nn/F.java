@@ -1,5 +1,6 @@
 package dev.ignis.nn;
 
+import dev.ignis.tensor.Attention;
 import dev.ignis.tensor.Convolution;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
@@ -86,6 +87,24 @@ public final class F {
 
     public static Tensor instanceNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
         return Normalization.instanceNorm(x, weight, bias, eps);
+    }
+
+    /**
+     * softmax(scale·Q·Kᵀ + mask)·V with dropout on the weights, as one op with its own backward
+     * (torch.nn.functional.scaled_dot_product_attention). q [..., L, E], k [..., S, E], v [..., S, Ev]
+     * → [..., L, Ev]. {@code attnMask}: null, bool (true = <em>take part</em> in attention, the
+     * opposite of {@link MultiheadAttention}'s masks) or floating (added), broadcastable to
+     * [..., L, S]; {@code isCausal}: key j masked for query i when j > i; {@code scale} null: 1/√E.
+     * Dropout is applied whenever {@code dropoutP} > 0, drawn from {@code gen}.
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor attnMask, double dropoutP,
+                                                   boolean isCausal, Double scale, Generator gen) {
+        return Attention.scaledDotProduct(q, k, v, attnMask, dropoutP, isCausal, scale, gen);
+    }
+
+    /** {@link #scaledDotProductAttention(Tensor, Tensor, Tensor, Tensor, double, boolean, Double, Generator)} with PyTorch's defaults and the default generator. */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v) {
+        return Attention.scaledDotProduct(q, k, v, null, 0, false, null, Generator.getDefault());
     }
 
     public static Tensor dropout(Tensor x, double p, boolean training, Generator gen) {

@@ -15,10 +15,16 @@ public final class LayerNorm extends Module {
     }
 
     public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine) {
+        this(normalizedShape, eps, elementwiseAffine, true);
+    }
+
+    /** With {@code bias} false an affine LayerNorm learns the scale only (PyTorch 2.1's {@code bias=False}). */
+    public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine, boolean bias) {
         this.normalizedShape = normalizedShape.clone();
         this.eps = eps;
         this.weight = registerParameter("weight", elementwiseAffine ? Init.ones_(Init.empty(normalizedShape)) : null);
-        this.bias = registerParameter("bias", elementwiseAffine ? Init.zeros_(Init.empty(normalizedShape)) : null);
+        this.bias = registerParameter("bias", elementwiseAffine && bias ? Init.zeros_(Init.empty(normalizedShape))
+                : null);
     }
 
     @Override
