@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ignis bench gemm}: float32 matmul throughput, the counterpart of shared/bench/torch_gemm.py. */
 @Command(name = "bench", description = "Micro-benchmarks.", subcommands = {BenchCommand.Gemm.class, ConvBenchCommand.class, TrainCommand.class, LoaderBenchCommand.class,
-        SparkBenchCommand.class})
+        SparkBenchCommand.class, TransformerBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
