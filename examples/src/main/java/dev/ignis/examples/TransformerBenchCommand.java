@@ -1,5 +1,6 @@
 package dev.ignis.examples;
 
+import dev.ignis.autograd.Profiler;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.nn.TransformerEncoder;
 import dev.ignis.nn.TransformerEncoderLayer;
@@ -52,6 +53,9 @@ final class TransformerBenchCommand implements Runnable {
     @Option(names = "--steps", defaultValue = "10", description = "steps per timed round (default ${DEFAULT-VALUE})")
     int steps;
 
+    @Option(names = "--profile", description = "after the timed rounds, one more round under the op profiler; prints its table")
+    boolean profile;
+
     @Override
     public void run() {
         for (String[] o : new String[][] {{"--threads", "" + threads}, {"--layers", "" + layers},
@@ -87,6 +91,14 @@ final class TransformerBenchCommand implements Runnable {
             rounds[r] = (double) batch * seq * steps / ((System.nanoTime() - start) / 1e9);
         }
         Arrays.sort(rounds);
+        if (profile) {
+            try (Profiler profiler = Profiler.start()) {
+                for (int i = 0; i < steps; i++) {
+                    step.run();
+                }
+                System.out.println(profiler.table());
+            }
+        }
         System.out.printf("ignis transformer layers=%d d_model=%d nhead=%d ff=%d batch=%d seq=%d threads=%d device=%s"
                 + " rounds=%d median_of tokens_per_s=%.0f%n", layers, dModel, nhead, ff, batch, seq, threads, device,
                 rounds.length, rounds[rounds.length / 2]);

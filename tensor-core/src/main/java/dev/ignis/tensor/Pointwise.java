@@ -120,9 +120,22 @@ final class Pointwise {
 
     /** x^p; d/dx = p·x^(p−1). */
     static Tensor pow(Tensor x, double p) {
-        Tensor out = unaryKernel(UnaryOp.POW_SCALAR, x, p, 0);
+        // a square as one multiply (the same float as Math.pow's, at a fraction of its cost)
+        Tensor out = p == 2 && x.dtype().isFloatingPoint() ? binaryKernel("pow", BinaryOp.MUL, x, x)
+                : unaryKernel(UnaryOp.POW_SCALAR, x, p, 0);
         return Autograd.record("PowBackward0", out, Autograd.of(x), Autograd.of(x),
-                (g, ctx) -> new Tensor[] {p == 0 ? g.mul(0.0) : g.mul(ctx.saved(0).pow(p - 1).mul(p))});
+                (g, ctx) -> new Tensor[] {powGradient(g, ctx.saved(0), p)});
+    }
+
+    /** g·p·x^(p−1), with x^1 and x^0 not computed through pow (a square's backward is two multiplies). */
+    private static Tensor powGradient(Tensor g, Tensor x, double p) {
+        if (p == 0) {
+            return g.mul(0.0);
+        }
+        if (p == 1) {
+            return g.mul(1.0);
+        }
+        return g.mul(p == 2 ? x.mul(2.0) : x.pow(p - 1).mul(p));
     }
 
     /** a^b; d/da = b·a^(b−1), d/db = a^b·ln a (0 where a = 0 and b ≥ 0, as PyTorch masks it). */
