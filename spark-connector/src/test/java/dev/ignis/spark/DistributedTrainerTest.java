@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -85,11 +86,17 @@ class DistributedTrainerTest {
     /** {@link #localLoop} with a scheduler (or null) stepped after every step. */
     static Module localLoop(List<Sample> data, OptimizerFactory factory, Function<Optimizer, LRScheduler> scheduler,
                             int epochs, int batch, long seed) {
-        Module model = net();
+        return localLoop(DistributedTrainerTest::net, 6, data, factory, scheduler, epochs, batch, seed);
+    }
+
+    /** {@link #localLoop} of any model over samples of {@code width} features. */
+    static Module localLoop(Supplier<Module> net, int width, List<Sample> data, OptimizerFactory factory,
+                            Function<Optimizer, LRScheduler> scheduler, int epochs, int batch, long seed) {
+        Module model = net.get();
         Optimizer opt = factory.create(model.parameters());
         LRScheduler sched = scheduler == null ? null : scheduler.apply(opt);
         PartitionData d = PartitionData.of(data, 0);
-        Tensor x = Tensor.fromArray(d.features()).reshape(d.size(), 6);
+        Tensor x = Tensor.fromArray(d.features()).reshape(d.size(), width);
         Tensor y = Tensor.fromArray(d.labels());
         for (int epoch = 0; epoch < epochs; epoch++) {
             long[] order = Replica.epochOrder(seed, epoch, 0, d.size());
