@@ -15,6 +15,10 @@ import dev.ignis.nn.F;
 import dev.ignis.nn.Flatten;
 import dev.ignis.nn.Fusion;
 import dev.ignis.nn.LayerNorm;
+import dev.ignis.nn.MultiheadAttention;
+import dev.ignis.nn.Transformer;
+import dev.ignis.nn.TransformerEncoderLayer;
+import dev.ignis.nn.TransformerLayerOptions;
 import dev.ignis.nn.Linear;
 import dev.ignis.nn.MaxPool2d;
 import dev.ignis.nn.Module;
@@ -267,6 +271,36 @@ class ConformanceTest {
             params.addAll(norm.parameters());
             params.add(x);
             return append(withGrads(y, params.toArray(new Tensor[0])), cnn.stateDict().get("1.running_var"));
+        });
+        cases.put("scaled dot-product attention: broadcast float mask, bool mask, causal", d -> {
+            Tensor q = leaf(d, 50, 2, 2, 5, 4);
+            Tensor k = leaf(d, 51, 2, 2, 6, 4);
+            Tensor v = leaf(d, 52, 2, 2, 6, 3);
+            Tensor floatMask = Tensor.randn(new Generator(53), 2, 1, 5, 6).to(d);
+            Tensor boolMask = Tensor.randn(new Generator(54), 5, 6).gt(-0.5).logicalOr(
+                    Tensor.arange(6).reshape(1, 6).eq(0.0)).to(d);
+            Tensor y = F.scaledDotProductAttention(q, k, v, floatMask, 0, false, null, new Generator(1))
+                    .add(F.scaledDotProductAttention(q, k, v, boolMask, 0, false, 0.7, new Generator(1)))
+                    .add(F.scaledDotProductAttention(q, k, v, null, 0, true, null, new Generator(1)));
+            return withGrads(y, q, k, v);
+        });
+        cases.put("transformer encoder layer with masks, multi-head attention weights", d -> {
+            Module layer = new TransformerEncoderLayer(8, 2, new TransformerLayerOptions().dimFeedforward(16)
+                    .dropout(0).batchFirst(true).normFirst(true).activation("gelu").generator(new Generator(55)));
+            MultiheadAttention mha = new MultiheadAttention(8, 2, 0.0, true, true, true, 8, 8, false,
+                    new Generator(56));
+            layer.to(d);
+            mha.to(d);
+            Tensor x = leaf(d, 57, 2, 5, 8);
+            Tensor padding = Tensor.fromArray(new float[] {0, 0, 0, 1, 1, 0, 0, 0, 0, 1}, 2, 5).gt(0.5).to(d);
+            Tensor y = ((TransformerEncoderLayer) layer).forward(x, Transformer.generateSquareSubsequentMask(5).to(d),
+                    padding, false);
+            MultiheadAttention.Output o = mha.forward(y.transpose(0, 1), y.transpose(0, 1), y.transpose(0, 1));
+            List<Tensor> params = new ArrayList<>(layer.parameters());
+            params.addAll(mha.parameters());
+            params.add(x);
+            return withGrads(o.output().transpose(0, 1).add(o.weights().sum(2, true).transpose(0, 1).mean()),
+                    params.toArray(new Tensor[0]));
         });
         cases.put("optimizer steps: SGD with momentum, Adam, AdamW, RMSprop, Adagrad", d -> {
             List<Tensor> out = new ArrayList<>();
