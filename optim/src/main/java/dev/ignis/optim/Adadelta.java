@@ -15,11 +15,11 @@ public final class Adadelta extends Optimizer {
     /** Adadelta's arguments; the defaults are set here and nowhere else. */
     public static final class Options extends OptimizerOptions<Options> {
         public Options() {
-            put("lr", 1.0);
-            put("rho", 0.9);
-            put("eps", 1e-6);
-            put("weight_decay", 0.0);
-            put("maximize", false);
+            putDefault("lr", 1.0);
+            putDefault("rho", 0.9);
+            putDefault("eps", 1e-6);
+            putDefault("weight_decay", 0.0);
+            putDefault("maximize", false);
         }
 
         public Options rho(double v) {

@@ -15,12 +15,12 @@ public final class Adagrad extends Optimizer {
     /** Adagrad's arguments; the defaults are set here and nowhere else. */
     public static final class Options extends OptimizerOptions<Options> {
         public Options() {
-            put("lr", 1e-2);
-            put("lr_decay", 0.0);
-            put("weight_decay", 0.0);
-            put("initial_accumulator_value", 0.0);
-            put("eps", 1e-10);
-            put("maximize", false);
+            putDefault("lr", 1e-2);
+            putDefault("lr_decay", 0.0);
+            putDefault("weight_decay", 0.0);
+            putDefault("initial_accumulator_value", 0.0);
+            putDefault("eps", 1e-10);
+            putDefault("maximize", false);
         }
 
         public Options lrDecay(double v) {

@@ -8,12 +8,12 @@ package dev.ignis.optim;
 public abstract class AdamOptions<T extends AdamOptions<T>> extends MomentOptions<T> {
 
     AdamOptions(double weightDecay) {
-        put("lr", 1e-3);
-        put("betas", new double[] {0.9, 0.999});
-        put("eps", 1e-8);
-        put("weight_decay", weightDecay);
-        put("amsgrad", false);
-        put("maximize", false);
+        putDefault("lr", 1e-3);
+        putDefault("betas", new double[] {0.9, 0.999});
+        putDefault("eps", 1e-8);
+        putDefault("weight_decay", weightDecay);
+        putDefault("amsgrad", false);
+        putDefault("maximize", false);
     }
 
     public final T amsgrad(boolean v) {

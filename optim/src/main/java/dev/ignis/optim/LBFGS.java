@@ -23,13 +23,13 @@ public final class LBFGS extends Optimizer {
     /** LBFGS's arguments; the defaults are set here and nowhere else. */
     public static final class Options extends OptimizerOptions<Options> {
         public Options() {
-            put("lr", 1.0);
-            put("max_iter", 20);
-            put("max_eval", null);
-            put("tolerance_grad", 1e-7);
-            put("tolerance_change", 1e-9);
-            put("history_size", 100);
-            put("line_search_fn", null);
+            putDefault("lr", 1.0);
+            putDefault("max_iter", 20);
+            putDefault("max_eval", null);
+            putDefault("tolerance_grad", 1e-7);
+            putDefault("tolerance_change", 1e-9);
+            putDefault("history_size", 100);
+            putDefault("line_search_fn", null);
         }
 
         public Options maxIter(int v) {

@@ -11,18 +11,19 @@ import java.util.Map;
  * v ← β2v + (1−β2)g²; d = √(v/(1−β2^t)) + eps;
  * θ ← θ − lr(1−μ_t)/(1−Πμ)·g/d − lr·μ_{t+1}/(1−Πμ·μ_{t+1})·m/d (ψ = momentum_decay).
  * State: {@code step}, {@code mu_product} (0-dim float32, as PyTorch rounds them), {@code exp_avg},
- * {@code exp_avg_sq}.
+ * {@code exp_avg_sq}. The momentum product accumulates in float32 in PyTorch 1.13 and 2.x alike;
+ * 2.x's {@code decoupled_weight_decay} (NAdamW) is not offered.
  */
 public final class NAdam extends Optimizer {
 
     /** NAdam's arguments; the defaults are set here and nowhere else. */
     public static final class Options extends MomentOptions<Options> {
         public Options() {
-            put("lr", 2e-3);
-            put("betas", new double[] {0.9, 0.999});
-            put("eps", 1e-8);
-            put("weight_decay", 0.0);
-            put("momentum_decay", 4e-3);
+            putDefault("lr", 2e-3);
+            putDefault("betas", new double[] {0.9, 0.999});
+            putDefault("eps", 1e-8);
+            putDefault("weight_decay", 0.0);
+            putDefault("momentum_decay", 4e-3);
         }
 
 

@@ -54,6 +54,16 @@ public abstract class Optimizer {
      * Adds a group: its missing hyperparameters come from the defaults. Fails when the group is
      * empty, holds a non-leaf tensor, or shares a parameter with another group.
      */
+    /**
+     * PyTorch's {@code add_param_group({"params": params, **kwargs})} in the optimizer's own
+     * spelling: the hyperparameters set on {@code options} hold for this group, every other one is
+     * the optimizer's default (what it was constructed with), e.g.
+     * {@code opt.addParamGroup(head.parameters(), new SGD.Options().lr(0.01))}.
+     */
+    public void addParamGroup(List<Tensor> params, OptimizerOptions<?> options) {
+        addParamGroup(new ParamGroup(params, options.explicitValues()));
+    }
+
     public void addParamGroup(ParamGroup group) {
         if (group.params().isEmpty()) {
             throw new IllegalArgumentException("optimizer got an empty parameter list");
@@ -132,7 +142,7 @@ public abstract class Optimizer {
      */
     protected abstract void update(ParamGroup group, Tensor param, Tensor grad, Map<String, Object> state);
 
-    /** Clears gradients: sets them to null (PyTorch 2.x default). */
+    /** Clears gradients: sets them to null (PyTorch 2.x's default; 1.13's {@code zero_grad()} filled zeros). */
     public void zeroGrad() {
         zeroGrad(true);
     }

@@ -17,10 +17,10 @@ public final class RAdam extends Optimizer {
     /** RAdam's arguments; the defaults are set here and nowhere else. */
     public static final class Options extends MomentOptions<Options> {
         public Options() {
-            put("lr", 1e-3);
-            put("betas", new double[] {0.9, 0.999});
-            put("eps", 1e-8);
-            put("weight_decay", 0.0);
+            putDefault("lr", 1e-3);
+            putDefault("betas", new double[] {0.9, 0.999});
+            putDefault("eps", 1e-8);
+            putDefault("weight_decay", 0.0);
         }
 
 

@@ -16,13 +16,13 @@ public final class RMSprop extends Optimizer {
     /** RMSprop's arguments; the defaults are set here and nowhere else. */
     public static final class Options extends OptimizerOptions<Options> {
         public Options() {
-            put("lr", 1e-2);
-            put("momentum", 0.0);
-            put("alpha", 0.99);
-            put("eps", 1e-8);
-            put("centered", false);
-            put("weight_decay", 0.0);
-            put("maximize", false);
+            putDefault("lr", 1e-2);
+            putDefault("momentum", 0.0);
+            putDefault("alpha", 0.99);
+            putDefault("eps", 1e-8);
+            putDefault("centered", false);
+            putDefault("weight_decay", 0.0);
+            putDefault("maximize", false);
         }
 
         public Options momentum(double v) {

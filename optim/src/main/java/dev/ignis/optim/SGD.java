@@ -16,12 +16,12 @@ public final class SGD extends Optimizer {
     /** SGD's arguments; the defaults are set here and nowhere else. */
     public static final class Options extends OptimizerOptions<Options> {
         public Options() {
-            put("lr", 1e-3);
-            put("momentum", 0.0);
-            put("dampening", 0.0);
-            put("weight_decay", 0.0);
-            put("nesterov", false);
-            put("maximize", false);
+            putDefault("lr", 1e-3);
+            putDefault("momentum", 0.0);
+            putDefault("dampening", 0.0);
+            putDefault("weight_decay", 0.0);
+            putDefault("nesterov", false);
+            putDefault("maximize", false);
         }
 
         public Options momentum(double v) {

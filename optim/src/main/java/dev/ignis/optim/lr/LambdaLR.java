@@ -8,12 +8,18 @@ import java.util.function.IntToDoubleFunction;
 public final class LambdaLR extends LRScheduler {
     private final List<IntToDoubleFunction> lambdas;
 
-    public LambdaLR(Optimizer optimizer, IntToDoubleFunction lambda) {
-        this(optimizer, List.of(lambda), -1);
+    /** LambdaLR's optional argument, by name: {@code lastEpoch} only. */
+    public static final class Options extends SchedulerOptions<Options> {
     }
 
-    public LambdaLR(Optimizer optimizer, List<IntToDoubleFunction> lambdas, int lastEpoch) {
-        super(optimizer, lastEpoch);
+    /** One function for every param group. */
+    public LambdaLR(Optimizer optimizer, IntToDoubleFunction lambda) {
+        this(optimizer, List.of(lambda), new Options());
+    }
+
+    /** One function per param group (or one for all), with the keyword arguments in {@code options}. */
+    public LambdaLR(Optimizer optimizer, List<IntToDoubleFunction> lambdas, Options options) {
+        super(optimizer, options.lastEpoch());
         this.lambdas = Lambdas.perGroup(optimizer, lambdas, "lr_lambdas");
         initialStep();
     }

@@ -8,12 +8,18 @@ import java.util.function.IntToDoubleFunction;
 public final class MultiplicativeLR extends LRScheduler {
     private final List<IntToDoubleFunction> lambdas;
 
-    public MultiplicativeLR(Optimizer optimizer, IntToDoubleFunction lambda) {
-        this(optimizer, List.of(lambda), -1);
+    /** MultiplicativeLR's optional argument, by name: {@code lastEpoch} only. */
+    public static final class Options extends SchedulerOptions<Options> {
     }
 
-    public MultiplicativeLR(Optimizer optimizer, List<IntToDoubleFunction> lambdas, int lastEpoch) {
-        super(optimizer, lastEpoch);
+    /** One function for every param group. */
+    public MultiplicativeLR(Optimizer optimizer, IntToDoubleFunction lambda) {
+        this(optimizer, List.of(lambda), new Options());
+    }
+
+    /** One function per param group (or one for all), with the keyword arguments in {@code options}. */
+    public MultiplicativeLR(Optimizer optimizer, List<IntToDoubleFunction> lambdas, Options options) {
+        super(optimizer, options.lastEpoch());
         this.lambdas = Lambdas.perGroup(optimizer, lambdas, "lr_lambdas");
         initialStep();
     }
