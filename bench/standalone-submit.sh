@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs `ignis bench spark` through spark-submit on a real Spark standalone cluster on this machine:
 # one master, one worker (2 cores), executors in their own JVMs, all on 127.0.0.1. Spark comes
-# from the Maven jars the build already has (no Spark tarball); Ignis travels as the application
-# jar plus --jars, the way a user submits it to their own cluster.
+# from the Maven jars the build already has (no Spark tarball); Ignis travels as the cluster jar
+# (spark-connector's ignis-spark-connector-<version>-all.jar, shaded) in --jars beside the examples'
+# application jar and picocli, the way a user submits it to their own cluster.
 #   bench/standalone-submit.sh [bench spark options, e.g. --partitions 2 --epochs 1 --data DIR]
 # IGNIS_WORKER_GPUS=N gives the worker N GPU addresses (a discovery script that reports 0..N-1)
 # and asks for one GPU per executor and task, to exercise the executors' device choice through
@@ -11,9 +12,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 lib="$root/examples/target/lib"
 app=$(ls "$root"/examples/target/ignis-examples-*.jar 2>/dev/null | grep -v -e '-tests.jar' -e '-sources.jar' -e '-javadoc.jar' | head -n 1 || true)
-if [[ -z "$app" || ! -d "$lib" ]]; then
+cluster=$(ls "$root"/spark-connector/target/ignis-spark-connector-*-all.jar 2>/dev/null | head -n 1 || true)
+if [[ -z "$app" || -z "$cluster" || ! -d "$lib" ]]; then
   (cd "$root" && mvn -q -DskipTests package -pl examples -am) >&2
   app=$(ls "$root"/examples/target/ignis-examples-*.jar | grep -v -e '-tests.jar' -e '-sources.jar' -e '-javadoc.jar' | head -n 1)
+  cluster=$(ls "$root"/spark-connector/target/ignis-spark-connector-*-all.jar | head -n 1)
 fi
 
 work=$(mktemp -d)
@@ -28,10 +31,11 @@ trap cleanup EXIT
 # SPARK_HOME/jars: Spark and its dependencies only; what Ignis adds is shipped with the job.
 export SPARK_HOME="$work/spark-home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 mkdir -p "$SPARK_HOME/jars"
-ship=()
+ship=("$cluster")
 for jar in "$lib"/*.jar; do
   case "$(basename "$jar")" in
-    ignis-*|javacpp-*|openblas-*|picocli-*) ship+=("$jar") ;;
+    picocli-*) ship+=("$jar") ;;   # the examples' CLI, not part of the cluster jar
+    ignis-*|javacpp-*|openblas-*|jcuda*|aparapi*|bcel-*|jna-*) ;;   # inside the cluster jar
     *) ln -s "$jar" "$SPARK_HOME/jars/" ;;
   esac
 done
