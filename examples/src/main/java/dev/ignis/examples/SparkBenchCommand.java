@@ -61,6 +61,13 @@ final class SparkBenchCommand implements Runnable {
     @Option(names = "--swa", description = "SWA over the last epoch (SWALR to lr 0.05)")
     boolean swa;
 
+    @Option(names = "--output", description = "write metrics.csv, metrics.json and curves.png here (any Hadoop path)")
+    String output;
+
+    @Option(names = "--validation-split", defaultValue = "0", description = "hold out this share of the training"
+            + " data and evaluate the averaged model on it every epoch (default: none)")
+    double validationSplit;
+
     @Mixin
     FashionOptions options;
 
@@ -122,6 +129,12 @@ final class SparkBenchCommand implements Runnable {
                     .sampleShape(1, 28, 28).fuseLayers(!options.noFuse);
             if (swa) {
                 trainer.swa(epochs - 1, 0.05, 1);
+            }
+            if (output != null) {
+                trainer.outputDir(output);
+            }
+            if (validationSplit > 0) {
+                trainer.validationSplit(validationSplit);
             }
             if (replicas > 0) {
                 trainer.replicas(replicas);

@@ -244,7 +244,8 @@ final class DriverLoop {
      */
     private void writeMetrics() {
         try {
-            new MetricsLog(b.outputDir, hadoop).write(metrics);
+            new MetricsLog(b.outputDir, hadoop).write("ignis: " + jsc.appName() + " (" + b.outputDir + ")", metrics,
+                    epochs.epochs(), plan.roundsPerEpoch(), b.swaStartEpoch);
         } catch (RuntimeException e) {
             if (metricsFailures.add(String.valueOf(e.getMessage()))) {
                 LOG.warn("metrics could not be written into {} ({}); training goes on", b.outputDir, e.getMessage());

@@ -37,4 +37,11 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, do
                     + "'; monitor val_loss, val_accuracy, loss or accuracy");
         };
     }
+
+    /** One JSON object; NaN (no validation data) as null. */
+    String json() {
+        return "{\"epoch\":" + epoch + ",\"train_loss\":" + MetricsLog.number(trainLoss) + ",\"train_accuracy\":"
+                + MetricsLog.number(trainAccuracy) + ",\"validation_loss\":" + MetricsLog.number(validationLoss)
+                + ",\"validation_accuracy\":" + MetricsLog.number(validationAccuracy) + "}";
+    }
 }

@@ -19,9 +19,11 @@ public record RoundMetrics(int round, int epoch, double lr, double loss, double 
                 + overhead + "," + bytes;
     }
 
+    /** One JSON object; NaN (accuracy of a regression) as null. */
     String json() {
         return String.format(java.util.Locale.ROOT, "{\"round\":%d,\"epoch\":%d,\"lr\":%s,\"loss\":%s,\"accuracy\":%s,"
-                + "\"samples\":%d,\"seconds\":%s,\"overhead\":%s,\"bytes\":%d}", round, epoch, lr, loss, accuracy, samples,
-                seconds, overhead, bytes);
+                + "\"samples\":%d,\"seconds\":%s,\"overhead\":%s,\"bytes\":%d}", round, epoch, MetricsLog.number(lr),
+                MetricsLog.number(loss), MetricsLog.number(accuracy), samples, MetricsLog.number(seconds),
+                MetricsLog.number(overhead), bytes);
     }
 }
