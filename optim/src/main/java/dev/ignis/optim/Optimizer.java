@@ -51,10 +51,6 @@ public abstract class Optimizer {
     }
 
     /**
-     * Adds a group: its missing hyperparameters come from the defaults. Fails when the group is
-     * empty, holds a non-leaf tensor, or shares a parameter with another group.
-     */
-    /**
      * PyTorch's {@code add_param_group({"params": params, **kwargs})} in the optimizer's own
      * spelling: the hyperparameters set on {@code options} hold for this group, every other one is
      * the optimizer's default (what it was constructed with), e.g.
@@ -64,6 +60,10 @@ public abstract class Optimizer {
         addParamGroup(new ParamGroup(params, options.explicitValues()));
     }
 
+    /**
+     * Adds a group: its missing hyperparameters come from the defaults. Fails when the group is
+     * empty, holds a non-leaf tensor, or shares a parameter with another group.
+     */
     public void addParamGroup(ParamGroup group) {
         if (group.params().isEmpty()) {
             throw new IllegalArgumentException("optimizer got an empty parameter list");
