@@ -58,11 +58,14 @@ final class TransformerBenchCommand implements Runnable {
 
     @Override
     public void run() {
-        for (String[] o : new String[][] {{"--threads", "" + threads}, {"--layers", "" + layers},
-            {"--d-model", "" + dModel}, {"--nhead", "" + nhead}, {"--ff", "" + ff}, {"--batch", "" + batch},
-            {"--seq", "" + seq}, {"--steps", "" + steps}}) {
-            CliErrors.atLeast(spec, o[0], Integer.parseInt(o[1]), 1);
-        }
+        CliErrors.atLeast(spec, "--threads", threads, 1);
+        CliErrors.atLeast(spec, "--layers", layers, 1);
+        CliErrors.atLeast(spec, "--d-model", dModel, 1);
+        CliErrors.atLeast(spec, "--nhead", nhead, 1);
+        CliErrors.atLeast(spec, "--ff", ff, 1);
+        CliErrors.atLeast(spec, "--batch", batch, 1);
+        CliErrors.atLeast(spec, "--seq", seq, 1);
+        CliErrors.atLeast(spec, "--steps", steps, 1);
         Device device = CliErrors.device(spec, deviceName);
         IntraOpPool.setThreads(threads);
         Generator gen = new Generator(0);

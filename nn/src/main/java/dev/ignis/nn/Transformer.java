@@ -55,14 +55,6 @@ public final class Transformer extends Module {
             numDecoderLayers = v;
             return this;
         }
-
-        TransformerLayerOptions layerOptions() {
-            TransformerLayerOptions o = new TransformerLayerOptions().dimFeedforward(dimFeedforward).dropout(dropout)
-                    .layerNormEps(layerNormEps).batchFirst(batchFirst).normFirst(normFirst).bias(bias)
-                    .generator(generator).activation(activation);
-            o.activationName = activationName;
-            return o;
-        }
     }
 
     /** PyTorch's defaults throughout. */
@@ -74,11 +66,10 @@ public final class Transformer extends Module {
         this.dModel = options.dModel;
         this.nhead = options.nhead;
         this.batchFirst = options.batchFirst;
-        TransformerLayerOptions layer = options.layerOptions();
         this.encoder = registerModule("encoder", new TransformerEncoder(
-                new TransformerEncoderLayer(dModel, nhead, layer), options.numEncoderLayers, finalNorm(options)));
+                new TransformerEncoderLayer(dModel, nhead, options), options.numEncoderLayers, finalNorm(options)));
         this.decoder = registerModule("decoder", new TransformerDecoder(
-                new TransformerDecoderLayer(dModel, nhead, layer), options.numDecoderLayers, finalNorm(options)));
+                new TransformerDecoderLayer(dModel, nhead, options), options.numDecoderLayers, finalNorm(options)));
         for (Tensor p : parameters()) {
             if (p.dim() > 1) {
                 Init.xavierUniform_(p, 1.0, options.generator);

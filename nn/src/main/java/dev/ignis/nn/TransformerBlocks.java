@@ -3,6 +3,7 @@ package dev.ignis.nn;
 import dev.ignis.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** The parts every Transformer layer is built from, configured once from the layer's options. */
 final class TransformerBlocks {
@@ -29,6 +30,18 @@ final class TransformerBlocks {
 
     LayerNorm norm() {
         return new LayerNorm(new int[] {dModel}, options.layerNormEps, true, options.bias);
+    }
+
+    /** dropout(attention(q, kv, kv)), the attention sublayer of both layers (no weights asked for). */
+    static Tensor attend(MultiheadAttention attention, Dropout dropout, Tensor q, Tensor kv, Tensor mask,
+                         Tensor padding, boolean isCausal) {
+        return dropout.call(attention.forward(q, kv, kv, padding, false, mask, true, isCausal).output());
+    }
+
+    /** outDropout(linear2(dropout(act(linear1(x))))), the feed-forward sublayer of both layers. */
+    static Tensor feedForward(Linear linear1, UnaryOperator<Tensor> activation, Dropout dropout, Linear linear2,
+                              Dropout outDropout, Tensor x) {
+        return outDropout.call(linear2.call(dropout.call(activation.apply(linear1.call(x)))));
     }
 
     /** A copy of {@code m}'s state dict whose tensors share nothing with m's. */

@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
 public final class TransformerDecoderLayer extends Module {
     private final int dModel;
     private final int nhead;
-    private final TransformerLayerOptions options;
+    private final TransformerOptions<?> options;
     private final UnaryOperator<Tensor> activation;
     private final boolean normFirst;
     private final MultiheadAttention selfAttn;
@@ -39,7 +39,8 @@ public final class TransformerDecoderLayer extends Module {
         this(dModel, nhead, new TransformerLayerOptions());
     }
 
-    public TransformerDecoderLayer(int dModel, int nhead, TransformerLayerOptions options) {
+    /** {@code options}: a {@link TransformerLayerOptions} (or a {@link Transformer.Options}, whose layer arguments apply). */
+    public TransformerDecoderLayer(int dModel, int nhead, TransformerOptions<?> options) {
         this.dModel = dModel;
         this.nhead = nhead;
         this.options = options;
@@ -100,15 +101,15 @@ public final class TransformerDecoderLayer extends Module {
     }
 
     private Tensor selfAttentionBlock(Tensor x, Tensor mask, Tensor padding, boolean isCausal) {
-        return dropout1.call(selfAttn.forward(x, x, x, padding, false, mask, true, isCausal).output());
+        return TransformerBlocks.attend(selfAttn, dropout1, x, x, mask, padding, isCausal);
     }
 
     private Tensor crossAttentionBlock(Tensor x, Tensor memory, Tensor mask, Tensor padding, boolean isCausal) {
-        return dropout2.call(multiheadAttn.forward(x, memory, memory, padding, false, mask, true, isCausal).output());
+        return TransformerBlocks.attend(multiheadAttn, dropout2, x, memory, mask, padding, isCausal);
     }
 
     private Tensor feedForwardBlock(Tensor x) {
-        return dropout3.call(linear2.call(dropout.call(activation.apply(linear1.call(x)))));
+        return TransformerBlocks.feedForward(linear1, activation, dropout, linear2, dropout3, x);
     }
 
     @Override

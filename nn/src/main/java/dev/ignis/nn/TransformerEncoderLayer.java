@@ -19,7 +19,7 @@ import java.util.function.UnaryOperator;
 public final class TransformerEncoderLayer extends Module {
     private final int dModel;
     private final int nhead;
-    private final TransformerLayerOptions options;
+    private final TransformerOptions<?> options;
     private final UnaryOperator<Tensor> activation;
     private final boolean normFirst;
     private final MultiheadAttention selfAttn;
@@ -35,7 +35,8 @@ public final class TransformerEncoderLayer extends Module {
         this(dModel, nhead, new TransformerLayerOptions());
     }
 
-    public TransformerEncoderLayer(int dModel, int nhead, TransformerLayerOptions options) {
+    /** {@code options}: a {@link TransformerLayerOptions} (or a {@link Transformer.Options}, whose layer arguments apply). */
+    public TransformerEncoderLayer(int dModel, int nhead, TransformerOptions<?> options) {
         this.dModel = dModel;
         this.nhead = nhead;
         this.options = options;
@@ -81,11 +82,11 @@ public final class TransformerEncoderLayer extends Module {
     }
 
     private Tensor selfAttentionBlock(Tensor x, Tensor mask, Tensor padding, boolean isCausal) {
-        return dropout1.call(selfAttn.forward(x, x, x, padding, false, mask, true, isCausal).output());
+        return TransformerBlocks.attend(selfAttn, dropout1, x, x, mask, padding, isCausal);
     }
 
     private Tensor feedForwardBlock(Tensor x) {
-        return dropout2.call(linear2.call(dropout.call(activation.apply(linear1.call(x)))));
+        return TransformerBlocks.feedForward(linear1, activation, dropout, linear2, dropout2, x);
     }
 
     public MultiheadAttention selfAttn() {
