@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
 /** {@code bin/ignis}: the command-line entry point. */
-@Command(name = "ignis", mixinStandardHelpOptions = true, version = "ignis 0.1.0-SNAPSHOT",
+@Command(name = "ignis", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "ignis 0.1.0-SNAPSHOT",
         description = "PyTorch-style deep learning on the JVM.",
         subcommands = {InfoCommand.class, BenchCommand.class, TrainCommand.class, DemoCommand.class,
                 ExampleCommand.class})

@@ -58,6 +58,22 @@ class CommandLineErrorsTest {
         userError("--device quantum: no backend serves device quantum:0", "train", "--device", "quantum");
     }
 
+    /** The error line for an unknown option points at {@code --help}: every command must answer it. */
+    @Test
+    void everyCommandAnswersHelp() {
+        for (String[] command : new String[][] {{}, {"train"}, {"bench"}, {"bench", "train"}, {"bench", "spark"},
+                {"bench", "transformer"}, {"example"}, {"info"}, {"demo"}}) {
+            StringWriter out = new StringWriter();
+            CommandLine cli = CliErrors.install(new CommandLine(new IgnisCli()));
+            cli.setOut(new PrintWriter(out));
+            cli.setErr(new PrintWriter(new StringWriter()));
+            String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            assertEquals(0, cli.execute(args), String.join(" ", args));
+            assertTrue(out.toString().startsWith("Usage: ignis"), String.join(" ", args) + ":\n" + out);
+        }
+    }
+
     @Test
     void anUnknownModelListsTheChoices() {
         userError("--model must be one of mlp, cnn, got 'resnet'", "train", "--model", "resnet");
