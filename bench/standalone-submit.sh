@@ -70,10 +70,13 @@ opens=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.la
   --add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED)
 quiet=(-Dorg.slf4j.simpleLogger.log.org.apache.spark=warn -Dorg.slf4j.simpleLogger.log.org.apache.hadoop=warn
   -Dorg.slf4j.simpleLogger.log.org.sparkproject=warn)
+# The training JVM options (bin/jvm-options.sh) for the driver and, through Spark, the executors.
+# shellcheck source=../bin/jvm-options.sh
+source "$root/bin/jvm-options.sh"
 status=0
-java "${opens[@]}" "${quiet[@]}" -Dignis.home="$root" -cp "$SPARK_HOME/jars/*" \
+java "${ignis_jvm_opts[@]}" "${opens[@]}" "${quiet[@]}" -Dignis.home="$root" -cp "$SPARK_HOME/jars/*" \
   org.apache.spark.deploy.SparkSubmit --master "spark://127.0.0.1:$port" \
-  "${gpu_conf[@]}" --conf spark.executor.memory=2g --conf spark.executor.cores=1 --conf spark.ui.enabled=false \
+  "${gpu_conf[@]}" --conf spark.executor.extraJavaOptions="${ignis_jvm_opts[*]}" --conf spark.executor.memory=2g --conf spark.executor.cores=1 --conf spark.ui.enabled=false \
   --class dev.ignis.examples.IgnisCli --jars "$jars" "$app" bench spark "$@" || status=$?
 echo "executors' device choices (from their logs):" >&2
 find "$work/worker" -name stderr -exec grep -h "ignis task device" {} + 2>/dev/null | sed 's/^.*INFO/ /' | sort | uniq -c >&2 || true

@@ -143,8 +143,11 @@ final class DriverLoop {
         }
         optimizer = b.carryOptimizerState ? result.averageOptimizer() : OptimizerVector.EMPTY;
         trainedSamples += result.samples();
-        // out: weights as float, optimizer values as double; back: both as double sums
-        long bytes = (long) plan.replicas() * (12L * weights.length + 16L * optimizer.values().length);
+        // out (RoundBroadcast): weights as float32, optimizer values as float32 where every slot is,
+        // else as doubles; back (WeightedPieces): both in the same width
+        long valueBytes = optimizer.isFloat32() ? 4 : 8;
+        long bytes = (long) plan.replicas() * (4L * weights.length + valueBytes * optimizer.values().length
+                + valueBytes * ((long) weights.length + optimizer.values().length));
         double lr = state.hyperparameters().lr();
         double accuracy = b.classification ? (double) result.correct() / result.samples() : Double.NaN;
         RoundMetrics m = new RoundMetrics(round, epoch, lr, result.lossSum() / result.samples(), accuracy,

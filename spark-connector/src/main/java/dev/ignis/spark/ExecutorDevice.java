@@ -54,14 +54,24 @@ final class ExecutorDevice {
         IntraOpPool.setThreads(Math.max(1, task.cpus()));
         Choice choice = choose(setting, task.resourcesJMap(), available(DeviceType.CUDA), available(DeviceType.OPENCL));
         if (LOGGED.compareAndSet(false, true)) {
-            String line = "ignis task device: {} ({}); intra-op threads {} (spark.task.cpus)";
+            String line = "ignis task device: {} ({}); intra-op threads {} (spark.task.cpus); collector {}";
             if (choice.fellBack()) {
-                LOG.warn(line, choice.device(), choice.reason(), task.cpus());
+                LOG.warn(line, choice.device(), choice.reason(), task.cpus(), collectors());
             } else {
-                LOG.info(line, choice.device(), choice.reason(), task.cpus());
+                LOG.info(line, choice.device(), choice.reason(), task.cpus(), collectors());
             }
         }
         return choice.device();
+    }
+
+    /**
+     * The JVM's garbage collectors, e.g. "PS Scavenge, PS MarkSweep" for the parallel collector that
+     * training is tuned for (bin/jvm-options.sh, passed as spark.executor.extraJavaOptions): an
+     * executor started without those options shows G1's here.
+     */
+    private static String collectors() {
+        return String.join(", ", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
     }
 
     private static boolean available(DeviceType type) {

@@ -54,6 +54,11 @@ record OptimizerVector(List<Slot> layout, double[] values) implements Serializab
         return new OptimizerVector(List.copyOf(layout), flat);
     }
 
+    /** Whether every slot is float32, so that each value is a float32 widened to double. */
+    boolean isFloat32() {
+        return layout.stream().allMatch(slot -> slot.dtype() == DType.FLOAT32);
+    }
+
     boolean isEmpty() {
         return layout.isEmpty();
     }

@@ -56,6 +56,15 @@ record PartitionData(float[] features, long[] labels, float[] targets, int featu
         return targets != null;
     }
 
+    /**
+     * The features as a float32 tensor [n, *sampleShape] over the cached array itself: no copy
+     * (a partition of 60,000 Fashion-MNIST images is 188 MB, and copying it every round cost the
+     * task a collection of the old generation per round). Callers only read it.
+     */
+    Tensor featureTensor(int[] sampleShape) {
+        return Tensor.wrap(features, Replica.shape(size(), sampleShape));
+    }
+
     /** What the loss compares the model's output with: the labels as int64 [n], or the targets as float32 [n, targetSize]. */
     Tensor targetTensor() {
         return regression() ? Tensor.fromArray(targets, size(), targetSize) : Tensor.fromArray(labels);

@@ -35,6 +35,16 @@ record PiecePlan(long total, int pieceSize) implements Serializable {
         return p;
     }
 
+    /** Piece j of {@code v}, each value rounded to float32. */
+    float[] floatPiece(double[] v, int j) {
+        float[] p = new float[size(j)];
+        long start = start(j);
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) v[(int) (start + i)];
+        }
+        return p;
+    }
+
     double[] piece(double[] v, int j) {
         double[] p = new double[size(j)];
         System.arraycopy(v, (int) start(j), p, 0, p.length);

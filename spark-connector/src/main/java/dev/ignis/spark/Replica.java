@@ -78,7 +78,7 @@ final class Replica {
         state.hyperparameters().applyTo(optimizer);
         state.optimizer().loadInto(optimizer);
         TrainingStep step = new TrainingStep(optimizer, model::call, cfg.loss()::apply);
-        Tensor x = Tensor.fromArray(data.features()).reshape(shape(data.size(), cfg.sampleShape())).to(device);
+        Tensor x = data.featureTensor(cfg.sampleShape()).to(device);
         Tensor y = data.targetTensor().to(device);
         long samples = 0;
         double lossSum = 0;
@@ -114,7 +114,7 @@ final class Replica {
      * batches, so that the batch-weighted average over partitions is updateBn over all batches.
      */
     static RoundResult batchNormPass(ReplicaConfig cfg, float[] weights, long[] counters, PartitionData data) {
-        Tensor x = Tensor.fromArray(data.features()).reshape(shape(data.size(), cfg.sampleShape()));
+        Tensor x = data.featureTensor(cfg.sampleShape());
         int batches = stepsPerEpoch(data.size(), cfg.batchSize());
         java.util.List<Tensor> inputs = new java.util.ArrayList<>(batches);
         for (int b = 0; b < batches; b++) {

@@ -5,12 +5,13 @@ import java.util.List;
 
 /**
  * One task's contribution to a round, already weighted for the sample-weighted average: the
- * weights followed by the optimizer values, times the samples the task trained on, as one double
- * vector cut into pieces by {@code plan} (a piece is null when this result does not carry it); the
+ * weights followed by the optimizer values, times the samples the task trained on, as one vector
+ * cut into pieces by {@code plan} ({@link WeightedPieces}: float32 values and their factor for
+ * one task, double sums once added; a piece is null when this result does not carry it); the
  * counters' increase, the sample count, the loss and hit sums, and the longest training time of
  * any task (to tell training from round overhead). {@link #plus} is the treeAggregate combiner.
  */
-record RoundResult(PiecePlan plan, int weightCount, double[][] sums, long[] counterDelta,
+record RoundResult(PiecePlan plan, int weightCount, WeightedPieces sums, long[] counterDelta,
                    List<OptimizerVector.Slot> optimizerLayout, long samples, double lossSum, long correct,
                    double trainSeconds) implements Serializable {
 
@@ -24,16 +25,7 @@ record RoundResult(PiecePlan plan, int weightCount, double[][] sums, long[] coun
                                 long[] counterDelta, long samples, double lossSum, long correct, double trainSeconds) {
         double[] ov = optimizer.values();
         PiecePlan plan = new PiecePlan((long) weights.length + ov.length, pieceSize);
-        double[][] sums = new double[plan.count()][];
-        for (int j = 0; j < sums.length; j++) {
-            double[] piece = new double[plan.size(j)];
-            long start = plan.start(j);
-            for (int i = 0; i < piece.length; i++) {
-                long g = start + i;
-                piece[i] = factor * (g < weights.length ? weights[(int) g] : ov[(int) (g - weights.length)]);
-            }
-            sums[j] = piece;
-        }
+        WeightedPieces sums = WeightedPieces.of(weights, ov, optimizer.isFloat32(), factor, plan);
         return new RoundResult(plan, weights.length, sums, counterDelta, optimizer.layout(), samples, lossSum, correct,
                 trainSeconds);
     }
@@ -45,23 +37,12 @@ record RoundResult(PiecePlan plan, int weightCount, double[][] sums, long[] coun
         if (samples == 0) {
             return trainSeconds > o.trainSeconds ? o.withTrainSeconds(trainSeconds) : o;
         }
-        double[][] s = new double[sums.length][];
-        for (int j = 0; j < s.length; j++) {
-            if (sums[j] == null || o.sums[j] == null) {
-                s[j] = sums[j] == null ? o.sums[j] : sums[j];
-                continue;
-            }
-            s[j] = sums[j].clone();
-            for (int i = 0; i < s[j].length; i++) {
-                s[j][i] += o.sums[j][i];
-            }
-        }
         long[] c = counterDelta.clone();
         for (int i = 0; i < c.length; i++) {
             c[i] += o.counterDelta[i];
         }
-        return new RoundResult(plan, weightCount, s, c, optimizerLayout, samples + o.samples, lossSum + o.lossSum,
-                correct + o.correct, Math.max(trainSeconds, o.trainSeconds));
+        return new RoundResult(plan, weightCount, sums.plus(o.sums), c, optimizerLayout, samples + o.samples,
+                lossSum + o.lossSum, correct + o.correct, Math.max(trainSeconds, o.trainSeconds));
     }
 
     RoundResult withTrainSeconds(double seconds) {
@@ -74,10 +55,8 @@ record RoundResult(PiecePlan plan, int weightCount, double[][] sums, long[] coun
         if (sums == null) {
             return this;
         }
-        double[][] s = new double[sums.length][];
-        s[j] = sums[j];
-        return new RoundResult(plan, weightCount, s, counterDelta, optimizerLayout, samples, lossSum, correct,
-                trainSeconds);
+        return new RoundResult(plan, weightCount, sums.onlyPiece(j), counterDelta, optimizerLayout, samples, lossSum,
+                correct, trainSeconds);
     }
 
     /** {@code pieces.get(j)} supplies piece j; the other fields come from the first. */
@@ -86,12 +65,9 @@ record RoundResult(PiecePlan plan, int weightCount, double[][] sums, long[] coun
         if (first.sums == null) {
             return first;
         }
-        double[][] s = new double[first.sums.length][];
-        for (int j = 0; j < s.length; j++) {
-            s[j] = pieces.get(j).sums[j];
-        }
-        return new RoundResult(first.plan, first.weightCount, s, first.counterDelta, first.optimizerLayout,
-                first.samples, first.lossSum, first.correct, first.trainSeconds);
+        return new RoundResult(first.plan, first.weightCount,
+                WeightedPieces.join(pieces.stream().map(RoundResult::sums).toList()), first.counterDelta,
+                first.optimizerLayout, first.samples, first.lossSum, first.correct, first.trainSeconds);
     }
 
     /** The averaged weights: Σ n_p·w_p / Σ n_p. */
@@ -113,6 +89,6 @@ record RoundResult(PiecePlan plan, int weightCount, double[][] sums, long[] coun
     }
 
     private double sum(long g) {
-        return sums[(int) (g / plan.pieceSize())][(int) (g % plan.pieceSize())];
+        return sums.get(g, plan.pieceSize());
     }
 }

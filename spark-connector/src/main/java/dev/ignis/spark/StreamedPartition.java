@@ -51,7 +51,7 @@ final class StreamedPartition {
                     throw new NoSuchElementException();
                 }
                 PartitionData d = PartitionData.of(batch, partition);
-                return Tensor.fromArray(d.features()).reshape(Replica.shape(d.size(), sampleShape));
+                return d.featureTensor(sampleShape);
             }
         };
     }

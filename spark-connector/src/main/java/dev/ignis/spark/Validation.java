@@ -53,7 +53,7 @@ final class Validation {
         Module model = cfg.newModel();
         ModelVector.load(model, state.weights(), state.counters());
         model.to(device).eval();
-        Tensor x = Tensor.fromArray(data.features()).reshape(Replica.shape(data.size(), cfg.sampleShape())).to(device);
+        Tensor x = data.featureTensor(cfg.sampleShape()).to(device);
         Tensor y = data.targetTensor().to(device);
         double lossSum = 0;
         long correct = 0;
