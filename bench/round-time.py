@@ -45,7 +45,7 @@ def main():
     ap.add_argument("--params", type=int, default=421_930, help="model parameters W (default: the Fashion CNN)")
     ap.add_argument("--optimizer-values", type=int, default=None,
                     help="float32 optimizer state values O (default: W, SGD with momentum; 2W for Adam)")
-    ap.add_argument("--step-ms", type=float, default=29.0,
+    ap.add_argument("--step-ms", type=float, default=28.0,
                     help="one replica's training step (default: the CNN, batch 64, one core here)")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--fixed-ms", type=float, default=35.0,

@@ -13,6 +13,9 @@ import java.util.List;
 record FashionMnist(Tensor trainX, Tensor trainY, Tensor testX, Tensor testY) {
     static final String SYSTEM_DIR = "/usr/share/datasets/fashion-mnist";
     static final String SUBSET_DIR = "data/fashion-mnist-subset";
+    /** The ten classes, by label (the dataset's own names). */
+    static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
+            "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     /** The full set from Debian's dataset-fashion-mnist when installed, else the subset shipped in the repository. */
     static String defaultDir(String repoRoot) {

@@ -5,6 +5,7 @@ import dev.ignis.backend.IntraOpPool;
 import dev.ignis.nn.F;
 import dev.ignis.nn.Fusion;
 import dev.ignis.nn.Module;
+import dev.ignis.nn.Safetensors;
 import dev.ignis.optim.SGD;
 import dev.ignis.optim.TrainingStep;
 import dev.ignis.tensor.Device;
@@ -16,6 +17,8 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,8 +38,16 @@ final class TrainCommand implements Runnable {
     private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP).toList();
 
+    /** The safetensors metadata key naming the architecture ({@link FashionModels#KINDS}) of a saved model. */
+    static final String MODEL_KEY = "ignis.model";
+
     @Option(names = "--model", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE})")
     String model;
+
+    @Option(names = "--save", description = "write the trained model here (safetensors: the state dict, which"
+            + " PyTorch's safetensors.torch.load_file reads, and the architecture and class names in its metadata;"
+            + " any Hadoop path); 'ignis evaluate --model-file' reads it")
+    String save;
 
     @Option(names = "--epochs", defaultValue = "1", description = "epochs (default ${DEFAULT-VALUE})")
     int epochs;
@@ -149,6 +160,13 @@ final class TrainCommand implements Runnable {
         }
         source.close();
         double accuracy = ds.evaluate(net, device)[0];
+        if (save != null) {
+            net.to(Device.CPU);
+            Safetensors.save(net.stateDict(), save, Map.of(MODEL_KEY, model, "ignis.classes",
+                    String.join(",", FashionMnist.CLASSES), "ignis.normalize", "mean=0.2860,std=0.3530"),
+                    new Configuration());
+            System.out.println("saved the model to " + save);
+        }
         long liveAtEnd = liveHeap();
         System.out.printf("ignis %s epochs=%d batch=%d threads=%d device=%s source=%s train_samples_per_s=%.0f"
                         + " test_acc=%.4f data_wait_share=%.3f peak_heap_mb=%d live_heap_start_mb=%d"

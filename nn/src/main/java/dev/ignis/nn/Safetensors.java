@@ -134,6 +134,20 @@ public final class Safetensors {
         }
     }
 
+    /** The file's {@code __metadata__} (as {@link #save} wrote it; empty when there is none), without reading its tensors. */
+    public static Map<String, String> metadata(String uri, Configuration conf) {
+        Path path = new Path(uri);
+        try {
+            FileSystem fs = path.getFileSystem(conf);
+            long fileSize = fs.getFileStatus(path).getLen();
+            try (InputStream in = fs.open(path)) {
+                return new SafetensorsReader(uri, 1 << 20).metadata(in, fileSize);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading safetensors " + uri + " failed: " + e.getMessage(), e);
+        }
+    }
+
     private static byte[] bytes(Tensor t) {
         int n = t.numel();
         ByteBuffer b;

@@ -51,6 +51,45 @@ final class SafetensorsReader {
     /** The tensors of a file of {@code fileSize} bytes, in the order of their data. */
     Map<String, Tensor> read(InputStream raw, long fileSize) throws IOException {
         DataInputStream in = new DataInputStream(raw);
+        Header header = header(in, fileSize);
+        List<Entry> entries = entries(header.json(), fileSize - 8 - header.length());
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        long position = 0;
+        for (Entry e : entries) {
+            in.skipNBytes(e.start() - position);
+            out.put(e.key(), tensor(in, e));
+            position = e.end();
+        }
+        return out;
+    }
+
+    /** The header's {@code __metadata__} (string to string; empty when the file has none). */
+    Map<String, String> metadata(InputStream raw, long fileSize) throws IOException {
+        JsonNode meta = header(new DataInputStream(raw), fileSize).json().get("__metadata__");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (meta == null) {
+            return out;
+        }
+        if (!meta.isObject()) {
+            throw new IllegalArgumentException(file + ": __metadata__ is not a JSON object");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!field.getValue().isTextual()) {
+                throw new IllegalArgumentException(file + ": __metadata__ value of '" + field.getKey()
+                        + "' is not a string");
+            }
+            out.put(field.getKey(), field.getValue().asText());
+        }
+        return out;
+    }
+
+    /** A parsed header and its length in bytes. */
+    private record Header(JsonNode json, long length) {
+    }
+
+    /** Reads and parses the length-prefixed JSON header at the start of {@code in}. */
+    private Header header(DataInputStream in, long fileSize) throws IOException {
         if (fileSize < 8) {
             throw new IllegalArgumentException(file + ": not a safetensors file (" + fileSize + " bytes)");
         }
@@ -73,15 +112,7 @@ final class SafetensorsReader {
         if (header == null || !header.isObject()) {
             throw new IllegalArgumentException(file + ": the safetensors header is not a JSON object");
         }
-        List<Entry> entries = entries(header, fileSize - 8 - headerLength);
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        long position = 0;
-        for (Entry e : entries) {
-            in.skipNBytes(e.start() - position);
-            out.put(e.key(), tensor(in, e));
-            position = e.end();
-        }
-        return out;
+        return new Header(header, headerLength);
     }
 
     /** The checked entries, sorted by their data's start. */

@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * end) go to any Hadoop path and a run with {@code resume} continues from the newest good one.
  */
 public final class DistributedTrainer {
+    /** The local property behind {@code setJobDescription}: what the Spark UI shows for a job. */
+    static final String JOB_DESCRIPTION = "spark.job.description";
+
     private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
 
     private final Builder b;
@@ -373,7 +376,11 @@ public final class DistributedTrainer {
                 b.truncateLineage);
         Validation validation = validationData == null ? null
                 : new Validation(ReplicaData.cache(validationData, b.storageLevel, b.truncateLineage), cfg);
+        // the Spark UI lists each job under what it does for the run (setJobDescription is per
+        // thread); the caller's own description comes back at the end
+        String callersDescription = jsc.getLocalProperty(JOB_DESCRIPTION);
         try {
+            jsc.setJobDescription("ignis: dealing the data to " + replicas + " replica(s)");
             List<Integer> sizes = shards.sizes();
             Replicas.fewBatches(sizes, b.batchSize).ifPresent(LOG::warn);
             RoundPlan plan = RoundPlan.of(sizes, b.batchSize, b.stepsPerRound, b.epochs);
@@ -386,6 +393,8 @@ public final class DistributedTrainer {
                 if (b.reshuffleEachEpoch) {
                     shards.reshuffle(state.epoch());
                 }
+                jsc.setJobDescription(String.format("ignis round %d/%d, epoch %d/%d", round + 1, plan.totalRounds(),
+                        state.epoch() + 1, b.epochs));
                 long roundStart = System.nanoTime();
                 RoundBroadcast broadcast = new RoundBroadcast(jsc, state, cfg.pieceSize());
                 RoundResult result = RoundAggregation.aggregate(shards.roundTasks(cfg, broadcast, round));
@@ -394,6 +403,7 @@ public final class DistributedTrainer {
             }
             return driver.result(shards, cfg);
         } finally {
+            jsc.setLocalProperty(JOB_DESCRIPTION, callersDescription);
             shards.release();
             if (validation != null) {
                 validation.unpersist();

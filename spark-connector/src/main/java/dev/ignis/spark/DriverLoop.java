@@ -196,6 +196,7 @@ final class DriverLoop {
         Module swaModel = null;
         if (swa != null) {
             swaModel = swa.module();
+            jsc.setJobDescription("ignis: the SWA model's BatchNorm statistics over every replica's data");
             data.recomputeBatchNorm(cfg, swaModel);
         }
         Module bestModel = null;
@@ -225,6 +226,9 @@ final class DriverLoop {
      * recorded, the best weights kept, a progress line, and a note when training stops early.
      */
     private void endEpoch(int epoch) {
+        if (validation != null) {
+            jsc.setJobDescription(String.format("ignis validation, epoch %d/%d", epoch + 1, b.epochs));
+        }
         double[] v = validation == null ? new double[] {Double.NaN, Double.NaN}
                 : validation.evaluate(jsc, weights, counters);
         EpochMetrics em = EpochMetrics.of(epoch, metrics, v[0], b.classification ? v[1] : Double.NaN);
