@@ -371,7 +371,7 @@ public final class DistributedTrainer {
         int replicas = b.replicas > 0 ? b.replicas : Replicas.defaultCount(jsc);
         ReplicaConfig cfg = new ReplicaConfig(b.modelFactory, b.optimizerFactory, b.loss, b.batchSize, b.seed,
                 b.sampleShape, b.taskHook, RoundAggregation.pieceElements(jsc, replicas, b.maxPieceBytes),
-                b.fuseLayers, b.device);
+                b.fuseLayers, b.device, java.util.UUID.randomUUID().toString());
         ReplicaData shards = new ReplicaData(data, replicas, b.seed, b.streamShuffleBuffer, b.storageLevel,
                 b.truncateLineage);
         Validation validation = validationData == null ? null

@@ -63,11 +63,11 @@ record OptimizerVector(List<Slot> layout, double[] values) implements Serializab
         return layout.isEmpty();
     }
 
-    /** Puts these values into {@code optimizer}'s state (its param groups are kept). */
+    /**
+     * Replaces {@code optimizer}'s state by these values (its param groups are kept): an empty
+     * vector clears it, so an optimizer kept from an earlier round starts as a new one would.
+     */
     void loadInto(Optimizer optimizer) {
-        if (isEmpty()) {
-            return;
-        }
         OptimizerState current = optimizer.stateDict();
         Map<Integer, Map<String, Object>> state = new LinkedHashMap<>();
         int at = 0;

@@ -71,15 +71,24 @@ final class Replica {
         }
         long started = System.nanoTime();
         Device device = ExecutorDevice.forCurrentTask(cfg.device());
-        Module model = cfg.newModel();
+        LiveReplicas.Live live = LiveReplicas.take(cfg.runId(), partition, device);
+        if (live == null) {
+            Module fresh = cfg.newModel();
+            Optimizer optimizer = cfg.optimizerFactory().create(fresh.parameters());
+            live = new LiveReplicas.Live(fresh, optimizer,
+                    new TrainingStep(optimizer, fresh::call, cfg.loss()::apply), device);
+        }
+        // everything the round reads comes from the broadcast state, kept replica or new
+        Module model = live.model;
+        Optimizer optimizer = live.optimizer;
         ModelVector.load(model, state.weights(), state.counters());
         model.to(device).train();
-        Optimizer optimizer = cfg.optimizerFactory().create(model.parameters());
         state.hyperparameters().applyTo(optimizer);
         state.optimizer().loadInto(optimizer);
-        TrainingStep step = new TrainingStep(optimizer, model::call, cfg.loss()::apply);
-        Tensor x = data.featureTensor(cfg.sampleShape()).to(device);
-        Tensor y = data.targetTensor().to(device);
+        TrainingStep step = live.step;
+        live.use(data, cfg.sampleShape());
+        Tensor x = live.x;
+        Tensor y = live.y;
         long samples = 0;
         double lossSum = 0;
         long correct = 0;
@@ -104,8 +113,10 @@ final class Replica {
         for (int i = 0; i < counters.length; i++) {
             counters[i] -= state.counters()[i];
         }
-        return RoundResult.weighted(ModelVector.weights(model), OptimizerVector.of(optimizer), samples, cfg.pieceSize(),
-                counters, samples, lossSum, correct, (System.nanoTime() - started) / 1e9);
+        RoundResult result = RoundResult.weighted(ModelVector.weights(model), OptimizerVector.of(optimizer), samples,
+                cfg.pieceSize(), counters, samples, lossSum, correct, (System.nanoTime() - started) / 1e9);
+        LiveReplicas.give(cfg.runId(), partition, live);
+        return result;
     }
 
     /**

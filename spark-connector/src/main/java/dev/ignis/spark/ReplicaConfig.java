@@ -8,11 +8,12 @@ import java.io.Serializable;
  * What every task needs to rebuild and train a replica; shipped once with the job closure.
  * {@code pieceSize} is the most elements one piece of a result vector holds (see {@link PiecePlan});
  * {@code fuseLayers} applies {@link Fusion#fuse} to each replica's model; {@code device} is the
- * run's device setting ({@link ExecutorDevice#forCurrentTask}).
+ * run's device setting ({@link ExecutorDevice#forCurrentTask}); {@code runId} names the run, so
+ * that an executor keeps its replicas between the run's rounds ({@link LiveReplicas}).
  */
 record ReplicaConfig(SerializableSupplier<Module> modelFactory, OptimizerFactory optimizerFactory,
                      LossFunction loss, int batchSize, long seed, int[] sampleShape, TaskHook hook,
-                     int pieceSize, boolean fuseLayers, String device)
+                     int pieceSize, boolean fuseLayers, String device, String runId)
         implements Serializable {
 
     /** A new model for a task to train: the factory's, fused unless turned off (same state-dict keys either way). */

@@ -138,6 +138,30 @@ class DistributedTrainerTest {
         }
     }
 
+    /**
+     * Replicas kept on the executor between rounds (LiveReplicas) give the same bits as replicas
+     * built anew every round: SGD with momentum and Adam, BatchNorm, two replicas, carried and
+     * dropped optimizer state.
+     */
+    @Test
+    void keptReplicasTrainExactlyAsNewOnesEveryRound() {
+        JavaRDD<Sample> data = jsc.parallelize(samples(120), 2);
+        for (OptimizerFactory opt : List.of(SGD_MOMENTUM, ADAM)) {
+            for (boolean carry : new boolean[] {true, false}) {
+                TrainingResult kept = trainer(opt).replicas(2).carryOptimizerState(carry).build().fit(data);
+                LiveReplicas.enabled = false;
+                TrainingResult fresh;
+                try {
+                    fresh = trainer(opt).replicas(2).carryOptimizerState(carry).build().fit(data);
+                } finally {
+                    LiveReplicas.enabled = true;
+                }
+                assertEquals(0.0, maxDiff(kept.model(), fresh.model()), "carry optimizer state " + carry);
+                assertEquals(fresh.metrics().get(3).loss(), kept.metrics().get(3).loss(), 0.0);
+            }
+        }
+    }
+
     /** SGD with momentum over two param groups: the first layer at lr 0.1, the rest at 0.02. */
     static final OptimizerFactory TWO_GROUPS = p -> new SGD(List.of(
             new ParamGroup(p.subList(0, 2), Map.of("lr", 0.1)), new ParamGroup(p.subList(2, p.size()), Map.of("lr", 0.02))),
