@@ -122,26 +122,26 @@ public final class Safetensors {
     }
 
     public static Map<String, Tensor> load(String uri, Configuration conf) {
-        Path path = new Path(uri);
-        try {
-            FileSystem fs = path.getFileSystem(conf);
-            long fileSize = fs.getFileStatus(path).getLen();
-            try (InputStream in = fs.open(path)) {
-                return new SafetensorsReader(uri, 1 << 20).read(in, fileSize);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading safetensors " + uri + " failed: " + e.getMessage(), e);
-        }
+        return read(uri, conf, SafetensorsReader::read);
     }
 
     /** The file's {@code __metadata__} (as {@link #save} wrote it; empty when there is none), without reading its tensors. */
     public static Map<String, String> metadata(String uri, Configuration conf) {
+        return read(uri, conf, SafetensorsReader::metadata);
+    }
+
+    /** What a reader takes from an open file of a given size. */
+    private interface Reading<T> {
+        T from(SafetensorsReader reader, InputStream in, long fileSize) throws IOException;
+    }
+
+    private static <T> T read(String uri, Configuration conf, Reading<T> reading) {
         Path path = new Path(uri);
         try {
             FileSystem fs = path.getFileSystem(conf);
             long fileSize = fs.getFileStatus(path).getLen();
             try (InputStream in = fs.open(path)) {
-                return new SafetensorsReader(uri, 1 << 20).metadata(in, fileSize);
+                return reading.from(new SafetensorsReader(uri, 1 << 20), in, fileSize);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading safetensors " + uri + " failed: " + e.getMessage(), e);

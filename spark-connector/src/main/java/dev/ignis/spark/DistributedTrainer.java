@@ -365,6 +365,24 @@ public final class DistributedTrainer {
         }
     }
 
+    /**
+     * Drops the replicas executors kept between the run's rounds ({@link LiveReplicas}): a job of
+     * one empty task per task slot, no data read. An executor it misses drops them when a task of
+     * another run arrives. Never fails the run: it is over either way.
+     */
+    private static void releaseReplicas(JavaSparkContext jsc, ReplicaConfig cfg) {
+        String run = cfg.runId();
+        int slots = Math.max(1, jsc.defaultParallelism());
+        try {
+            jsc.setJobDescription("ignis: dropping the replicas kept on the executors");
+            jsc.parallelize(java.util.stream.IntStream.range(0, slots).boxed().toList(), slots)
+                    .foreach(i -> LiveReplicas.release(run));
+        } catch (RuntimeException e) {
+            LOG.debug("the replicas of run {} stay on the executors until another run starts: {}", run,
+                    e.toString());
+        }
+    }
+
     /** Deals the data, then runs the rounds: the driver loop's state out, one Spark job, the aggregate back. */
     private TrainingResult train(JavaRDD<Sample> data, JavaRDD<Sample> validationData) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
@@ -403,6 +421,7 @@ public final class DistributedTrainer {
             }
             return driver.result(shards, cfg);
         } finally {
+            releaseReplicas(jsc, cfg);
             jsc.setLocalProperty(JOB_DESCRIPTION, callersDescription);
             shards.release();
             if (validation != null) {

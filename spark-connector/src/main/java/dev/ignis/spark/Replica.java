@@ -79,16 +79,15 @@ final class Replica {
                     new TrainingStep(optimizer, fresh::call, cfg.loss()::apply), device);
         }
         // everything the round reads comes from the broadcast state, kept replica or new
-        Module model = live.model;
-        Optimizer optimizer = live.optimizer;
+        Module model = live.model();
+        Optimizer optimizer = live.optimizer();
         ModelVector.load(model, state.weights(), state.counters());
         model.to(device).train();
         state.hyperparameters().applyTo(optimizer);
         state.optimizer().loadInto(optimizer);
-        TrainingStep step = live.step;
-        live.use(data, cfg.sampleShape());
-        Tensor x = live.x;
-        Tensor y = live.y;
+        TrainingStep step = live.step();
+        Tensor x = data.featureTensor(cfg.sampleShape()).to(device);
+        Tensor y = data.targetTensor().to(device);
         long samples = 0;
         double lossSum = 0;
         long correct = 0;

@@ -25,10 +25,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,6 +152,7 @@ class DistributedTrainerTest {
         for (OptimizerFactory opt : List.of(SGD_MOMENTUM, ADAM)) {
             for (boolean carry : new boolean[] {true, false}) {
                 TrainingResult kept = trainer(opt).replicas(2).carryOptimizerState(carry).build().fit(data);
+                assertEquals(0, LiveReplicas.kept(), "the run's last job drops the replicas it kept");
                 LiveReplicas.enabled = false;
                 TrainingResult fresh;
                 try {
@@ -294,5 +298,40 @@ class DistributedTrainerTest {
         List<Integer> order = new ArrayList<>();
         StreamedPartition.shuffled(data.iterator(), 7, epoch, 0, 4).forEachRemaining(x -> order.add(data.indexOf(x)));
         return order;
+    }
+
+    /** What the Spark UI lists for a run's jobs: each job labelled by its part in the run. */
+    @Test
+    void everyJobOfARunNamesItsRoundEpochOrPurposeAndTheCallersDescriptionReturns() throws Exception {
+        List<String> descriptions = new CopyOnWriteArrayList<>();
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+                descriptions.add(String.valueOf(start.properties().getProperty(DistributedTrainer.JOB_DESCRIPTION)));
+            }
+        };
+        spark.sparkContext().addSparkListener(listener);
+        jsc.setJobDescription("my notebook cell");
+        DistributedTrainer.builder().model(DistributedTrainerTest::net).loss(F::crossEntropy)
+                .optimizer(SGD_MOMENTUM).batchSize(16).epochs(2).stepsPerRound(3).seed(7)
+                .sampleShape(6).progress(false).replicas(2).validationSplit(0.25).swa(1, 0.05, 1).build()
+                .fit(jsc.parallelize(samples(96), 2));
+        jsc.parallelize(List.of(1)).count();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!descriptions.contains("my notebook cell") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(descriptions.contains("ignis: dealing the data to 2 replica(s)"), descriptions.toString());
+        List<String> rounds = descriptions.stream().filter(d -> d.startsWith("ignis round ")).toList();
+        assertTrue(rounds.size() >= 2, descriptions.toString());
+        assertTrue(rounds.get(0).matches("ignis round 1/(\\d+), epoch 1/2"), rounds.toString());
+        int total = rounds.size();
+        assertEquals("ignis round " + total + "/" + total + ", epoch 2/2", rounds.get(total - 1), rounds.toString());
+        assertTrue(descriptions.contains("ignis validation, epoch 2/2"), descriptions.toString());
+        assertTrue(descriptions.contains("ignis: the SWA model's BatchNorm statistics over every replica's data"),
+                descriptions.toString());
+        assertEquals("my notebook cell", descriptions.get(descriptions.size() - 1), descriptions.toString());
+        spark.sparkContext().removeSparkListener(listener);
+        jsc.setJobDescription(null);
     }
 }
