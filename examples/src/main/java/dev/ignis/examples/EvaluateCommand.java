@@ -2,21 +2,17 @@ package dev.ignis.examples;
 
 import dev.ignis.autograd.GradMode;
 import dev.ignis.backend.IntraOpPool;
-import dev.ignis.nn.Fusion;
 import dev.ignis.nn.Module;
-import dev.ignis.nn.Safetensors;
 import dev.ignis.tensor.Tensor;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code ignis evaluate}: a model that {@code ignis train --save} wrote, run over the Fashion-MNIST
  * test set: the per-class precision, recall, F1 and support, the confusion matrix, and one line
  * {@code ignis evaluate model=K test_acc=A test_loss=L samples=N}. The architecture comes from the
- * file's metadata ({@link TrainCommand#MODEL_KEY}), so only the file is needed.
+ * file's metadata ({@link SavedModel}), so only the file is needed.
  */
 @Command(name = "evaluate", description = "Evaluate a model saved by 'ignis train --save' on the Fashion-MNIST test"
         + " set: accuracy, per-class precision and recall, confusion matrix.")
@@ -28,38 +24,17 @@ final class EvaluateCommand implements Runnable {
     @Mixin
     FashionOptions options;
 
-    /**
-     * The architecture {@code file}'s metadata names.
-     *
-     * @throws ParameterException when it names none, or one this command does not know
-     */
-    private String kind(String file, Configuration conf) {
-        String kind = Safetensors.metadata(file, conf).get(TrainCommand.MODEL_KEY);
-        if (kind == null || !FashionModels.KINDS.contains(kind)) {
-            throw new ParameterException(options.command.commandLine(), "--model-file " + file + ": its metadata "
-                    + (kind == null ? "names no model (" + TrainCommand.MODEL_KEY + "); was it written by 'ignis"
-                    + " train --save'?" : "names model '" + kind + "', not one of " + String.join(", ",
-                    FashionModels.KINDS)));
-        }
-        return kind;
-    }
-
     @Override
     public void run() {
         options.validate();
         IntraOpPool.setThreads(options.threads);
-        Configuration conf = new Configuration();
-        String kind = kind(modelFile, conf);
-        Module net = FashionModels.create(kind);
-        net.loadStateDict(Safetensors.load(modelFile, conf), true);
-        if (!options.noFuse) {
-            Fusion.fuse(net);
-        }
+        SavedModel saved = SavedModel.read(modelFile, !options.noFuse, options.command, "--model-file");
+        Module net = saved.model();
+        String kind = saved.kind();
         FashionMnist ds = FashionMnist.load(options.dataDir());
-        ClassificationReport report = new ClassificationReport(FashionMnist.CLASSES);
+        ClassificationReport report = new ClassificationReport(saved.classes());
         double lossSum = 0;
         int m = ds.testX().size(0);
-        net.eval();
         try (var ignored = GradMode.noGrad()) {
             for (int i = 0; i < m; i += options.batch) {
                 int len = Math.min(options.batch, m - i);

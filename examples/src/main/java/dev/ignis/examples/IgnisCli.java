@@ -6,7 +6,8 @@ import picocli.CommandLine;
 /** {@code bin/ignis}: the command-line entry point. */
 @Command(name = "ignis", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "ignis 0.1.0-SNAPSHOT",
         description = "PyTorch-style deep learning on the JVM.",
-        subcommands = {InfoCommand.class, BenchCommand.class, TrainCommand.class, EvaluateCommand.class, DemoCommand.class,
+        subcommands = {InfoCommand.class, BenchCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
+                DemoCommand.class,
                 ExampleCommand.class})
 public final class IgnisCli implements Runnable {
     @CommandLine.Spec

@@ -17,7 +17,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,9 +36,6 @@ final class TrainCommand implements Runnable {
     /** The heap's memory pools, looked up once: the lookup builds management names on every call. */
     private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP).toList();
-
-    /** The safetensors metadata key naming the architecture ({@link FashionModels#KINDS}) of a saved model. */
-    static final String MODEL_KEY = "ignis.model";
 
     @Option(names = "--model", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE})")
     String model;
@@ -162,9 +158,7 @@ final class TrainCommand implements Runnable {
         double accuracy = ds.evaluate(net, device)[0];
         if (save != null) {
             net.to(Device.CPU);
-            Safetensors.save(net.stateDict(), save, Map.of(MODEL_KEY, model, "ignis.classes",
-                    String.join(",", FashionMnist.CLASSES), "ignis.normalize", "mean=0.2860,std=0.3530"),
-                    new Configuration());
+            Safetensors.save(net.stateDict(), save, SavedModel.metadata(model), new Configuration());
             System.out.println("saved the model to " + save);
         }
         long liveAtEnd = liveHeap();

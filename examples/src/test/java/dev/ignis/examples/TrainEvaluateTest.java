@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.ignis.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -81,5 +82,52 @@ class TrainEvaluateTest {
         Run eval = ignis("evaluate", "--model-file", file, "--data", SUBSET);
         assertEquals(CliErrors.USER_ERROR, eval.status(), eval.err());
         assertTrue(eval.err().contains("--model-file " + file + ": its metadata names no model"), eval.err());
+    }
+
+    /**
+     * {@code ignis predict} on PNG files written from the subset's test images gives, per image, the
+     * class the saved network gives those images as IDX tensors, with the same probability.
+     */
+    @Test
+    void predictClassifiesPngFilesAsTheNetworkDoesTheSameImages(@TempDir Path dir) throws Exception {
+        String file = dir.resolve("mlp.safetensors").toString();
+        assertEquals(0, ignis("train", "--data", SUBSET, "--model", "mlp", "--save", file).status());
+        FashionMnist ds = FashionMnist.load(SUBSET);
+        int n = 12;
+        Path pngs = Files.createDirectories(dir.resolve("pngs"));
+        float[] x = ds.testX().narrow(0, 0, n).toFloatArray();
+        for (int i = 0; i < n; i++) {
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(28, 28,
+                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            for (int p = 0; p < 784; p++) {
+                int gray = Math.round((x[i * 784 + p] * 0.3530f + 0.2860f) * 255f);
+                image.getRaster().setSample(p % 28, p / 28, 0, gray);
+            }
+            javax.imageio.ImageIO.write(image, "png", pngs.resolve(String.format("img%02d.png", i)).toFile());
+        }
+        SavedModel saved = SavedModel.read(file, true, null, "--model-file");
+        Tensor probabilities;
+        try (var ignored = dev.ignis.autograd.GradMode.noGrad()) {
+            probabilities = saved.model().call(ds.testX().narrow(0, 0, n)).softmax(1);
+        }
+        long[] expected = probabilities.argmax(1, false).toLongArray();
+        double[] p = probabilities.toDoubleArray();
+
+        Run predict = ignis("predict", "--model-file", file, pngs.toString());
+        assertEquals(0, predict.status(), predict.err());
+        List<String> lines = predict.out().lines().toList();
+        assertEquals(n, lines.size(), predict.out());
+        for (int i = 0; i < n; i++) {
+            String[] cols = lines.get(i).split("\t");
+            assertTrue(cols[0].endsWith(String.format("img%02d.png", i)), lines.get(i));
+            String name = saved.classes().get((int) expected[i]);
+            assertTrue(cols[1].startsWith(name + " "), "image " + i + ": " + lines.get(i) + ", expected " + name);
+            double shown = Double.parseDouble(cols[1].substring(name.length() + 1));
+            assertEquals(p[i * 10 + (int) expected[i]], shown, 1e-3, lines.get(i));
+        }
+        Run missing = ignis("predict", "--model-file", file, dir.resolve("nope.png").toString());
+        assertEquals(CliErrors.USER_ERROR, missing.status());
+        assertTrue(missing.err().contains("IMAGE " + dir.resolve("nope.png") + ": no such file or folder"),
+                missing.err());
     }
 }
