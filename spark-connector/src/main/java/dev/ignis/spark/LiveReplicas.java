@@ -11,12 +11,14 @@ import java.util.Map;
  * The executor's replicas kept between rounds: for each (run, partition) the model, optimizer
  * and training step a round built, so that the next round on this executor loads the broadcast
  * weights into them instead of building the model again (the factory's layers with their random
- * initialisation, which the load then overwrites, the fusion pass, the optimizer): most of a
- * task's 4-11 ms of set-up per round on the Fashion CNN. No partition data is held here, so
- * Spark's cache stays the only owner of a partition. A round stays a function of its inputs: everything it reads is loaded from the
- * broadcast state ({@link Replica#train}), kept replica or new, with one exception: a module with
- * a random generator of its own (a {@code Dropout} given a {@code Generator}) draws on from where
- * the last round on this executor left it, where a new replica starts it from the factory's seed.
+ * initialisation, which the load then overwrites, the fusion pass, the optimizer), part of the
+ * 4-11 ms a task spent setting up each round on the Fashion CNN. No partition data is held here,
+ * so Spark's cache stays the only owner of a partition.
+ *
+ * <p>A round stays a function of its inputs: everything it reads is loaded from the broadcast
+ * state ({@link Replica#train}), kept replica or new, with one exception: a module with a random
+ * generator of its own (a {@code Dropout} given a {@code Generator}) draws on from where the last
+ * round on this executor left it, where a new replica starts it from the factory's seed.
  *
  * <p>A task takes its replica out and gives it back when its round succeeded, so two attempts of
  * one partition never share one, and a failed attempt's replica is dropped. Memory is bounded:

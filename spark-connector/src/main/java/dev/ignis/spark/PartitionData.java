@@ -57,9 +57,9 @@ record PartitionData(float[] features, long[] labels, float[] targets, int featu
     }
 
     /**
-     * The features as a float32 tensor [n, *sampleShape] over the cached array itself: no copy
-     * (a partition of 60,000 Fashion-MNIST images is 188 MB, and copying it every round cost the
-     * task a collection of the old generation per round). Callers only read it.
+     * The features as a float32 tensor [n, *sampleShape] over the cached array itself: no copy.
+     * A partition of 60,000 Fashion-MNIST images is 188 MB; allocating and filling a copy every
+     * round made a replica train at about 0.6x the local loop. Callers only read it.
      */
     Tensor featureTensor(int[] sampleShape) {
         return Tensor.wrap(features, Replica.shape(size(), sampleShape));
