@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * CRC-32. The payload is streamed (never held as one byte array, so checkpoints of models past
  * 2 GB work) under a temporary name and renamed, so a crash never leaves a half-written checkpoint
  * under a real name; {@link #latest} checks a file's length and checksum before deserialising it,
- * skips files that fail (and says so) and returns the newest good one.
+ * skips files that fail (and says so) and returns the newest good one. Once a new checkpoint is
+ * complete under its real name, the oldest beyond the newest {@code keep} are deleted (never
+ * before, so a failed write leaves the earlier ones).
  */
 final class Checkpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
@@ -40,10 +42,13 @@ final class Checkpoints {
 
     private final Path dir;
     private final Configuration conf;
+    private final int keep;
 
-    Checkpoints(String dir, Configuration conf) {
+    /** Checkpoints in {@code dir}, keeping the newest {@code keep} (0: all). */
+    Checkpoints(String dir, Configuration conf, int keep) {
         this.dir = new Path(dir);
         this.conf = conf;
+        this.keep = keep;
     }
 
     /** Writes {@code checkpoint} atomically; returns its path. */
@@ -67,10 +72,35 @@ final class Checkpoints {
             if (!fs.rename(tmp, target)) {
                 throw new IOException("could not rename " + tmp + " to " + target);
             }
+            prune(fs);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("writing checkpoint into " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Deletes the checkpoints older than the newest {@code keep}. */
+    private void prune(FileSystem fs) throws IOException {
+        if (keep == 0) {
+            return;
+        }
+        List<FileStatus> files = checkpointFiles(fs);
+        for (FileStatus st : files.subList(Math.min(keep, files.size()), files.size())) {
+            fs.delete(st.getPath(), false);
+        }
+    }
+
+    /** The directory's checkpoint files, newest (highest round) first. */
+    private List<FileStatus> checkpointFiles(FileSystem fs) throws IOException {
+        List<FileStatus> files = new ArrayList<>();
+        for (FileStatus st : fs.listStatus(dir)) {
+            String name = st.getPath().getName();
+            if (name.startsWith("round-") && name.endsWith(".ckpt")) {
+                files.add(st);
+            }
+        }
+        files.sort(Comparator.comparing((FileStatus st) -> st.getPath().getName()).reversed());
+        return files;
     }
 
     /** A checkpoint and the file it was read from. */
@@ -88,15 +118,7 @@ final class Checkpoints {
             if (!fs.exists(dir)) {
                 return null;
             }
-            List<FileStatus> files = new ArrayList<>();
-            for (FileStatus st : fs.listStatus(dir)) {
-                String name = st.getPath().getName();
-                if (name.startsWith("round-") && name.endsWith(".ckpt")) {
-                    files.add(st);
-                }
-            }
-            files.sort(Comparator.comparing((FileStatus st) -> st.getPath().getName()).reversed());
-            for (FileStatus st : files) {
+            for (FileStatus st : checkpointFiles(fs)) {
                 try {
                     return new Found(st.getPath(), read(st.getPath()));
                 } catch (VirtualMachineError e) {

@@ -60,6 +60,7 @@ public final class DistributedTrainer {
         int[] sampleShape;
         String checkpointDir;
         int checkpointEvery;
+        int keepCheckpoints = 3;
         boolean resume;
         String outputDir;
         int swaStartEpoch = -1;
@@ -213,6 +214,19 @@ public final class DistributedTrainer {
         public Builder checkpoint(String dir, int everyRounds) {
             checkpointDir = dir;
             checkpointEvery = everyRounds;
+            return this;
+        }
+
+        /**
+         * How many checkpoints the directory keeps (default 3): after each new one is complete,
+         * the oldest beyond this many are deleted. Each carries the best epoch's weights so far, so
+         * the best model survives in every kept one. 0 keeps them all.
+         */
+        public Builder keepCheckpoints(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("keepCheckpoints must be at least 0 (0: keep all), got " + n);
+            }
+            keepCheckpoints = n;
             return this;
         }
 

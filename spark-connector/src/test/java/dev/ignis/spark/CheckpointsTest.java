@@ -37,7 +37,7 @@ class CheckpointsTest {
         Configuration conf = new Configuration();
         conf.set("fs.file.impl", RawLocalFileSystem.class.getName());
         conf.setBoolean("fs.file.impl.disable.cache", true);
-        Checkpoints checkpoints = new Checkpoints(dir.toUri().toString(), conf);
+        Checkpoints checkpoints = new Checkpoints(dir.toUri().toString(), conf, 0);
         assertNull(checkpoints.latest(), "no checkpoint yet");
         checkpoints.write(checkpoint(2, 1f));
         checkpoints.write(checkpoint(4, 2f));
@@ -71,6 +71,17 @@ class CheckpointsTest {
         assertEquals(2, checkpoints.latest().checkpoint().nextRound(), "the previous good one");
     }
 
+    @Test
+    void onlyTheNewestCheckpointsAreKeptOnceANewOneIsComplete() throws IOException {
+        Checkpoints checkpoints = new Checkpoints(dir.toString(), new Configuration(), 2);
+        for (int round = 2; round <= 8; round += 2) {
+            checkpoints.write(checkpoint(round, round));
+        }
+        assertEquals(List.of("round-000006.ckpt", "round-000008.ckpt"), Files.list(dir)
+                .map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".ckpt")).sorted().toList());
+        assertEquals(8, checkpoints.latest().checkpoint().nextRound());
+    }
+
     /** A serialized object that fails with an Error while it is read back. */
     static final class Poison implements java.io.Serializable {
         private void readObject(java.io.ObjectInputStream in) {
@@ -80,7 +91,7 @@ class CheckpointsTest {
 
     @Test
     void aFileWithAGoodChecksumThatFailsToDeserialiseEvenWithAnErrorIsSkipped() throws IOException {
-        Checkpoints checkpoints = new Checkpoints(dir.toString(), new Configuration());
+        Checkpoints checkpoints = new Checkpoints(dir.toString(), new Configuration(), 0);
         checkpoints.write(checkpoint(2, 1f));
         java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
         try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(payload)) {
