@@ -15,12 +15,15 @@ import dev.ignis.tensor.Tensor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code ignis train} / {@code ignis bench train}: the models of shared/bench/torch_fashion.py on
@@ -75,6 +78,7 @@ final class TrainCommand implements Runnable {
         CliErrors.atLeast(options.command, "--workers", workers, -1);
         CliErrors.oneOf(options.command, "--model", model, FashionModels.KINDS);
         Device device = CliErrors.device(options.command, deviceName);
+        checkSaveLocation();
         int batch = options.batch;
         int threads = options.threads;
         long seed = options.seed;
@@ -170,6 +174,26 @@ final class TrainCommand implements Runnable {
                 liveAtEnd >> 20);
         if (profiler != null) {
             System.out.printf("profile of epoch %d (%d steps):%n%s", epochs, stepsPerEpoch, profiler.table());
+        }
+    }
+
+    /**
+     * Refuses a local {@code --save} path whose folder does not exist or cannot be written, before
+     * any training (other file systems are checked when written, with the path named).
+     */
+    private void checkSaveLocation() {
+        if (save == null || save.contains("://")) {
+            return;
+        }
+        Path parent = Path.of(save.startsWith("file:") ? save.substring(5) : save)
+                .toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) {
+            throw new ParameterException(options.command.commandLine(), "--save " + save
+                    + ": no such directory: " + parent);
+        }
+        if (!Files.isWritable(parent)) {
+            throw new ParameterException(options.command.commandLine(), "--save " + save
+                    + ": cannot write into " + parent);
         }
     }
 

@@ -56,6 +56,8 @@ class CommandLineErrorsTest {
         userError("Invalid value for option '--batch': 'many' is not an int", "train", "--batch", "many");
         userError("Unknown option: '--bogus'", "train", "--bogus");
         userError("--device quantum: no backend serves device quantum:0", "train", "--device", "quantum");
+        userError("--save /nonexistent-ignis-dir/m.safetensors: no such directory: /nonexistent-ignis-dir", "train",
+                "--save", "/nonexistent-ignis-dir/m.safetensors");
     }
 
     /** The error line for an unknown option points at {@code --help}: every command must answer it. */
