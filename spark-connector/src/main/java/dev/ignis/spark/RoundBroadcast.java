@@ -8,14 +8,22 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * A round's {@link RoundState} broadcast in pieces: the weight vector and the optimizer values
- * each as pieces of at most {@code pieceSize} elements (one broadcast per piece, so weights past 2 GB
- * travel), everything else in one small broadcast. Executors join the pieces back into the state.
- * Optimizer values travel as float32 when every slot of the layout is float32 (momentum buffers,
- * Adam's moments): a replica casts each value to its slot's dtype on loading, so the doubles'
- * extra bits never arrive anyway, and the broadcast is a third smaller for SGD with momentum.
+ * each as pieces of at most {@code pieceSize} elements, so weights past 2 GB travel. One broadcast
+ * carries the state without its vectors together with the first piece of each, and every further
+ * piece is a broadcast of its own: a model that fits one piece travels in a single broadcast
+ * (each broadcast costs the driver a registration and a removal on top of its bytes). Executors
+ * join the pieces back into the state. Optimizer values travel as float32 when every slot of the
+ * layout is float32 (momentum buffers, Adam's moments): a replica casts each value to its slot's
+ * dtype on loading, so the doubles' extra bits never arrive anyway, and the broadcast is a third
+ * smaller for SGD with momentum.
  */
 final class RoundBroadcast implements Serializable {
-    private final Broadcast<RoundState> rest;
+    /** The first broadcast: the state without its vectors, and piece 0 of each (one of the optimizer's two forms is null). */
+    private record Head(RoundState state, float[] weights, float[] optimizerFloats, double[] optimizerDoubles)
+            implements Serializable {
+    }
+
+    private final Broadcast<Head> head;
     private final List<Broadcast<float[]>> weightPieces = new ArrayList<>();
     private final List<Broadcast<double[]>> optimizerPieces = new ArrayList<>();
     private final List<Broadcast<float[]>> optimizerFloatPieces = new ArrayList<>();
@@ -28,28 +36,32 @@ final class RoundBroadcast implements Serializable {
         weightCount = w.length;
         optimizerCount = o.length;
         PiecePlan wp = new PiecePlan(w.length, pieceSize);
-        for (int j = 0; j < wp.count(); j++) {
+        for (int j = 1; j < wp.count(); j++) {
             weightPieces.add(jsc.broadcast(wp.piece(w, j)));
         }
         PiecePlan op = new PiecePlan(o.length, pieceSize);
         boolean floats = state.optimizer().isFloat32();
-        for (int j = 0; j < op.count(); j++) {
+        for (int j = 1; j < op.count(); j++) {
             if (floats) {
                 optimizerFloatPieces.add(jsc.broadcast(op.floatPiece(o, j)));
             } else {
                 optimizerPieces.add(jsc.broadcast(op.piece(o, j)));
             }
         }
-        rest = jsc.broadcast(new RoundState(null, state.counters(),
-                new OptimizerVector(state.optimizer().layout(), null), state.hyperparameters(), state.epoch(), state.firstStep(),
-                state.steps()));
+        RoundState rest = new RoundState(null, state.counters(), new OptimizerVector(state.optimizer().layout(), null),
+                state.hyperparameters(), state.epoch(), state.firstStep(), state.steps());
+        // a plan has at least one piece, empty for an empty vector
+        head = jsc.broadcast(new Head(rest, wp.piece(w, 0), floats ? op.floatPiece(o, 0) : null,
+                floats ? null : op.piece(o, 0)));
     }
 
     /** The whole state, joined from the pieces (on an executor or the driver). */
     RoundState value() {
-        RoundState s = rest.value();
+        Head h = head.value();
+        RoundState s = h.state();
         float[] w = new float[weightCount];
-        int at = 0;
+        System.arraycopy(h.weights(), 0, w, 0, h.weights().length);
+        int at = h.weights().length;
         for (Broadcast<float[]> piece : weightPieces) {
             float[] p = piece.value();
             System.arraycopy(p, 0, w, at, p.length);
@@ -57,6 +69,15 @@ final class RoundBroadcast implements Serializable {
         }
         double[] o = new double[optimizerCount];
         at = 0;
+        if (h.optimizerDoubles() != null) {
+            System.arraycopy(h.optimizerDoubles(), 0, o, 0, h.optimizerDoubles().length);
+            at = h.optimizerDoubles().length;
+        }
+        if (h.optimizerFloats() != null) {
+            for (float v : h.optimizerFloats()) {
+                o[at++] = v;
+            }
+        }
         for (Broadcast<double[]> piece : optimizerPieces) {
             double[] p = piece.value();
             System.arraycopy(p, 0, o, at, p.length);
@@ -67,16 +88,12 @@ final class RoundBroadcast implements Serializable {
                 o[at++] = v;
             }
         }
-        return new RoundState(w, s.counters(), new OptimizerVector(s.optimizer().layout(), o), s.hyperparameters(), s.epoch(),
-                s.firstStep(), s.steps());
-    }
-
-    int pieces() {
-        return weightPieces.size() + optimizerPieces.size() + optimizerFloatPieces.size();
+        return new RoundState(w, s.counters(), new OptimizerVector(s.optimizer().layout(), o), s.hyperparameters(),
+                s.epoch(), s.firstStep(), s.steps());
     }
 
     void destroy() {
-        rest.destroy();
+        head.destroy();
         weightPieces.forEach(Broadcast::destroy);
         optimizerPieces.forEach(Broadcast::destroy);
         optimizerFloatPieces.forEach(Broadcast::destroy);

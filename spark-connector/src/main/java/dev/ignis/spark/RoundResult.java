@@ -73,22 +73,14 @@ record RoundResult(PiecePlan plan, int weightCount, WeightedPieces sums, long[] 
     /** The averaged weights: Σ n_p·w_p / Σ n_p. */
     float[] averageWeights() {
         float[] w = new float[weightCount];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) (sum(i) / samples);
-        }
+        sums.forEach(0, w.length, plan.pieceSize(), (i, sum) -> w[i] = (float) (sum / samples));
         return w;
     }
 
     /** The averaged optimizer values, Σ n_p·s_p / Σ n_p, in the replicas' layout. */
     OptimizerVector averageOptimizer() {
         double[] v = new double[(int) (plan.total() - weightCount)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = sum((long) weightCount + i) / samples;
-        }
+        sums.forEach(weightCount, v.length, plan.pieceSize(), (i, sum) -> v[i] = sum / samples);
         return new OptimizerVector(optimizerLayout, v);
-    }
-
-    private double sum(long g) {
-        return sums.get(g, plan.pieceSize());
     }
 }

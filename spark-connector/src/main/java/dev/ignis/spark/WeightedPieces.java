@@ -118,10 +118,35 @@ final class WeightedPieces implements Serializable {
         return new WeightedPieces(null, 1, s);
     }
 
-    /** Element g (global position) of factor·v, with {@code pieceSize} elements per piece. */
-    double get(long g, int pieceSize) {
-        int j = (int) (g / pieceSize);
-        int i = (int) (g % pieceSize);
-        return sums != null ? sums[j][i] : factor * values[j][i];
+    /** Receives element {@code i} of a run of values. */
+    interface ValueSink {
+        void accept(int i, double value);
+    }
+
+    /**
+     * Hands elements {@code from .. from + n - 1} (global positions, {@code pieceSize} elements per
+     * piece) to {@code sink} as (i, value) with i counted from 0, walking the pieces in order: no
+     * division per element, unlike {@link #get}.
+     */
+    void forEach(long from, int n, int pieceSize, ValueSink sink) {
+        int i = 0;
+        while (i < n) {
+            long g = from + i;
+            int j = (int) (g / pieceSize);
+            int at = (int) (g % pieceSize);
+            int run = Math.min(n - i, (values != null ? values[j].length : sums[j].length) - at);
+            if (sums != null) {
+                double[] piece = sums[j];
+                for (int k = 0; k < run; k++) {
+                    sink.accept(i + k, piece[at + k]);
+                }
+            } else {
+                float[] piece = values[j];
+                for (int k = 0; k < run; k++) {
+                    sink.accept(i + k, factor * piece[at + k]);
+                }
+            }
+            i += run;
+        }
     }
 }

@@ -22,9 +22,7 @@ class WeightedPiecesTest {
 
     private static double[] all(WeightedPieces p, PiecePlan plan) {
         double[] v = new double[(int) plan.total()];
-        for (int g = 0; g < v.length; g++) {
-            v[g] = p.get(g, plan.pieceSize());
-        }
+        p.forEach(0, v.length, plan.pieceSize(), (i, value) -> v[i] = value);
         return v;
     }
 
@@ -66,7 +64,12 @@ class WeightedPiecesTest {
         for (int g = 0; g < 8; g++) {
             assertEquals(whole[g], joined[g], 0.0, "element " + g);
         }
-        // the inputs are unchanged by the sums
-        assertEquals(expected(W1, O1, 3, 4), one.get(4, 3), 0.0);
+        // the inputs are unchanged by the sums, and a run can start inside a piece
+        assertEquals(expected(W1, O1, 3, 4), all(one, plan)[4], 0.0);
+        double[] tail = new double[4];
+        one.forEach(4, 4, plan.pieceSize(), (i, value) -> tail[i] = value);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(expected(W1, O1, 3, 4 + i), tail[i], 0.0, "element " + (4 + i));
+        }
     }
 }
