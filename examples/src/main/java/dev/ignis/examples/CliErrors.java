@@ -114,4 +114,16 @@ final class CliErrors {
             throw new ParameterException(command.commandLine(), option + " must be at least " + min + ", got " + value);
         }
     }
+
+    /**
+     * The local file-system path an option's path value names ({@code /x}, {@code x} or
+     * {@code file:/x}), or null for another file system ({@code hdfs://...}), which is checked
+     * only when it is read or written.
+     */
+    static java.nio.file.Path localPath(String value) {
+        if (value.contains("://")) {
+            return null;
+        }
+        return java.nio.file.Path.of(value.startsWith("file:") ? value.substring("file:".length()) : value);
+    }
 }

@@ -1,9 +1,7 @@
 package dev.ignis.examples;
 
-import dev.ignis.autograd.GradMode;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.nn.Module;
-import dev.ignis.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,20 +31,12 @@ final class EvaluateCommand implements Runnable {
         String kind = saved.kind();
         FashionMnist ds = FashionMnist.load(options.dataDir());
         ClassificationReport report = new ClassificationReport(saved.classes());
-        double lossSum = 0;
         int m = ds.testX().size(0);
-        try (var ignored = GradMode.noGrad()) {
-            for (int i = 0; i < m; i += options.batch) {
-                int len = Math.min(options.batch, m - i);
-                Tensor logits = net.call(ds.testX().narrow(0, i, len));
-                Tensor y = ds.testY().narrow(0, i, len);
-                lossSum += dev.ignis.nn.F.crossEntropy(logits, y).item() * len;
-                report.add(y.toLongArray(), logits.argmax(1, false).toLongArray());
-            }
-        }
+        double loss = ds.overTestSet(net, dev.ignis.tensor.Device.CPU, options.batch,
+                (logits, y) -> report.add(y.toLongArray(), logits.argmax(1, false).toLongArray()));
         System.out.printf("model %s (%s) on %s: %d test images%n", modelFile, kind, options.dataDir(), m);
         System.out.print(report.table());
         System.out.printf("ignis evaluate model=%s test_acc=%.4f test_loss=%.4f samples=%d%n", kind, report.accuracy(),
-                lossSum / m, m);
+                loss, m);
     }
 }

@@ -53,19 +53,31 @@ record FashionMnist(Tensor trainX, Tensor trainY, Tensor testX, Tensor testY) {
 
     /** {accuracy, mean cross-entropy} of {@code net} (on {@code device}) on the test set, in eval mode. */
     double[] evaluate(Module net, dev.ignis.tensor.Device device) {
+        long[] correct = {0};
+        double loss = overTestSet(net, device, 1000, (logits, y) ->
+                correct[0] += (long) logits.argmax(1, false).eq(y).to(DType.FLOAT32).sum().item());
+        return new double[] {(double) correct[0] / testY.size(0), loss};
+    }
+
+    /**
+     * Runs {@code net} in eval mode, without grad, on {@code device} over the test set in batches of
+     * at most {@code batch}, in order, handing each batch's logits and labels to {@code sink};
+     * returns the mean cross-entropy over the set.
+     */
+    double overTestSet(Module net, dev.ignis.tensor.Device device, int batch,
+                       java.util.function.BiConsumer<Tensor, Tensor> sink) {
         net.eval();
-        long correct = 0;
         double lossSum = 0;
         int m = testX.size(0);
         try (var ignored = GradMode.noGrad()) {
-            for (int i = 0; i < m; i += 1000) {
-                int len = Math.min(1000, m - i);
+            for (int i = 0; i < m; i += batch) {
+                int len = Math.min(batch, m - i);
                 Tensor logits = net.call(testX.narrow(0, i, len).to(device));
                 Tensor y = testY.narrow(0, i, len).to(device);
                 lossSum += F.crossEntropy(logits, y).item() * len;
-                correct += (long) logits.argmax(1, false).eq(y).to(DType.FLOAT32).sum().item();
+                sink.accept(logits, y);
             }
         }
-        return new double[] {(double) correct / m, lossSum / m};
+        return lossSum / m;
     }
 }

@@ -40,10 +40,10 @@ final class FashionOptions {
     void validate() {
         CliErrors.atLeast(command, "--batch", batch, 1);
         CliErrors.atLeast(command, "--threads", threads, 1);
-        if (data == null || data.contains("://")) {
+        Path dir = data == null ? null : CliErrors.localPath(data);
+        if (dir == null) {
             return;
         }
-        Path dir = Path.of(data.startsWith("file:") ? data.substring("file:".length()) : data);
         if (!Files.isDirectory(dir)) {
             throw new ParameterException(command.commandLine(), "--data: no such directory: " + data);
         }

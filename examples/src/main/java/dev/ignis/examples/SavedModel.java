@@ -25,11 +25,13 @@ record SavedModel(String kind, Module model, List<String> classes, double mean, 
     static final String MODEL_KEY = "ignis.model";
     static final String CLASSES_KEY = "ignis.classes";
     static final String NORMALIZE_KEY = "ignis.normalize";
+    /** Fashion-MNIST's normalisation ({@link FashionMnist}), as {@link #NORMALIZE_KEY} states it. */
+    private static final String FASHION_NORMALIZATION = "mean=0.2860,std=0.3530";
 
     /** The metadata {@code ignis train --save} writes beside the weights of a {@code kind} model. */
     static Map<String, String> metadata(String kind) {
         return Map.of(MODEL_KEY, kind, CLASSES_KEY, String.join(",", FashionMnist.CLASSES), NORMALIZE_KEY,
-                "mean=0.2860,std=0.3530");
+                FASHION_NORMALIZATION);
     }
 
     /**
@@ -55,7 +57,7 @@ record SavedModel(String kind, Module model, List<String> classes, double mean, 
         net.eval();
         List<String> classes = meta.containsKey(CLASSES_KEY) ? Arrays.asList(meta.get(CLASSES_KEY).split(","))
                 : FashionMnist.CLASSES;
-        double[] norm = normalization(meta.getOrDefault(NORMALIZE_KEY, "mean=0.2860,std=0.3530"), file, spec, option);
+        double[] norm = normalization(meta.getOrDefault(NORMALIZE_KEY, FASHION_NORMALIZATION), file, spec, option);
         return new SavedModel(kind, net, classes, norm[0], norm[1]);
     }
 

@@ -182,11 +182,11 @@ final class TrainCommand implements Runnable {
      * any training (other file systems are checked when written, with the path named).
      */
     private void checkSaveLocation() {
-        if (save == null || save.contains("://")) {
+        Path file = save == null ? null : CliErrors.localPath(save);
+        if (file == null) {
             return;
         }
-        Path parent = Path.of(save.startsWith("file:") ? save.substring(5) : save)
-                .toAbsolutePath().getParent();
+        Path parent = file.toAbsolutePath().getParent();
         if (!Files.isDirectory(parent)) {
             throw new ParameterException(options.command.commandLine(), "--save " + save
                     + ": no such directory: " + parent);
