@@ -4,6 +4,7 @@ import dev.ignis.backend.IntraOpPool;
 import dev.ignis.backend.cuda.Cuda;
 import dev.ignis.backend.cpu.CpuOptions;
 import dev.ignis.backend.cpu.gemm.CpuGemm;
+import dev.ignis.spark.cli.CliErrors;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.DeviceType;
 import dev.ignis.tensor.Generator;

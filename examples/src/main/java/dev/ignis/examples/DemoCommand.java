@@ -1,6 +1,7 @@
 package dev.ignis.examples;
 
 import dev.ignis.autograd.GradMode;
+import dev.ignis.spark.cli.CliErrors;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import java.util.List;

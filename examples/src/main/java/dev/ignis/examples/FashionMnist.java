@@ -28,9 +28,14 @@ record FashionMnist(Tensor trainX, Tensor trainY, Tensor testX, Tensor testY) {
             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
 
     static FashionMnist load(String dir) {
-        Tensor trainX = Idx.readFloats(dir + "/" + FILES.get(0), 0.2860f, 0.3530f);
+        return load(dir, 0.2860f, 0.3530f);
+    }
+
+    /** The four files of {@code dir}, the images normalised as (x/255 − mean)/std. */
+    static FashionMnist load(String dir, float mean, float std) {
+        Tensor trainX = Idx.readFloats(dir + "/" + FILES.get(0), mean, std);
         Tensor trainY = labels(dir, FILES.get(1), trainX, FILES.get(0));
-        Tensor testX = Idx.readFloats(dir + "/" + FILES.get(2), 0.2860f, 0.3530f);
+        Tensor testX = Idx.readFloats(dir + "/" + FILES.get(2), mean, std);
         Tensor testY = labels(dir, FILES.get(3), testX, FILES.get(2));
         return new FashionMnist(trainX.unsqueeze(1), trainY, testX.unsqueeze(1), testY);
     }

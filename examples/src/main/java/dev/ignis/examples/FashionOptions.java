@@ -1,5 +1,6 @@
 package dev.ignis.examples;
 
+import dev.ignis.spark.cli.CliErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package dev.ignis.examples;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.data.DataLoader;
 import dev.ignis.data.vision.ImageFolder;
+import dev.ignis.spark.cli.CliErrors;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import java.io.File;

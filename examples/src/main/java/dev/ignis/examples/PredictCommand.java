@@ -5,6 +5,7 @@ import dev.ignis.backend.IntraOpPool;
 import dev.ignis.data.vision.Image;
 import dev.ignis.data.vision.ImageDecoder;
 import dev.ignis.data.vision.Transforms;
+import dev.ignis.spark.cli.CliErrors;
 import dev.ignis.tensor.Tensor;
 import java.io.File;
 import java.io.IOException;
@@ -21,16 +22,18 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ignis predict}: classifies image files with a model {@code ignis train --save} wrote. Each
- * image is decoded as grayscale, scaled to [0, 1], resized to 28×28 where it is not, normalised as
- * in training (from the file's metadata), and printed as one line: its path, the most probable
- * class and that probability (softmax of the logits), then the next {@code --top - 1} classes.
+ * {@code ignis predict}: classifies image files with a model {@code ignis train --output} wrote.
+ * Each image is decoded as grayscale or RGB (the model's channels), scaled to [0, 1], resized to
+ * the model's input size where it differs, normalised as in training (from the model's metadata),
+ * and printed as one line: its path, the most probable class and that probability (softmax of the
+ * logits), then the next {@code --top - 1} classes.
  */
-@Command(name = "predict", description = "Classify PNG/PGM images with a model saved by 'ignis train --save': one"
+@Command(name = "predict", description = "Classify PNG/PGM images with a model saved by 'ignis train --output': one"
         + " line per image with the most probable classes.")
 final class PredictCommand implements Runnable {
-    @Option(names = "--model-file", required = true, description = "the file 'ignis train --save' wrote")
-    String modelFile;
+    @Option(names = "--model", required = true, description = "the model directory 'ignis train --output DIR' wrote"
+            + " (DIR/model)")
+    String modelDir;
 
     @Option(names = "--top", defaultValue = "1", description = "classes to print per image (default ${DEFAULT-VALUE})")
     int top;
@@ -63,20 +66,21 @@ final class PredictCommand implements Runnable {
         return out;
     }
 
-    /** The image as the model's input [1, 28, 28], normalised as the model was trained. */
+    /** The image as the model's input [C, H, W], normalised as the model was trained. */
     private Tensor input(File file, SavedModel saved) {
+        int[] shape = saved.inputShape();
         Image image;
         try {
-            image = ImageDecoder.decode(Files.readAllBytes(file.toPath()), "L");
+            image = ImageDecoder.decode(Files.readAllBytes(file.toPath()), shape[0] == 1 ? "L" : "RGB");
         } catch (IOException | RuntimeException e) {
             throw new ParameterException(spec.commandLine(), "IMAGE " + file + ": not an image this program decodes ("
                     + e.getMessage() + ")");
         }
         Tensor x = Transforms.toTensor().apply(image);
-        if (image.height() != 28 || image.width() != 28) {
-            x = Transforms.resize(28, 28).apply(x);
+        if (image.height() != shape[1] || image.width() != shape[2]) {
+            x = Transforms.resize(shape[1], shape[2]).apply(x);
         }
-        return Transforms.normalize(new double[] {saved.mean()}, new double[] {saved.std()}).apply(x);
+        return Transforms.normalize(saved.mean(), saved.std()).apply(x);
     }
 
     @Override
@@ -84,7 +88,7 @@ final class PredictCommand implements Runnable {
         CliErrors.atLeast(spec, "--top", top, 1);
         CliErrors.atLeast(spec, "--threads", threads, 1);
         IntraOpPool.setThreads(threads);
-        SavedModel saved = SavedModel.read(modelFile, true, spec, "--model-file");
+        SavedModel saved = SavedModel.read(modelDir, true, spec, "--model");
         int shown = Math.min(top, saved.classes().size());
         for (File file : files()) {
             double[] p;

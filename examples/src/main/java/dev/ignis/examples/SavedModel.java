@@ -1,85 +1,82 @@
 package dev.ignis.examples;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ignis.nn.Fusion;
+import dev.ignis.nn.ModelDirectory;
 import dev.ignis.nn.Module;
-import dev.ignis.nn.Safetensors;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * A model file written by {@code ignis train --save}, read back: the architecture its metadata
- * names ({@link #MODEL_KEY}), rebuilt and loaded with its weights, its class names and the input
- * normalisation it was trained with.
+ * A model directory written by {@code ignis train --output} (TrainJob; {@link ModelDirectory}),
+ * read back: the network rebuilt from its description alone with its weights, its class names, the
+ * input shape and the per-channel normalisation it was trained with.
  *
- * @param kind      one of {@link FashionModels#KINDS}
- * @param model     the network, weights loaded, in eval mode, fused unless asked not to
- * @param classes   class names by label
- * @param mean      the normalisation's mean (x - mean) / std, one value for the gray channel
- * @param std       the normalisation's standard deviation
+ * @param model      the network, weights loaded, in eval mode, fused unless asked not to
+ * @param classes    class names by label
+ * @param inputShape one sample's shape, [C, H, W]
+ * @param mean       the normalisation's mean per channel, (x − mean) / std (0 where none was saved)
+ * @param std        the normalisation's standard deviation per channel (1 where none was saved)
  */
-record SavedModel(String kind, Module model, List<String> classes, double mean, double std) {
-    static final String MODEL_KEY = "ignis.model";
-    static final String CLASSES_KEY = "ignis.classes";
-    static final String NORMALIZE_KEY = "ignis.normalize";
-    /** Fashion-MNIST's normalisation ({@link FashionMnist}), as {@link #NORMALIZE_KEY} states it. */
-    private static final String FASHION_NORMALIZATION = "mean=0.2860,std=0.3530";
-
-    /** The metadata {@code ignis train --save} writes beside the weights of a {@code kind} model. */
-    static Map<String, String> metadata(String kind) {
-        return Map.of(MODEL_KEY, kind, CLASSES_KEY, String.join(",", FashionMnist.CLASSES), NORMALIZE_KEY,
-                FASHION_NORMALIZATION);
-    }
+record SavedModel(Module model, List<String> classes, int[] inputShape, double[] mean, double[] std) {
 
     /**
-     * Reads {@code file} (any Hadoop path) for the command {@code spec}.
+     * Reads the model directory {@code dir} (any Hadoop path) for the command {@code spec}.
      *
-     * @throws ParameterException naming {@code option} and the file when its metadata names no
-     *                            architecture this program knows, or lacks the normalisation
+     * @throws ParameterException naming {@code option} and the directory when it holds no model, or
+     *                            one without its class names and input shape
      */
-    static SavedModel read(String file, boolean fuse, CommandSpec spec, String option) {
-        Configuration conf = new Configuration();
-        Map<String, String> meta = Safetensors.metadata(file, conf);
-        String kind = meta.get(MODEL_KEY);
-        if (kind == null || !FashionModels.KINDS.contains(kind)) {
-            throw new ParameterException(spec.commandLine(), option + " " + file + ": its metadata "
-                    + (kind == null ? "names no model (" + MODEL_KEY + "); was it written by 'ignis train --save'?"
-                    : "names model '" + kind + "', not one of " + String.join(", ", FashionModels.KINDS)));
+    static SavedModel read(String dir, boolean fuse, CommandSpec spec, String option) {
+        ModelDirectory.Loaded loaded;
+        try {
+            loaded = ModelDirectory.load(dir, new Configuration());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw userError(spec, option + " " + dir + ": " + e.getMessage());
         }
-        Module net = FashionModels.create(kind);
-        net.loadStateDict(Safetensors.load(file, conf), true);
+        JsonNode meta = loaded.metadata();
+        if (!meta.path("classes").isArray() || !meta.path("input_shape").isArray()) {
+            throw userError(spec, option + " " + dir + ": its model.json metadata lacks \"classes\" or"
+                    + " \"input_shape\"; was it written by 'ignis train --output'?");
+        }
+        List<String> classes = new ArrayList<>();
+        meta.path("classes").forEach(c -> classes.add(c.asText()));
+        int[] shape = ints(meta.path("input_shape"));
+        double[] mean = new double[shape[0]];
+        double[] std = new double[shape[0]];
+        java.util.Arrays.fill(std, 1);
+        JsonNode normalize = meta.path("normalize");
+        if (normalize.isObject()) {
+            mean = doubles(normalize.path("mean"));
+            std = doubles(normalize.path("std"));
+        }
+        Module net = loaded.model();
         if (fuse) {
             Fusion.fuse(net);
         }
         net.eval();
-        List<String> classes = meta.containsKey(CLASSES_KEY) ? Arrays.asList(meta.get(CLASSES_KEY).split(","))
-                : FashionMnist.CLASSES;
-        double[] norm = normalization(meta.getOrDefault(NORMALIZE_KEY, FASHION_NORMALIZATION), file, spec, option);
-        return new SavedModel(kind, net, classes, norm[0], norm[1]);
+        return new SavedModel(net, classes, shape, mean, std);
     }
 
-    private static double[] normalization(String text, String file, CommandSpec spec, String option) {
-        double mean = Double.NaN;
-        double std = Double.NaN;
-        for (String part : text.split(",")) {
-            String[] kv = part.split("=", 2);
-            try {
-                if (kv[0].equals("mean")) {
-                    mean = Double.parseDouble(kv[1]);
-                } else if (kv[0].equals("std")) {
-                    std = Double.parseDouble(kv[1]);
-                }
-            } catch (RuntimeException e) {
-                mean = Double.NaN;
-            }
+    private static ParameterException userError(CommandSpec spec, String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asInt();
         }
-        if (Double.isNaN(mean) || !(std > 0)) {
-            throw new ParameterException(spec.commandLine(), option + " " + file + ": metadata " + NORMALIZE_KEY
-                    + " '" + text + "' is not 'mean=M,std=S' with S > 0");
+        return out;
+    }
+
+    private static double[] doubles(JsonNode array) {
+        double[] out = new double[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asDouble();
         }
-        return new double[] {mean, std};
+        return out;
     }
 }

@@ -8,6 +8,8 @@ import dev.ignis.spark.ImageFolderSource;
 import dev.ignis.spark.RoundMetrics;
 import dev.ignis.spark.Sample;
 import dev.ignis.spark.TrainingResult;
+import dev.ignis.spark.job.JobSessions;
+import dev.ignis.spark.cli.CliErrors;
 import dev.ignis.tensor.Generator;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,30 +75,6 @@ final class SparkBenchCommand implements Runnable {
     @Mixin
     FashionOptions options;
 
-    /**
-     * Under spark-submit the master (and everything else) comes from its configuration; run
-     * directly, the benchmark is local[P] on loopback without the UI. A class of its own so that
-     * the command's signatures name no Spark type: {@code bin/ignis} then starts where Spark's jars
-     * are left out (the GPU machine's packed runtime), and only this command needs them.
-     */
-    private static final class Sessions {
-        static SparkSession open(String master, int partitions) {
-            SparkSession.Builder builder = SparkSession.builder().appName("ignis bench spark");
-            if (master != null) {
-                builder.master(master);
-            } else if (System.getProperty("spark.master") == null) {
-                // in local mode a round's result (a few MB) goes from task to driver inside this JVM:
-                // as a direct result rather than through the block manager's loopback fetch, which
-                // Spark's 1 MiB default for network RPC messages would choose (round overhead 6% ->
-                // 4.6%); and the broadcast weights, which never cross a network here, uncompressed
-                builder.master("local[" + partitions + "]").config("spark.ui.enabled", "false")
-                        .config("spark.driver.host", "127.0.0.1").config("spark.task.maxDirectResultSize", "64m")
-                        .config("spark.broadcast.compress", "false");
-            }
-            return builder.getOrCreate();
-        }
-    }
-
     private static List<Sample> idxSamples(FashionMnist ds) {
         List<Sample> samples = new ArrayList<>();
         float[] x = ds.trainX().toFloatArray();
@@ -118,7 +96,7 @@ final class SparkBenchCommand implements Runnable {
         CliErrors.atLeast(options.command, "--repartition", repartition, 0);
         FashionMnist ds = FashionMnist.load(options.dataDir());
         String kind = model;
-        SparkSession spark = Sessions.open(master, partitions);
+        SparkSession spark = JobSessions.open("ignis bench spark", master, "local[" + partitions + "]");
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             JavaRDD<Sample> data = images != null

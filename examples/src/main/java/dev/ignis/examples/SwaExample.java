@@ -6,6 +6,7 @@ import dev.ignis.nn.Fusion;
 import dev.ignis.nn.Module;
 import dev.ignis.optim.SGD;
 import dev.ignis.optim.TrainingStep;
+import dev.ignis.spark.cli.CliErrors;
 import dev.ignis.swa.AveragedModel;
 import dev.ignis.swa.BatchNormUpdate;
 import dev.ignis.swa.SWALR;

@@ -5,9 +5,9 @@ import dev.ignis.backend.IntraOpPool;
 import dev.ignis.nn.F;
 import dev.ignis.nn.Fusion;
 import dev.ignis.nn.Module;
-import dev.ignis.nn.Safetensors;
 import dev.ignis.optim.SGD;
 import dev.ignis.optim.TrainingStep;
+import dev.ignis.spark.cli.CliErrors;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Generator;
@@ -15,18 +15,14 @@ import dev.ignis.tensor.Tensor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
- * {@code ignis train} / {@code ignis bench train}: the models of shared/bench/torch_fashion.py on
+ * {@code ignis bench train}: the models of shared/bench/torch_fashion.py on
  * Fashion-MNIST with SGD(lr 0.05, momentum 0.9), shuffled every epoch; prints progress, then one
  * line with {@code train_samples_per_s=}, {@code test_acc=} and the heap figures: the peak of the
  * used heap, and the live heap (after a full GC) before the first step, at step 20 and at the end,
@@ -34,7 +30,8 @@ import picocli.CommandLine.ParameterException;
  * share of training time spent getting the next batch (indexing, or waiting on a DataLoader with
  * {@code --workers}).
  */
-@Command(name = "train", description = "Train the MLP or CNN of shared/bench/torch_fashion.py on Fashion-MNIST.")
+@Command(name = "train", description = "Train the MLP or CNN of shared/bench/torch_fashion.py on Fashion-MNIST in"
+        + " one JVM, without Spark (the benchmark against torch_fashion.py).")
 final class TrainCommand implements Runnable {
     /** The heap's memory pools, looked up once: the lookup builds management names on every call. */
     private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -42,11 +39,6 @@ final class TrainCommand implements Runnable {
 
     @Option(names = "--model", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE})")
     String model;
-
-    @Option(names = "--save", description = "write the trained model here (safetensors: the state dict, which"
-            + " PyTorch's safetensors.torch.load_file reads, and the architecture and class names in its metadata;"
-            + " any Hadoop path); 'ignis evaluate --model-file' reads it")
-    String save;
 
     @Option(names = "--epochs", defaultValue = "1", description = "epochs (default ${DEFAULT-VALUE})")
     int epochs;
@@ -78,7 +70,6 @@ final class TrainCommand implements Runnable {
         CliErrors.atLeast(options.command, "--workers", workers, -1);
         CliErrors.oneOf(options.command, "--model", model, FashionModels.KINDS);
         Device device = CliErrors.device(options.command, deviceName);
-        checkSaveLocation();
         int batch = options.batch;
         int threads = options.threads;
         long seed = options.seed;
@@ -160,11 +151,6 @@ final class TrainCommand implements Runnable {
         }
         source.close();
         double accuracy = ds.evaluate(net, device)[0];
-        if (save != null) {
-            net.to(Device.CPU);
-            Safetensors.save(net.stateDict(), save, SavedModel.metadata(model), new Configuration());
-            System.out.println("saved the model to " + save);
-        }
         long liveAtEnd = liveHeap();
         System.out.printf("ignis %s epochs=%d batch=%d threads=%d device=%s source=%s train_samples_per_s=%.0f"
                         + " test_acc=%.4f data_wait_share=%.3f peak_heap_mb=%d live_heap_start_mb=%d"
@@ -174,26 +160,6 @@ final class TrainCommand implements Runnable {
                 liveAtEnd >> 20);
         if (profiler != null) {
             System.out.printf("profile of epoch %d (%d steps):%n%s", epochs, stepsPerEpoch, profiler.table());
-        }
-    }
-
-    /**
-     * Refuses a local {@code --save} path whose folder does not exist or cannot be written, before
-     * any training (other file systems are checked when written, with the path named).
-     */
-    private void checkSaveLocation() {
-        Path file = save == null ? null : CliErrors.localPath(save);
-        if (file == null) {
-            return;
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        if (!Files.isDirectory(parent)) {
-            throw new ParameterException(options.command.commandLine(), "--save " + save
-                    + ": no such directory: " + parent);
-        }
-        if (!Files.isWritable(parent)) {
-            throw new ParameterException(options.command.commandLine(), "--save " + save
-                    + ": cannot write into " + parent);
         }
     }
 

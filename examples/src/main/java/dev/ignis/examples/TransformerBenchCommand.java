@@ -6,6 +6,7 @@ import dev.ignis.nn.TransformerEncoder;
 import dev.ignis.nn.TransformerEncoderLayer;
 import dev.ignis.nn.TransformerLayerOptions;
 import dev.ignis.optim.Adam;
+import dev.ignis.spark.cli.CliErrors;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;

@@ -9,6 +9,7 @@ import dev.ignis.nn.Reduction;
 import dev.ignis.optim.Adam;
 import dev.ignis.optim.ClipGrad;
 import dev.ignis.optim.lr.OneCycleLR;
+import dev.ignis.spark.cli.CliErrors;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import java.util.ArrayList;

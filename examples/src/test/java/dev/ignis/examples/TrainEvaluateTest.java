@@ -3,6 +3,7 @@ package dev.ignis.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ignis.spark.cli.CliErrors;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -13,16 +14,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.ignis.nn.ModelDirectory;
 import dev.ignis.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code ignis train --save} then {@code ignis evaluate --model-file} on the bundled Fashion-MNIST
- * subset (4,000 training and 1,000 test images), as a user on a fresh clone runs them: the saved
- * file alone rebuilds the model, and evaluation prints the per-class report, the confusion matrix
- * and the same test accuracy that training printed.
+ * {@code ignis train --output} then {@code ignis evaluate --model} on the bundled Fashion-MNIST
+ * subset (4,000 training and 1,000 test images), as a user on a fresh clone runs them: the model
+ * directory alone rebuilds the model, and evaluation prints the per-class report, the confusion
+ * matrix and the same test accuracy that training printed.
  */
 class TrainEvaluateTest {
     private static final String SUBSET = Path.of("..", FashionMnist.SUBSET_DIR).toString();
@@ -38,7 +40,7 @@ class TrainEvaluateTest {
         int status;
         try (PrintStream capture = new PrintStream(out, true, StandardCharsets.UTF_8)) {
             System.setOut(capture);
-            CommandLine cli = CliErrors.install(new CommandLine(new IgnisCli()));
+            CommandLine cli = IgnisCli.commandLine();
             cli.setErr(new PrintWriter(err));
             status = cli.execute(args);
         } finally {
@@ -54,13 +56,14 @@ class TrainEvaluateTest {
     }
 
     @Test
-    void aSavedModelIsEvaluatedFromItsFileAloneWithAPerClassReport(@TempDir Path dir) throws Exception {
-        String file = dir.resolve("cnn.safetensors").toString();
-        Run train = ignis("train", "--data", SUBSET, "--epochs", "5", "--save", file);
+    void aSavedModelIsEvaluatedFromItsDirectoryAloneWithAPerClassReport(@TempDir Path dir) throws Exception {
+        Run train = ignis("train", "--data", SUBSET, "--epochs", "5", "--steps-per-round", "10", "--output",
+                dir.toString());
         assertEquals(0, train.status(), train.err() + train.out());
-        assertTrue(Files.size(Path.of(file)) > 1_000_000, "the CNN's weights");
+        String model = dir.resolve("model").toString();
+        assertTrue(Files.size(dir.resolve("model").resolve(ModelDirectory.WEIGHTS)) > 1_000_000, "the CNN's weights");
 
-        Run eval = ignis("evaluate", "--model-file", file, "--data", SUBSET);
+        Run eval = ignis("evaluate", "--model", model, "--data", SUBSET);
         assertEquals(0, eval.status(), eval.err() + eval.out());
         double accuracy = field(eval.out(), "test_acc");
         assertEquals(field(train.out(), "test_acc"), accuracy, 1e-4, "evaluate agrees with train's own test accuracy");
@@ -76,12 +79,13 @@ class TrainEvaluateTest {
     }
 
     @Test
-    void aFileWithoutTheArchitectureIsNamed(@TempDir Path dir) throws Exception {
-        String file = dir.resolve("bare.safetensors").toString();
-        dev.ignis.nn.Safetensors.save(FashionModels.create("mlp").stateDict(), file);
-        Run eval = ignis("evaluate", "--model-file", file, "--data", SUBSET);
+    void aDirectoryWithoutTheArchitectureIsNamed(@TempDir Path dir) throws Exception {
+        dev.ignis.nn.Safetensors.save(FashionModels.create("mlp").stateDict(),
+                dir.resolve(ModelDirectory.WEIGHTS).toString());
+        Run eval = ignis("evaluate", "--model", dir.toString(), "--data", SUBSET);
         assertEquals(CliErrors.USER_ERROR, eval.status(), eval.err());
-        assertTrue(eval.err().contains("--model-file " + file + ": its metadata names no model"), eval.err());
+        assertTrue(eval.err().contains("--model " + dir + ": ") && eval.err().contains(ModelDirectory.DESCRIPTION),
+                eval.err());
     }
 
     /**
@@ -90,30 +94,30 @@ class TrainEvaluateTest {
      */
     @Test
     void predictClassifiesPngFilesAsTheNetworkDoesTheSameImages(@TempDir Path dir) throws Exception {
-        String file = dir.resolve("mlp.safetensors").toString();
-        assertEquals(0, ignis("train", "--data", SUBSET, "--model", "mlp", "--save", file).status());
-        FashionMnist ds = FashionMnist.load(SUBSET);
+        Run train = ignis("train", "--data", SUBSET, "--model", "mlp", "--output", dir.toString());
+        assertEquals(0, train.status(), train.err() + train.out());
+        String model = dir.resolve("model").toString();
+        SavedModel saved = SavedModel.read(model, true, null, "--model");
         int n = 12;
         Path pngs = Files.createDirectories(dir.resolve("pngs"));
-        float[] x = ds.testX().narrow(0, 0, n).toFloatArray();
+        float[] x = FashionMnist.load(SUBSET, 0f, 1f).testX().narrow(0, 0, n).toFloatArray();
         for (int i = 0; i < n; i++) {
             java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(28, 28,
                     java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
             for (int p = 0; p < 784; p++) {
-                int gray = Math.round((x[i * 784 + p] * 0.3530f + 0.2860f) * 255f);
-                image.getRaster().setSample(p % 28, p / 28, 0, gray);
+                image.getRaster().setSample(p % 28, p / 28, 0, Math.round(x[i * 784 + p] * 255f));
             }
             javax.imageio.ImageIO.write(image, "png", pngs.resolve(String.format("img%02d.png", i)).toFile());
         }
-        SavedModel saved = SavedModel.read(file, true, null, "--model-file");
+        FashionMnist normalised = FashionMnist.load(SUBSET, (float) saved.mean()[0], (float) saved.std()[0]);
         Tensor probabilities;
         try (var ignored = dev.ignis.autograd.GradMode.noGrad()) {
-            probabilities = saved.model().call(ds.testX().narrow(0, 0, n)).softmax(1);
+            probabilities = saved.model().call(normalised.testX().narrow(0, 0, n)).softmax(1);
         }
         long[] expected = probabilities.argmax(1, false).toLongArray();
         double[] p = probabilities.toDoubleArray();
 
-        Run predict = ignis("predict", "--model-file", file, pngs.toString());
+        Run predict = ignis("predict", "--model", model, pngs.toString());
         assertEquals(0, predict.status(), predict.err());
         List<String> lines = predict.out().lines().toList();
         assertEquals(n, lines.size(), predict.out());
@@ -125,7 +129,7 @@ class TrainEvaluateTest {
             double shown = Double.parseDouble(cols[1].substring(name.length() + 1));
             assertEquals(p[i * 10 + (int) expected[i]], shown, 1e-3, lines.get(i));
         }
-        Run missing = ignis("predict", "--model-file", file, dir.resolve("nope.png").toString());
+        Run missing = ignis("predict", "--model", model, dir.resolve("nope.png").toString());
         assertEquals(CliErrors.USER_ERROR, missing.status());
         assertTrue(missing.err().contains("IMAGE " + dir.resolve("nope.png") + ": no such file or folder"),
                 missing.err());

@@ -3,6 +3,7 @@ package dev.ignis.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ignis.spark.cli.CliErrors;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ class TransformerExampleTest {
         int code;
         try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             System.setOut(out);
-            code = CliErrors.install(new picocli.CommandLine(new IgnisCli()))
+            code = IgnisCli.commandLine()
                     .execute("example", "transformer", "--test-size", "300");
         } finally {
             System.setOut(original);

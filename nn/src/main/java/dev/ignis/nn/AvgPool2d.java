@@ -1,6 +1,7 @@
 package dev.ignis.nn;
 
 import dev.ignis.tensor.Tensor;
+import java.util.Map;
 
 /** Mean over kh×kw windows, padding counted (torch.nn.AvgPool2d; stride defaults to the kernel size). */
 public final class AvgPool2d extends Module {
@@ -26,5 +27,10 @@ public final class AvgPool2d extends Module {
     @Override
     protected String extraRepr() {
         return "kernel_size=" + Repr.pair(kernel) + ", stride=" + Repr.pair(stride) + ", padding=" + Repr.pair(padding);
+    }
+
+    @Override
+    protected Map<String, Object> arguments() {
+        return Map.of("kernel_size", kernel.clone(), "stride", stride.clone(), "padding", padding.clone());
     }
 }

@@ -8,6 +8,7 @@ import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.Shape;
 import dev.ignis.tensor.Tensor;
+import java.util.Map;
 
 /**
  * Batch normalisation over channel dimension 1 (Ioffe and Szegedy, 2015):
@@ -111,5 +112,16 @@ public abstract class BatchNorm extends Module implements RunningStats {
     protected String extraRepr() {
         return numFeatures + ", eps=" + eps + ", momentum=" + (Double.isNaN(momentum) ? "None" : momentum) + ", affine="
                 + Repr.bool(affine) + ", track_running_stats=" + Repr.bool(trackRunningStats);
+    }
+
+    @Override
+    protected Map<String, Object> arguments() {
+        Map<String, Object> args = new java.util.LinkedHashMap<>();
+        args.put("num_features", numFeatures);
+        args.put("eps", eps);
+        args.put("momentum", Double.isNaN(momentum) ? null : momentum);   // None: a cumulative average
+        args.put("affine", affine);
+        args.put("track_running_stats", trackRunningStats);
+        return args;
     }
 }

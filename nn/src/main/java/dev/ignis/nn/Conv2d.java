@@ -4,6 +4,7 @@ import dev.ignis.nn.init.Init;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Shape;
 import dev.ignis.tensor.Tensor;
+import java.util.Map;
 
 /**
  * 2-D convolution (torch.nn.Conv2d): x [N, Cin, H, W] → [N, Cout, OH, OW] with
@@ -97,5 +98,12 @@ public final class Conv2d extends Module {
     protected String extraRepr() {
         return Repr.conv2d(inChannels, outChannels, kernel, stride, samePadding ? "same" : Repr.padding(padding), dilation,
                 groups, bias != null);
+    }
+
+    @Override
+    protected Map<String, Object> arguments() {
+        return Map.of("in_channels", inChannels, "out_channels", outChannels, "kernel_size", kernel.clone(),
+                "stride", stride.clone(), "padding", samePadding ? "same" : padding.clone(), "dilation", dilation.clone(),
+                "groups", groups, "bias", bias != null);
     }
 }

@@ -2,6 +2,7 @@ package dev.ignis.nn;
 
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
+import java.util.Map;
 
 /** Zeroes elements with probability p in training, scaling the rest by 1/(1−p) (torch.nn.Dropout; p 0.5). */
 public final class Dropout extends Module {
@@ -29,5 +30,10 @@ public final class Dropout extends Module {
     @Override
     protected String extraRepr() {
         return "p=" + p + ", inplace=False";
+    }
+
+    @Override
+    protected Map<String, Object> arguments() {
+        return Map.of("p", p);
     }
 }

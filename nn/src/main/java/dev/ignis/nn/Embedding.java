@@ -6,6 +6,7 @@ import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Shape;
 import dev.ignis.tensor.Tensor;
+import java.util.Map;
 
 /**
  * A lookup table (torch.nn.Embedding): int64 indices [*] → [*, dim]. Weight [num, dim] ~ N(0, 1);
@@ -53,5 +54,10 @@ public final class Embedding extends Module {
     @Override
     protected String extraRepr() {
         return numEmbeddings + ", " + embeddingDim + (paddingIdx >= 0 ? ", padding_idx=" + paddingIdx : "");
+    }
+
+    @Override
+    protected Map<String, Object> arguments() {
+        return Map.of("num_embeddings", numEmbeddings, "embedding_dim", embeddingDim, "padding_idx", paddingIdx);
     }
 }

@@ -1,6 +1,7 @@
 package dev.ignis.nn;
 
 import dev.ignis.tensor.Tensor;
+import java.util.Map;
 
 /** Flattens dims startDim..endDim into one (torch.nn.Flatten; 1, −1). */
 public final class Flatten extends Module {
@@ -24,5 +25,10 @@ public final class Flatten extends Module {
     @Override
     protected String extraRepr() {
         return "start_dim=" + startDim + ", end_dim=" + endDim;
+    }
+
+    @Override
+    protected Map<String, Object> arguments() {
+        return Map.of("start_dim", startDim, "end_dim", endDim);
     }
 }

@@ -1,6 +1,7 @@
 package dev.ignis.nn;
 
 import dev.ignis.tensor.Tensor;
+import java.util.Map;
 
 /** x·Φ(x), or its tanh approximation, elementwise (torch.nn.GELU). */
 public final class GELU extends Module {
@@ -22,5 +23,10 @@ public final class GELU extends Module {
     @Override
     protected String extraRepr() {
         return "approximate='" + approximate + "'";
+    }
+
+    @Override
+    protected Map<String, Object> arguments() {
+        return Map.of("approximate", approximate);
     }
 }

@@ -2,6 +2,7 @@ package dev.ignis.nn;
 
 import dev.ignis.nn.init.Init;
 import dev.ignis.tensor.Tensor;
+import java.util.Map;
 
 /** Normalises over the trailing {@code normalizedShape} dims with the biased variance (torch.nn.LayerNorm; eps 1e-5). */
 public final class LayerNorm extends Module {
@@ -41,5 +42,11 @@ public final class LayerNorm extends Module {
         return "(" + java.util.Arrays.toString(normalizedShape).replace("[", "").replace("]", "")
                 + (normalizedShape.length == 1 ? ",)" : ")") + ", eps=" + eps + ", elementwise_affine="
                 + Repr.bool(weight != null);
+    }
+
+    @Override
+    protected Map<String, Object> arguments() {
+        return Map.of("normalized_shape", normalizedShape.clone(), "eps", eps, "elementwise_affine", weight != null,
+                "bias", bias != null);
     }
 }

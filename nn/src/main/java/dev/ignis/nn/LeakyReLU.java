@@ -1,6 +1,7 @@
 package dev.ignis.nn;
 
 import dev.ignis.tensor.Tensor;
+import java.util.Map;
 
 /** x if x > 0 else negative_slope·x, elementwise (torch.nn.LeakyReLU). */
 public final class LeakyReLU extends Module {
@@ -22,5 +23,10 @@ public final class LeakyReLU extends Module {
     @Override
     protected String extraRepr() {
         return "negative_slope=" + negativeSlope;
+    }
+
+    @Override
+    protected Map<String, Object> arguments() {
+        return Map.of("negative_slope", negativeSlope);
     }
 }

@@ -4,6 +4,7 @@ import dev.ignis.nn.init.Init;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Shape;
 import dev.ignis.tensor.Tensor;
+import java.util.Map;
 
 /**
  * y = x·Wᵀ + b (torch.nn.Linear). Shapes: x [*, in] → y [*, out]; W [out, in], b [out].
@@ -51,5 +52,10 @@ public final class Linear extends Module {
     @Override
     protected String extraRepr() {
         return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + Repr.bool(bias != null);
+    }
+
+    @Override
+    protected Map<String, Object> arguments() {
+        return Map.of("in_features", inFeatures, "out_features", outFeatures, "bias", bias != null);
     }
 }

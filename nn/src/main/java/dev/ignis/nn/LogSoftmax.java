@@ -1,6 +1,7 @@
 package dev.ignis.nn;
 
 import dev.ignis.tensor.Tensor;
+import java.util.Map;
 
 /** log softmax along dim, elementwise (torch.nn.LogSoftmax). */
 public final class LogSoftmax extends Module {
@@ -18,5 +19,10 @@ public final class LogSoftmax extends Module {
     @Override
     protected String extraRepr() {
         return "dim=" + dim;
+    }
+
+    @Override
+    protected Map<String, Object> arguments() {
+        return Map.of("dim", dim);
     }
 }

@@ -1,6 +1,7 @@
 package dev.ignis.nn;
 
 import dev.ignis.tensor.Tensor;
+import java.util.Map;
 
 /** Max over kh×kw windows (torch.nn.MaxPool2d; stride defaults to the kernel size). */
 public final class MaxPool2d extends Module {
@@ -46,5 +47,11 @@ public final class MaxPool2d extends Module {
     protected String extraRepr() {
         return "kernel_size=" + Repr.pair(kernel) + ", stride=" + Repr.pair(stride) + ", padding=" + Repr.pair(padding)
                 + ", dilation=" + Repr.pair(dilation) + ", ceil_mode=False";
+    }
+
+    @Override
+    protected Map<String, Object> arguments() {
+        return Map.of("kernel_size", kernel.clone(), "stride", stride.clone(), "padding", padding.clone(),
+                "dilation", dilation.clone());
     }
 }

@@ -452,6 +452,16 @@ public abstract class Module {
         return "";
     }
 
+    /**
+     * The constructor arguments that rebuild this module, by PyTorch's argument names (Linear:
+     * in_features, out_features, bias), for {@link ModuleTree}; null (the default) for a module
+     * described by its class alone, which {@link ModuleTree} rebuilds through its public no-arg
+     * constructor. Values are numbers, booleans, strings, int arrays or null.
+     */
+    protected Map<String, Object> arguments() {
+        return null;
+    }
+
     /** PyTorch's nested repr: {@code Name(extra)} or one line per child, indented. */
     @Override
     public String toString() {

@@ -2,6 +2,7 @@ package dev.ignis.nn;
 
 import dev.ignis.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 
 /** Runs its children in order, each on the previous one's output (torch.nn.Sequential); keys "0", "1", .... */
 public final class Sequential extends Module {
@@ -24,6 +25,12 @@ public final class Sequential extends Module {
 
     public int size() {
         return children().size();
+    }
+
+    /** None: a Sequential is rebuilt from its children, which {@link ModuleTree} describes in order. */
+    @Override
+    protected Map<String, Object> arguments() {
+        return Map.of();
     }
 
     /** Each child on the previous one's output (fusing layers is {@link Fusion#fuse}'s, a pass over the model). */

@@ -1,6 +1,7 @@
 package dev.ignis.nn;
 
 import dev.ignis.tensor.Tensor;
+import java.util.Map;
 
 /** e^x / Σ e^x along dim, elementwise (torch.nn.Softmax). */
 public final class Softmax extends Module {
@@ -18,5 +19,10 @@ public final class Softmax extends Module {
     @Override
     protected String extraRepr() {
         return "dim=" + dim;
+    }
+
+    @Override
+    protected Map<String, Object> arguments() {
+        return Map.of("dim", dim);
     }
 }

@@ -1,15 +1,8 @@
 package dev.ignis.spark;
 
 import dev.ignis.nn.Module;
-import dev.ignis.optim.Adam;
-import dev.ignis.optim.AdamW;
-import dev.ignis.optim.SGD;
 import dev.ignis.optim.Optimizer;
-import dev.ignis.optim.lr.CosineAnnealingLR;
-import dev.ignis.optim.lr.ExponentialLR;
 import dev.ignis.optim.lr.LRScheduler;
-import dev.ignis.optim.lr.OneCycleLR;
-import dev.ignis.optim.lr.StepLR;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
@@ -84,7 +77,7 @@ public abstract class IgnisEstimator<M extends IgnisModel<M>, E extends IgnisEst
                 ParamValidators.gtEq(0));
         seed = new LongParam(this, "seed", "random seed (shuffles, dealing to replicas)");
         optimizer = new Param<>(this, "optimizer", "sgd, adam or adamw (PyTorch's defaults otherwise)",
-                ParamValidators.inArray(new String[] {"sgd", "adam", "adamw"}));
+                ParamValidators.inArray(TrainingChoices.OPTIMIZERS.toArray(new String[0])));
         learningRate = new DoubleParam(this, "learningRate", "the optimizer's lr", ParamValidators.gt(0));
         momentum = new DoubleParam(this, "momentum", "SGD's momentum", ParamValidators.gtEq(0));
         weightDecay = new DoubleParam(this, "weightDecay", "weight decay (adamw: decoupled; default 0, adamw 0.01)",
@@ -103,8 +96,7 @@ public abstract class IgnisEstimator<M extends IgnisModel<M>, E extends IgnisEst
         scheduler = new Param<>(this, "scheduler", "the LR scheduler, stepped after every epoch: none, step (StepLR:"
                 + " lr times schedulerGamma every schedulerStepSize epochs), exponential (ExponentialLR, schedulerGamma),"
                 + " cosine (CosineAnnealingLR over the epochs) or onecycle (OneCycleLR over the epochs, max_lr ="
-                + " learningRate)", ParamValidators.inArray(new String[] {"none", "step", "exponential", "cosine",
-                "onecycle"}));
+                + " learningRate)", ParamValidators.inArray(TrainingChoices.SCHEDULERS.toArray(new String[0])));
         schedulerStepSize = new IntParam(this, "schedulerStepSize", "StepLR's step_size, in epochs",
                 ParamValidators.gtEq(1));
         schedulerGamma = new DoubleParam(this, "schedulerGamma", "StepLR's and ExponentialLR's gamma",
@@ -440,34 +432,14 @@ public abstract class IgnisEstimator<M extends IgnisModel<M>, E extends IgnisEst
 
     /** The optimizer the params name, with PyTorch's defaults for what they leave unset. */
     private OptimizerFactory optimizerFactory() {
-        double lr = (Double) getOrDefault(learningRate);
-        double m = (Double) getOrDefault(momentum);
-        String name = getOrDefault(optimizer);
-        boolean decaySet = isDefined(weightDecay);
-        double wd = decaySet ? (Double) getOrDefault(weightDecay) : 0;
-        return switch (name) {
-            case "sgd" -> p -> new SGD(p, new SGD.Options().lr(lr).momentum(m).weightDecay(wd));
-            case "adam" -> p -> new Adam(p, new Adam.Options().lr(lr).weightDecay(wd));
-            case "adamw" -> decaySet ? p -> new AdamW(p, new AdamW.Options().lr(lr).weightDecay(wd))
-                    : p -> new AdamW(p, new AdamW.Options().lr(lr));
-            default -> throw new IllegalArgumentException("optimizer must be sgd, adam or adamw, got " + name);
-        };
+        return TrainingChoices.optimizer(getOrDefault(optimizer), (Double) getOrDefault(learningRate),
+                (Double) getOrDefault(momentum), isDefined(weightDecay) ? (Double) getOrDefault(weightDecay) : null);
     }
 
     /** The scheduler the params name (stepped after every epoch), or null for none. */
     private Function<Optimizer, LRScheduler> schedulerFactory() {
-        int totalEpochs = intParam(epochs);
-        int stepSize = intParam(schedulerStepSize);
-        double gamma = (Double) getOrDefault(schedulerGamma);
-        double lr = (Double) getOrDefault(learningRate);
-        return switch (getOrDefault(scheduler)) {
-            case "none" -> null;
-            case "step" -> o -> new StepLR(o, stepSize, new StepLR.Options().gamma(gamma));
-            case "exponential" -> o -> new ExponentialLR(o, gamma);
-            case "cosine" -> o -> new CosineAnnealingLR(o, totalEpochs);
-            case "onecycle" -> o -> new OneCycleLR(o, lr, new OneCycleLR.Options().totalSteps(totalEpochs));
-            default -> throw new IllegalArgumentException("unknown scheduler " + getOrDefault(scheduler));
-        };
+        return TrainingChoices.scheduler(getOrDefault(scheduler), intParam(epochs), intParam(schedulerStepSize),
+                (Double) getOrDefault(schedulerGamma), (Double) getOrDefault(learningRate));
     }
 
     @Override
