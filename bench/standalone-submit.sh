@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs `ignis bench spark` through spark-submit on a real Spark standalone cluster on this machine:
-# one master, one worker (2 cores), executors in their own JVMs, all on 127.0.0.1. Spark comes
-# from the Maven jars the build already has (no Spark tarball); Ignis travels as the cluster jar
-# (spark-connector's ignis-spark-connector-<version>-all.jar, shaded) in --jars beside the examples'
-# application jar and picocli, the way a user submits it to their own cluster.
+# Submits an Ignis job with spark-submit to a real Spark standalone cluster on this machine: one
+# master, one worker (2 cores), executors in their own JVMs, all on 127.0.0.1. Spark comes from
+# the Maven jars the build already has (no Spark tarball); Ignis travels as the cluster jar
+# (spark-connector's ignis-spark-connector-<version>-all.jar, shaded), the way a user submits it to
+# their own cluster:
+#   bench/standalone-submit.sh train [TrainJob options, e.g. --data DIR --epochs 1 --output DIR]
+#       dev.ignis.spark.TrainJob, from the cluster jar alone (spark-submit --class ... ALL_JAR ...)
 #   bench/standalone-submit.sh [bench spark options, e.g. --partitions 2 --epochs 1 --data DIR]
+#       `ignis bench spark`: the examples' jar as the application, the cluster jar in --jars
 # IGNIS_WORKER_GPUS=N gives the worker N GPU addresses (a discovery script that reports 0..N-1)
 # and asks for one GPU per executor and task, to exercise the executors' device choice through
 # Spark's resource scheduling on a machine with or without real GPUs.
@@ -40,6 +43,12 @@ for jar in "$lib"/*.jar; do
   esac
 done
 jars=$(IFS=,; echo "${ship[*]}")
+if [[ ${1:-} == train ]]; then
+  shift
+  job=(--class dev.ignis.spark.TrainJob "$cluster")
+else
+  job=(--class dev.ignis.examples.IgnisCli --jars "$jars" "$app" bench spark)
+fi
 
 port=$((20000 + RANDOM % 20000))
 java -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$port" \
@@ -77,7 +86,7 @@ status=0
 java "${ignis_jvm_opts[@]}" "${opens[@]}" "${quiet[@]}" -Dignis.home="$root" -cp "$SPARK_HOME/jars/*" \
   org.apache.spark.deploy.SparkSubmit --master "spark://127.0.0.1:$port" \
   "${gpu_conf[@]}" --conf spark.executor.extraJavaOptions="${ignis_jvm_opts[*]}" --conf spark.executor.memory=2g --conf spark.executor.cores=1 --conf spark.ui.enabled=false \
-  --class dev.ignis.examples.IgnisCli --jars "$jars" "$app" bench spark "$@" || status=$?
+  "${job[@]}" "$@" || status=$?
 echo "executors' device choices (from their logs):" >&2
 find "$work/worker" -name stderr -exec grep -h "ignis task device" {} + 2>/dev/null | sed 's/^.*INFO/ /' | sort | uniq -c >&2 || true
 if [[ $status -ne 0 ]]; then

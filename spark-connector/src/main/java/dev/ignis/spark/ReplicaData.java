@@ -76,7 +76,7 @@ final class ReplicaData {
         dealtEpoch = epoch;
         source = Replicas.deal(data, replicas, seed, epoch);
         if (parts != null) {
-            parts.unpersist(false);
+            uncache(parts);
             parts = cache(source, storageLevel, truncateLineage);
         }
     }
@@ -142,10 +142,24 @@ final class ReplicaData {
     /** Unpersists what this object cached, and the source if it persisted it. */
     void release() {
         if (parts != null) {
-            parts.unpersist(false);
+            uncache(parts);
         }
         if (persisted) {
             data.unpersist(false);
+        }
+    }
+
+    /**
+     * Drops {@code parts}' cached blocks. For a locally checkpointed RDD, {@code RDD.unpersist}
+     * would log a warning on every run that its lineage is gone and it cannot be recomputed, which
+     * is why it was checkpointed and harmless here (nothing reads it again); the SparkContext's own
+     * unpersist, which the ContextCleaner uses for collected RDDs, drops the same blocks silently.
+     */
+    static void uncache(JavaRDD<PartitionData> parts) {
+        if (parts.rdd().isLocallyCheckpointed()) {
+            parts.context().unpersistRDD(parts.id(), false);
+        } else {
+            parts.unpersist(false);
         }
     }
 

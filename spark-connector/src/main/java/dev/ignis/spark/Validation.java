@@ -72,6 +72,6 @@ final class Validation {
     }
 
     void unpersist() {
-        parts.unpersist(false);
+        ReplicaData.uncache(parts);
     }
 }

@@ -24,6 +24,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The data a training job names, as samples: one of four formats, read on the cluster (IDX files
@@ -119,6 +120,12 @@ public final class JobData {
         }
         JavaRDD<Sample> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(samples,
                 how.partitions() > 0 ? how.partitions() : spark.sparkContext().defaultParallelism());
+        // a task over a parallelised RDD carries its slice of the data (Spark warns of the task's
+        // size): stored once on the executors and checkpointed there, the later jobs (statistics,
+        // dealing into replicas every epoch, evaluation) ship block references instead
+        rdd.persist(StorageLevel.MEMORY_AND_DISK());
+        rdd.rdd().localCheckpoint();
+        rdd.count();
         return new Loaded(rdd, new int[] {1, x.size(1), x.size(2)}, (int) maxLabel + 1, null);
     }
 
@@ -212,6 +219,29 @@ public final class JobData {
         int[] shape = how.sampleShape() != null ? how.sampleShape()
                 : new int[] {samples.first().features().length};
         return new Loaded(samples, shape, classes, null);
+    }
+
+    /**
+     * {@code data}'s [C, ...] image samples normalised per channel, {@code (x − mean[c]) / std[c]},
+     * as {@link #read} normalises them, computed from the samples already read.
+     */
+    public static Loaded normalized(Loaded data, float[] mean, float[] std) {
+        int channels = data.sampleShape()[0];
+        channel(mean, channels, "mean");
+        channel(std, channels, "std");
+        float[] m = mean.clone();
+        float[] s = std.clone();
+        JavaRDD<Sample> samples = data.samples().map(sample -> {
+            float[] f = sample.features().clone();
+            int per = f.length / channels;
+            for (int c = 0; c < channels; c++) {
+                for (int i = c * per; i < (c + 1) * per; i++) {
+                    f[i] = (f[i] - m[c]) / s[c];
+                }
+            }
+            return new Sample(f, sample.label(), sample.target());
+        });
+        return new Loaded(samples, data.sampleShape(), data.classes(), data.classNames());
     }
 
     /**

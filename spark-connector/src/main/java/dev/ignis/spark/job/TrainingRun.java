@@ -65,6 +65,7 @@ public final class TrainingRun {
                 job.sampleShape, job.partitions);
         float[] mean = job.mean;
         float[] std = job.std;
+        JobData.Loaded train;
         if (images && mean == null) {
             JobData.Loaded raw = JobData.read(spark, job.data, "train", how, null, null);
             float[][] stats = JobData.channelStats(raw.samples(), raw.sampleShape()[0]);
@@ -72,8 +73,10 @@ public final class TrainingRun {
             std = stats[1];
             System.out.printf(Locale.ROOT, "normalisation from the training data: mean %s, std %s%n",
                     Arrays.toString(mean), Arrays.toString(std));
+            train = JobData.normalized(raw, mean, std);
+        } else {
+            train = JobData.read(spark, job.data, "train", how, mean, std);
         }
-        JobData.Loaded train = JobData.read(spark, job.data, "train", how, mean, std);
         List<String> classes = classNames(train);
         int[] shape = train.sampleShape();
         SerializableSupplier<Module> factory = modelFactory(job.model, shape, classes.size());
