@@ -1,23 +1,16 @@
 package dev.ignis.spark;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.FilterInputStream;
+import dev.ignis.nn.Module;
+import dev.ignis.nn.Safetensors;
+import dev.ignis.tensor.Tensor;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -25,30 +18,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checkpoints in a directory on any Hadoop file system: {@code round-NNNNNN.ckpt} files holding a
- * magic number, the serialized {@link Checkpoint}, and a trailer with the payload's length and
- * CRC-32. The payload is streamed (never held as one byte array, so checkpoints of models past
- * 2 GB work) under a temporary name and renamed, so a crash never leaves a half-written checkpoint
- * under a real name; {@link #latest} checks a file's length and checksum before deserialising it,
- * skips files that fail (and says so) and returns the newest good one. Once a new checkpoint is
- * complete under its real name, the oldest beyond the newest {@code keep} are deleted (never
- * before, so a failed write leaves the earlier ones).
+ * Checkpoints in a directory on any Hadoop file system: {@code round-NNNNNN.safetensors} files in
+ * {@link CheckpointFormat} (readable from PyTorch, with a checksum over their tensors). Each is
+ * written under a temporary name and renamed, so a crash never leaves a half-written checkpoint
+ * under a real name; {@link #latest} skips files that fail to read or to verify (and says so) and
+ * returns the newest good one. Once a new checkpoint is complete under its real name, the oldest
+ * beyond the newest {@code keep} are deleted (never before, so a failed write leaves the earlier
+ * ones).
  */
 final class Checkpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
-    private static final long MAGIC = 0x49474e4953434b32L;   // "IGNISCK2"
-    private static final int HEADER = 8;
-    private static final int TRAILER = 16;
+    private static final String SUFFIX = ".safetensors";
 
     private final Path dir;
     private final Configuration conf;
     private final int keep;
+    private final Supplier<Module> factory;
 
-    /** Checkpoints in {@code dir}, keeping the newest {@code keep} (0: all). */
-    Checkpoints(String dir, Configuration conf, int keep) {
+    /**
+     * Checkpoints in {@code dir}, keeping the newest {@code keep} (0: all), of models that
+     * {@code factory} builds (which names the weights' tensors).
+     */
+    Checkpoints(String dir, Configuration conf, int keep, Supplier<Module> factory) {
         this.dir = new Path(dir);
         this.conf = conf;
         this.keep = keep;
+        this.factory = factory;
     }
 
     /** Writes {@code checkpoint} atomically; returns its path. */
@@ -56,18 +51,10 @@ final class Checkpoints {
         try {
             FileSystem fs = dir.getFileSystem(conf);
             fs.mkdirs(dir);
-            Path target = new Path(dir, String.format("round-%06d.ckpt", checkpoint.nextRound()));
+            Path target = new Path(dir, String.format("round-%06d%s", checkpoint.nextRound(), SUFFIX));
             Path tmp = new Path(dir, "_tmp-" + target.getName());
-            try (FSDataOutputStream out = fs.create(tmp, true)) {
-                out.writeLong(MAGIC);
-                CRC32 crc = new CRC32();
-                ObjectOutputStream objects = new ObjectOutputStream(new CheckedOutputStream(
-                        new BufferedOutputStream(out, 1 << 16), crc));
-                objects.writeObject(checkpoint);
-                objects.flush();   // into out, which stays open for the trailer
-                out.writeLong(out.getPos() - HEADER);
-                out.writeLong(crc.getValue());
-            }
+            Map<String, Tensor> tensors = CheckpointFormat.tensors(checkpoint, factory);
+            Safetensors.save(tensors, tmp.toString(), CheckpointFormat.metadata(checkpoint, tensors), conf);
             fs.delete(target, false);
             if (!fs.rename(tmp, target)) {
                 throw new IOException("could not rename " + tmp + " to " + target);
@@ -95,7 +82,7 @@ final class Checkpoints {
         List<FileStatus> files = new ArrayList<>();
         for (FileStatus st : fs.listStatus(dir)) {
             String name = st.getPath().getName();
-            if (name.startsWith("round-") && name.endsWith(".ckpt")) {
+            if (name.startsWith("round-") && name.endsWith(SUFFIX)) {
                 files.add(st);
             }
         }
@@ -109,8 +96,8 @@ final class Checkpoints {
 
     /**
      * The newest checkpoint that reads back intact, or null when there is none. A file that fails
-     * in any way (length, checksum, deserialisation, an {@code Error} such as a class that no longer
-     * matches) is skipped with a warning; only the JVM's own failures (out of memory) propagate.
+     * in any way (truncated, checksum, keys that do not fit the model, even an {@code Error}) is
+     * skipped with a warning; only the JVM's own failures (out of memory) propagate.
      */
     Found latest() {
         try {
@@ -134,72 +121,13 @@ final class Checkpoints {
         }
     }
 
-    /** Reads one checkpoint file, verifying its length and checksum. */
-    Checkpoint read(Path file) throws IOException, ClassNotFoundException {
-        FileSystem fs = file.getFileSystem(conf);
-        try (FSDataInputStream in = fs.open(file)) {
-            return read(in, fs.getFileStatus(file).getLen());
-        }
-    }
-
-    private static Checkpoint read(FSDataInputStream in, long fileLength) throws IOException, ClassNotFoundException {
-        if (fileLength < HEADER + TRAILER) {
-            throw new IOException("file of " + fileLength + " bytes is shorter than header and trailer");
-        }
-        if (in.readLong() != MAGIC) {
-            throw new IOException("not an Ignis checkpoint (bad magic number)");
-        }
-        in.seek(fileLength - TRAILER);
-        long length = in.readLong();
-        long expectedCrc = in.readLong();
-        if (length != fileLength - HEADER - TRAILER) {
-            throw new IOException("payload length " + length + " does not match the file ("
-                    + (fileLength - HEADER - TRAILER) + " bytes between header and trailer)");
-        }
-        // the checksum over every payload byte first: nothing is deserialised from a damaged file
-        in.seek(HEADER);
-        CRC32 crc = new CRC32();
-        new CheckedInputStream(new Bounded(in, length), crc).transferTo(OutputStream.nullOutputStream());
-        if (crc.getValue() != expectedCrc) {
-            throw new IOException("checksum mismatch (CRC-32 " + Long.toHexString(crc.getValue()) + ", expected "
-                    + Long.toHexString(expectedCrc) + ")");
-        }
-        in.seek(HEADER);
-        return (Checkpoint) new ObjectInputStream(new BufferedInputStream(new Bounded(in, length), 1 << 16))
-                .readObject();
-    }
-
-    /** The next {@code remaining} bytes of a stream, so reading the payload stops at the trailer. */
-    private static final class Bounded extends FilterInputStream {
-        private long remaining;
-
-        Bounded(InputStream in, long remaining) {
-            super(in);
-            this.remaining = remaining;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = super.read(buf, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
+    /**
+     * Reads one checkpoint file, verifying it.
+     *
+     * @throws IllegalArgumentException or {@link UncheckedIOException} naming what is wrong with it
+     */
+    Checkpoint read(Path file) {
+        String uri = file.toString();
+        return CheckpointFormat.read(Safetensors.load(uri, conf), Safetensors.metadata(uri, conf), factory);
     }
 }

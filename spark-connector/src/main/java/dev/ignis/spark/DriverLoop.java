@@ -63,7 +63,7 @@ final class DriverLoop {
         scheduler = b.schedulerFactory == null ? null : b.schedulerFactory.apply(shadow);
         weights = ModelVector.weights(driverModel);
         counters = ModelVector.counters(driverModel);
-        checkpoints = b.checkpointDir == null ? null : new Checkpoints(b.checkpointDir, hadoop, b.keepCheckpoints);
+        checkpoints = b.checkpointDir == null ? null : new Checkpoints(b.checkpointDir, hadoop, b.keepCheckpoints, b.modelFactory);
         settings = new RunSettings(b.seed, plan.stepsPerRound(), b.batchSize, b.epochs, plan.sizes(),
                 RunSettings.architecture(driverModel));
         epochs = new EpochTracker(b.earlyStopping != null ? b.earlyStopping

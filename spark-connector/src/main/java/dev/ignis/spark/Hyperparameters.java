@@ -37,6 +37,18 @@ final class Hyperparameters implements Serializable {
         return new Hyperparameters(List.copyOf(out));
     }
 
+    /** Hyperparameters as {@link #groups()} lists them (read back from a checkpoint). */
+    static Hyperparameters of(List<Map<String, Object>> groups) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        groups.forEach(g -> out.add(Collections.unmodifiableMap(new LinkedHashMap<>(g))));
+        return new Hyperparameters(List.copyOf(out));
+    }
+
+    /** Each group's hyperparameters by PyTorch's names, in group order (unmodifiable). */
+    List<Map<String, Object>> groups() {
+        return groups;
+    }
+
     /**
      * Sets every hyperparameter on the group of the same index of {@code optimizer}, built by the
      * same factory (so it has as many groups).

@@ -64,10 +64,10 @@ class CheckpointResumeTest {
         assertTrue(String.valueOf(crash.getMessage()).contains("the cluster went away"));
         FileSystem fs = FileSystem.get(java.net.URI.create(root), hdfs.getConfiguration(0));
         List<String> written = names(fs, dir);
-        assertEquals(List.of("round-000002.ckpt", "round-000004.ckpt"), written, "checkpoints every 2 rounds, none half-written");
+        assertEquals(List.of("round-000002.safetensors", "round-000004.safetensors"), written, "checkpoints every 2 rounds, none half-written");
 
         // damage the newest checkpoint: the resumed run must notice and start from round 2 instead
-        try (OutputStream out = fs.create(new Path(dir, "round-000004.ckpt"), true)) {
+        try (OutputStream out = fs.create(new Path(dir, "round-000004.safetensors"), true)) {
             out.write(new byte[] {1, 2, 3});
         }
         TrainingResult resumed = trainer(dir).resume(true).build().fit(data);

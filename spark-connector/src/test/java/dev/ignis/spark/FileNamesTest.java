@@ -106,7 +106,7 @@ class FileNamesTest {
             TrainingResult result = DistributedTrainerTest.trainer(DistributedTrainerTest.SGD_MOMENTUM)
                     .checkpoint(ckpt, 1).outputDir(out).build().fit(data);
             FileSystem fs = new Path(base).getFileSystem(conf);
-            assertTrue(names(fs, ckpt).contains("round-000001.ckpt"), names(fs, ckpt).toString());
+            assertTrue(names(fs, ckpt).contains("round-000001.safetensors"), names(fs, ckpt).toString());
             assertTrue(names(fs, out).contains("metrics.csv"), names(fs, out).toString());
             TrainingResult resumed = DistributedTrainerTest.trainer(DistributedTrainerTest.SGD_MOMENTUM)
                     .checkpoint(ckpt, 1).resume(true).build().fit(data);

@@ -134,7 +134,7 @@ class RunSafetyTest {
     void aCheckpointThatCannotBeWrittenStopsTheRunLoudly(@TempDir Path dir) throws IOException {
         Path ckpt = Files.createDirectories(dir.resolve("ckpt"));
         // a non-empty directory where round 1's checkpoint must go: the write cannot complete
-        Files.createDirectories(ckpt.resolve("round-000001.ckpt").resolve("in-the-way"));
+        Files.createDirectories(ckpt.resolve("round-000001.safetensors").resolve("in-the-way"));
         Exception e = assertThrows(IllegalStateException.class, () -> trainer(ckpt.toString()).build().fit(data));
         assertTrue(e.getMessage().startsWith("training stopped: the checkpoint for round 1 could not be written into "
                 + ckpt), e.getMessage());
