@@ -63,6 +63,7 @@ public final class DistributedTrainer {
         int keepCheckpoints = 3;
         boolean resume;
         String outputDir;
+        String tensorBoardDir;
         int swaStartEpoch = -1;
         double swaLr = Double.NaN;
         int swaAnnealEpochs = 1;
@@ -242,6 +243,15 @@ public final class DistributedTrainer {
             return this;
         }
 
+        /**
+         * Also write the metrics as TensorBoard scalars into {@code dir} (any Hadoop path), for
+         * {@code tensorboard --logdir dir}: see {@link TensorBoardWriter}.
+         */
+        public Builder tensorBoard(String dir) {
+            tensorBoardDir = dir;
+            return this;
+        }
+
         /** SWA from {@code startEpoch} (0-based) on, with SWALR annealing to {@code swaLr} over {@code annealEpochs}. */
         public Builder swa(int startEpoch, double swaLr, int annealEpochs) {
             this.swaStartEpoch = startEpoch;
@@ -411,6 +421,7 @@ public final class DistributedTrainer {
         // the Spark UI lists each job under what it does for the run (setJobDescription is per
         // thread); the caller's own description comes back at the end
         String callersDescription = jsc.getLocalProperty(JOB_DESCRIPTION);
+        DriverLoop driver = null;
         try {
             jsc.setJobDescription("ignis: dealing the data to " + replicas + " replica(s)");
             List<Integer> sizes = shards.sizes();
@@ -419,7 +430,7 @@ public final class DistributedTrainer {
             LOG.info("training {} replica(s) (samples {}) dealt from {} source partition(s), {} step(s) per round, {}"
                     + " round(s) per epoch", replicas, sizes, data.getNumPartitions(), plan.stepsPerRound(),
                     plan.roundsPerEpoch());
-            DriverLoop driver = new DriverLoop(b, jsc, plan, validation);
+            driver = new DriverLoop(b, jsc, plan, validation);
             for (int round = driver.resume(); round < plan.totalRounds() && !driver.stopped(); round++) {
                 RoundState state = driver.roundState(round);
                 if (b.reshuffleEachEpoch) {
@@ -435,6 +446,9 @@ public final class DistributedTrainer {
             }
             return driver.result(shards, cfg);
         } finally {
+            if (driver != null) {
+                driver.close();
+            }
             releaseReplicas(jsc, cfg);
             jsc.setLocalProperty(JOB_DESCRIPTION, callersDescription);
             shards.release();

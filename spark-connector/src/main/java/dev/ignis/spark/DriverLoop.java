@@ -42,6 +42,7 @@ final class DriverLoop {
     private final EpochTracker epochs;
     private final List<RoundMetrics> metrics = new ArrayList<>();
     private final Set<String> metricsFailures = ConcurrentHashMap.newKeySet();
+    private final TensorBoardLog tensorBoard;
     private SWALR swaScheduler;
     private AveragedModel<Module> swa;
     private float[] weights;
@@ -63,7 +64,9 @@ final class DriverLoop {
         scheduler = b.schedulerFactory == null ? null : b.schedulerFactory.apply(shadow);
         weights = ModelVector.weights(driverModel);
         counters = ModelVector.counters(driverModel);
-        checkpoints = b.checkpointDir == null ? null : new Checkpoints(b.checkpointDir, hadoop, b.keepCheckpoints, b.modelFactory);
+        checkpoints = b.checkpointDir == null ? null
+                : new Checkpoints(b.checkpointDir, hadoop, b.keepCheckpoints, b.modelFactory);
+        tensorBoard = b.tensorBoardDir == null ? null : new TensorBoardLog(b.tensorBoardDir, hadoop);
         settings = new RunSettings(b.seed, plan.stepsPerRound(), b.batchSize, b.epochs, plan.sizes(),
                 RunSettings.architecture(driverModel));
         epochs = new EpochTracker(b.earlyStopping != null ? b.earlyStopping
@@ -154,6 +157,9 @@ final class DriverLoop {
                 result.samples(), seconds,
                 Math.max(0, 1 - result.trainSeconds() / seconds), bytes);
         metrics.add(m);
+        if (tensorBoard != null) {
+            tensorBoard.round(m);
+        }
         boolean averaging = averaging(epoch);
         if (averaging) {
             ModelVector.load(driverModel, weights, counters);
@@ -176,7 +182,7 @@ final class DriverLoop {
                     elapsed / (round + 1 - startRound) * (plan.totalRounds() - round - 1));
         }
         if (epochEnd) {
-            endEpoch(epoch);
+            endEpoch(epoch, round);
         }
         if (b.outputDir != null) {
             writeMetrics();
@@ -225,7 +231,7 @@ final class DriverLoop {
      * An epoch's end: its metrics (the averaged model evaluated on the validation data, if any)
      * recorded, the best weights kept, a progress line, and a note when training stops early.
      */
-    private void endEpoch(int epoch) {
+    private void endEpoch(int epoch, int round) {
         if (validation != null) {
             jsc.setJobDescription(String.format("ignis validation, epoch %d/%d", epoch + 1, b.epochs));
         }
@@ -233,6 +239,9 @@ final class DriverLoop {
                 : validation.evaluate(jsc, weights, counters);
         EpochMetrics em = EpochMetrics.of(epoch, metrics, v[0], b.classification ? v[1] : Double.NaN);
         epochs.add(em, weights, counters);
+        if (tensorBoard != null) {
+            tensorBoard.epoch(em, round);
+        }
         if (b.progress && validation != null) {
             System.out.printf("epoch %d/%d train loss %.4f%s  validation loss %.4f%s%s%n", epoch + 1, b.epochs,
                     em.trainLoss(), accuracyText(em.trainAccuracy()), em.validationLoss(),
@@ -290,5 +299,12 @@ final class DriverLoop {
         state.put("n_averaged", Tensor.scalar(c.swaCount(), DType.INT64));
         swa.loadStateDict(state, true);
         return swa;
+    }
+
+    /** Closes the TensorBoard event file, if there is one. */
+    void close() {
+        if (tensorBoard != null) {
+            tensorBoard.close();
+        }
     }
 }

@@ -154,6 +154,10 @@ public final class TrainJob implements Callable<Integer> {
             + " and normalisation, model.safetensors with the weights), metrics.csv, metrics.json and curves.png here")
     public String output;
 
+    @Option(names = "--tensorboard", description = "also write the metrics as TensorBoard scalars here (any Hadoop"
+            + " URI), for tensorboard --logdir")
+    public String tensorboard;
+
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
     public long seed;
 

@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -157,11 +158,12 @@ class TrainJobTest {
     }
 
     @Test
-    void aCsvTableInHdfsTrainsAModelThatLoadsBackWithItsMetadata() {
+    void aCsvTableInHdfsTrainsAModelThatLoadsBackWithItsMetadata() throws IOException {
         String csv = root + "/points.csv";
         String output = root + "/runs/csv";
         Run run = trainJob("--data", csv, "--format", "csv", "--test-data", csv, "--model", "mlp", "--epochs", "10",
-                "--batch-size", "16", "--replicas", "2", "--output", output, "--seed", "1");
+                "--batch-size", "16", "--replicas", "2", "--output", output, "--seed", "1", "--tensorboard",
+                output + "/tb");
         assertEquals(0, run.status(), run.err() + run.out());
         double reported = field(run.out(), "test_acc");
         assertTrue(reported >= 0.9, run.out());
@@ -174,6 +176,19 @@ class TrainJobTest {
         assertEquals("csv", meta.path("data_format").asText());
         assertFalse(meta.has("normalize"), "a table is taken as it is: " + meta);
         assertEquals(reported, accuracy(loaded.model()), 1e-4, "the saved model is the one the job evaluated");
+
+        FileSystem fs = hdfs.getFileSystem();
+        FileStatus[] events = fs.listStatus(new Path(output + "/tb"));
+        assertEquals(1, events.length, "one event file");
+        TensorBoardEvents.Events tb;
+        try (var in = fs.open(events[0].getPath())) {
+            tb = TensorBoardEvents.read(in.readAllBytes());
+        }
+        List<TensorBoardEvents.Scalar> losses = tb.scalars().stream().filter(s -> s.tag().equals("train/loss"))
+                .toList();
+        assertEquals(10, losses.size(), "one loss per round, one round per epoch: " + tb.scalars());
+        assertEquals(10, losses.get(9).step());
+        assertEquals(10, tb.scalars().stream().filter(s -> s.tag().equals("epoch/train_accuracy")).count());
     }
 
     @Test

@@ -109,6 +109,9 @@ public final class TrainingRun {
         if (job.output != null) {
             trainer.outputDir(job.output);
         }
+        if (job.tensorboard != null) {
+            trainer.tensorBoard(job.tensorboard);
+        }
         Generator.getDefault().manualSeed(job.seed);
         // in local mode the tasks run in this JVM and set the (JVM-wide) intra-op threads to
         // spark.task.cpus; the driver's own evaluation afterwards gets its threads back
