@@ -70,6 +70,7 @@ public final class DistributedTrainer {
         TaskHook taskHook = (round, partition, attempt) -> { };
         StorageLevel storageLevel = StorageLevel.MEMORY_ONLY();
         boolean progress = true;
+        double progressEverySeconds = 30;
         boolean truncateLineage = true;
         int streamShuffleBuffer = -1;
         boolean carryOptimizerState = true;
@@ -340,8 +341,25 @@ public final class DistributedTrainer {
             return this;
         }
 
+        /**
+         * Whether to print progress (the default): a line per round, and inside a round that runs
+         * longer than {@link #progressEvery} the steps done so far across its tasks.
+         */
         public Builder progress(boolean v) {
             progress = v;
+            return this;
+        }
+
+        /**
+         * How often a long round reports the steps its tasks have done (default 30 s). The counts
+         * arrive with the executors' heartbeats, every {@code spark.executor.heartbeatInterval}
+         * (10 s by default).
+         */
+        public Builder progressEvery(double seconds) {
+            if (!(seconds > 0)) {
+                throw new IllegalArgumentException("progressEvery must be positive, got " + seconds);
+            }
+            progressEverySeconds = seconds;
             return this;
         }
 
@@ -422,6 +440,7 @@ public final class DistributedTrainer {
         // thread); the caller's own description comes back at the end
         String callersDescription = jsc.getLocalProperty(JOB_DESCRIPTION);
         DriverLoop driver = null;
+        RoundProgress progress = b.progress ? new RoundProgress(jsc, b.progressEverySeconds) : null;
         try {
             jsc.setJobDescription("ignis: dealing the data to " + replicas + " replica(s)");
             List<Integer> sizes = shards.sizes();
@@ -440,7 +459,14 @@ public final class DistributedTrainer {
                         state.epoch() + 1, b.epochs));
                 long roundStart = System.nanoTime();
                 RoundBroadcast broadcast = new RoundBroadcast(jsc, state, cfg.pieceSize());
-                RoundResult result = RoundAggregation.aggregate(shards.roundTasks(cfg, broadcast, round));
+                if (progress != null) {
+                    progress.start(round, plan.totalRounds(), plan.stepsInRound(round, b.batchSize));
+                }
+                RoundResult result = RoundAggregation.aggregate(shards.roundTasks(cfg, broadcast, round,
+                        progress == null ? null : progress.accumulator()));
+                if (progress != null) {
+                    progress.stop();
+                }
                 broadcast.destroy();
                 driver.complete(round, state, result, (System.nanoTime() - roundStart) / 1e9);
             }
@@ -448,6 +474,9 @@ public final class DistributedTrainer {
         } finally {
             if (driver != null) {
                 driver.close();
+            }
+            if (progress != null) {
+                progress.close();
             }
             releaseReplicas(jsc, cfg);
             jsc.setLocalProperty(JOB_DESCRIPTION, callersDescription);

@@ -9,6 +9,7 @@ import dev.ignis.tensor.Device;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import java.util.Arrays;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The executor side of a round: rebuild the model and optimizer from the broadcast state, train
@@ -40,26 +41,31 @@ final class Replica {
     }
 
     /** A round on a cached partition: the round's steps of the epoch's seeded order. */
-    static RoundResult train(ReplicaConfig cfg, RoundState state, PartitionData data, int partition, int round) {
+    static RoundResult train(ReplicaConfig cfg, RoundState state, PartitionData data, int partition, int round,
+                             LongAccumulator steps) {
         return train(cfg, state, data, epochOrder(cfg.seed(), state.epoch(), partition, data.size()), state.firstStep(),
-                partition, round);
+                partition, round, steps);
     }
 
     /**
      * A round on a streamed partition: {@code slice} holds just this round's samples, in the order
      * they are trained.
      */
-    static RoundResult trainSlice(ReplicaConfig cfg, RoundState state, PartitionData slice, int partition, int round) {
+    static RoundResult trainSlice(ReplicaConfig cfg, RoundState state, PartitionData slice, int partition, int round,
+                                  LongAccumulator steps) {
         long[] order = new long[slice.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        return train(cfg, state, slice, order, 0, partition, round);
+        return train(cfg, state, slice, order, 0, partition, round, steps);
     }
 
-    /** Trains batches {@code firstStep, firstStep + 1, ...} (at most state.steps()) of {@code order} over {@code data}. */
+    /**
+     * Trains batches {@code firstStep, firstStep + 1, ...} (at most state.steps()) of {@code order}
+     * over {@code data}, adding 1 to {@code stepsDone} (when not null) after each.
+     */
     private static RoundResult train(ReplicaConfig cfg, RoundState state, PartitionData data, long[] order, int firstStep,
-                                     int partition, int round) {
+                                     int partition, int round, LongAccumulator stepsDone) {
         int steps = Math.min(firstStep + state.steps(), stepsPerEpoch(data.size(), cfg.batchSize())) - firstStep;
         if (steps <= 0) {
             return RoundResult.ZERO;
@@ -106,6 +112,9 @@ final class Replica {
             samples += n;
             lossSum += value * n;
             correct += data.regression() ? 0 : r.correct(target);
+            if (stepsDone != null) {
+                stepsDone.add(1);
+            }
         }
         model.to(Device.CPU);
         long[] counters = ModelVector.counters(model);

@@ -81,8 +81,11 @@ final class ReplicaData {
         }
     }
 
-    /** The round's job, one task per replica, each training on its partition from the broadcast state. */
-    JavaRDD<RoundResult> roundTasks(ReplicaConfig cfg, RoundBroadcast broadcast, int round) {
+    /**
+     * The round's job, one task per replica, each training on its partition from the broadcast
+     * state and adding its steps, one at a time, to {@code steps} (progress; may be null).
+     */
+    JavaRDD<RoundResult> roundTasks(ReplicaConfig cfg, RoundBroadcast broadcast, int round, LongAccumulator steps) {
         LongAccumulator samples = samplesTrained;
         int buffer = shuffleBuffer;
         if (streaming()) {
@@ -91,14 +94,14 @@ final class ReplicaData {
                 RoundState s = broadcast.value();
                 PartitionData slice = StreamedPartition.slice(it, cfg.seed(), s.epoch(), index, buffer,
                         cfg.batchSize(), s.firstStep(), s.steps());
-                RoundResult part = Replica.trainSlice(cfg, s, slice, index, round);
+                RoundResult part = Replica.trainSlice(cfg, s, slice, index, round, steps);
                 samples.add(part.samples());
                 return Collections.singletonList(part).iterator();
             }, true);
         }
         return parts.mapPartitionsWithIndex((index, it) -> {
             beforeTask(cfg, round, index);
-            RoundResult part = Replica.train(cfg, broadcast.value(), it.next(), index, round);
+            RoundResult part = Replica.train(cfg, broadcast.value(), it.next(), index, round, steps);
             samples.add(part.samples());
             return Collections.singletonList(part).iterator();
         }, true);

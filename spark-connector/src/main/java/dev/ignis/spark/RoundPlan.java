@@ -35,4 +35,14 @@ record RoundPlan(List<Integer> sizes, int stepsPerRound, int roundsPerEpoch, int
     int replicas() {
         return sizes.size();
     }
+
+    /** The steps all replicas together take in round {@code round} (batches of {@code batchSize}). */
+    long stepsInRound(int round, int batchSize) {
+        int first = (round % roundsPerEpoch) * stepsPerRound;
+        long steps = 0;
+        for (int n : sizes) {
+            steps += Math.max(0, Math.min(first + stepsPerRound, Replica.stepsPerEpoch(n, batchSize)) - first);
+        }
+        return steps;
+    }
 }
