@@ -8,33 +8,18 @@ weights after one more Adam step on mse_loss(model(x), 0) from the checkpoint ("
 This loads the model (model.*) and the optimizer's state (optimizer.state.<i>.<key> and the JSON
 param_groups) into PyTorch, takes that step, and checks PyTorch's weights equal Ignis'. Exits 0
 and prints "checkpoint resumed in torch" on success. Needs only torch: the file is read with
-struct and json.
+struct and json
+(safetensors_roundtrip.py's reader).
 """
 import json
-import struct
+import os
 import sys
 
 import torch
 import torch.nn as nn
 
-DTYPES = {"F32": torch.float32, "F64": torch.float64, "I64": torch.int64, "BOOL": torch.bool}
-
-
-def load(path):
-    with open(path, "rb") as f:
-        raw = f.read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
-    data = raw[8 + n:]
-    out = {}
-    for key, entry in header.items():
-        if key == "__metadata__":
-            continue
-        start, end = entry["data_offsets"]
-        t = torch.frombuffer(bytearray(data[start:end]), dtype=DTYPES[entry["dtype"]]) if end > start \
-            else torch.zeros(0, dtype=DTYPES[entry["dtype"]])
-        out[key] = t.reshape(entry["shape"]).clone()
-    return out, header.get("__metadata__", {})
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from safetensors_roundtrip import load, metadata  # noqa: E402 (the format, read with struct and json)
 
 
 def typed(value):
@@ -52,7 +37,8 @@ def typed(value):
 
 
 def main(d):
-    tensors, meta = load(d + "/round-000003.safetensors")
+    path = d + "/round-000003.safetensors"
+    tensors, meta = load(path), metadata(path)
     assert meta["format"] == "ignis.checkpoint/1", meta.get("format")
     doc = json.loads(meta["checkpoint"])
     model = nn.Sequential(nn.BatchNorm1d(4), nn.Linear(4, 3))
@@ -68,7 +54,7 @@ def main(d):
         group.update({k: v for k, v in saved.items() if k in group and k != "params"})
     opt.load_state_dict({"state": state, "param_groups": groups})
 
-    io, _ = load(d + "/io.safetensors")
+    io = load(d + "/io.safetensors")
     model.train()
     opt.zero_grad()
     nn.functional.mse_loss(model(io["x"]), torch.zeros(io["x"].shape[0], 3)).backward()

@@ -45,6 +45,13 @@ def load(path):
     return out
 
 
+def metadata(path):
+    """The file's __metadata__ (string to string), or {}."""
+    with open(path, "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        return json.loads(f.read(n)).get("__metadata__", {})
+
+
 def save(tensors, path):
     header, blobs, offset = {}, [], 0
     for key, t in tensors.items():
