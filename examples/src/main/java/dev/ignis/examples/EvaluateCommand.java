@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", description = "Evaluate a model saved by 'ignis train --output' on the Fashion-MNIST"
         + " test set: accuracy, per-class precision and recall, confusion matrix.")
 final class EvaluateCommand implements Runnable {
-    @Option(names = "--model", required = true, description = "the model directory 'ignis train --output DIR' wrote"
-            + " (DIR/model: model.json and model.safetensors; any Hadoop path)")
+    @Option(names = "--model", defaultValue = "${sys:ignis.model}", description = "the model directory 'ignis train"
+            + " --output DIR' wrote, DIR/model: model.json and model.safetensors; any Hadoop path (default: bin/ignis"
+            + " train's, ${DEFAULT-VALUE})")
     String modelDir;
 
     @Mixin

@@ -24,10 +24,7 @@ public final class IgnisCli implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /**
-     * Runs {@code bin/ignis}. {@code ignis train} is {@link TrainJob}; its defaults for
-     * {@code --data} and {@code --classes} here are the bundled Fashion-MNIST and its class names.
-     */
+    /** Runs {@code bin/ignis}. {@code ignis train} is {@link TrainJob}, with defaults of its own here (below). */
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -38,11 +35,33 @@ public final class IgnisCli implements Runnable {
         return CliErrors.install(new CommandLine(new IgnisCli()), "bin/ignis");
     }
 
-    /** Fashion-MNIST (installed, else the bundled subset) as {@code ignis train}'s default data, unless set. */
+    /**
+     * {@code bin/ignis}'s defaults for {@code train} (unless set): Fashion-MNIST as the data (the
+     * installed set, else the bundled subset, which trains for 5 epochs averaging every 10 steps so
+     * that its small epochs still give a usable model) and {@code runs/train} under the repository
+     * as the output, whose model {@code evaluate} and {@code predict} take by default.
+     */
     private static void trainDefaults() {
-        if (System.getProperty("ignis.train.data") == null) {
-            System.setProperty("ignis.train.data", FashionMnist.defaultDir(System.getProperty("ignis.home", ".")));
-            System.setProperty("ignis.train.classes", String.join(",", FashionMnist.CLASSES));
+        String home = System.getProperty("ignis.home", ".");
+        String data = FashionMnist.defaultDir(home);
+        String output = new java.io.File(home, "runs/train").getPath();
+        if (setIfAbsent("ignis.train.data", data)) {
+            setIfAbsent("ignis.train.classes", String.join(",", FashionMnist.CLASSES));
         }
+        if (System.getProperty("ignis.train.data").endsWith(FashionMnist.SUBSET_DIR)) {
+            setIfAbsent("ignis.train.epochs", "5");
+            setIfAbsent("ignis.train.steps-per-round", "10");
+        }
+        setIfAbsent("ignis.train.output", output);
+        setIfAbsent("ignis.model", new java.io.File(System.getProperty("ignis.train.output"), "model").getPath());
+    }
+
+    /** Sets the system property {@code key} unless it is set; returns whether it set it. */
+    private static boolean setIfAbsent(String key, String value) {
+        if (System.getProperty(key) != null) {
+            return false;
+        }
+        System.setProperty(key, value);
+        return true;
     }
 }

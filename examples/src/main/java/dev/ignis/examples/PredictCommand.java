@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", description = "Classify PNG/PGM images with a model saved by 'ignis train --output': one"
         + " line per image with the most probable classes.")
 final class PredictCommand implements Runnable {
-    @Option(names = "--model", required = true, description = "the model directory 'ignis train --output DIR' wrote"
-            + " (DIR/model)")
+    @Option(names = "--model", defaultValue = "${sys:ignis.model}", description = "the model directory 'ignis train"
+            + " --output DIR' wrote, DIR/model (default: bin/ignis train's, ${DEFAULT-VALUE})")
     String modelDir;
 
     @Option(names = "--top", defaultValue = "1", description = "classes to print per image (default ${DEFAULT-VALUE})")

@@ -30,6 +30,9 @@ record SavedModel(Module model, List<String> classes, int[] inputShape, double[]
      *                            one without its class names and input shape
      */
     static SavedModel read(String dir, boolean fuse, CommandSpec spec, String option) {
+        if (dir == null) {
+            throw userError(spec, option + " is required (the directory 'ignis train --output DIR' wrote, DIR/model)");
+        }
         ModelDirectory.Loaded loaded;
         try {
             loaded = ModelDirectory.load(dir, new Configuration());

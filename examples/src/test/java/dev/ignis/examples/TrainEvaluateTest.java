@@ -78,6 +78,40 @@ class TrainEvaluateTest {
         assertEquals(1000, total, "the confusion matrix counts every test image once:\n" + eval.out());
     }
 
+    /**
+     * The README's first two commands as a user on a fresh clone without Debian's Fashion-MNIST runs
+     * them: {@code bin/ignis train} (the bundled subset: 5 epochs averaging every 10 steps, into
+     * runs/train) then {@code bin/ignis evaluate} with no options, at 0.80 or better.
+     */
+    @Test
+    void trainThenEvaluateWithBinIgnisDefaultsOnTheSubset(@TempDir Path dir) {
+        java.util.Map<String, String> set = java.util.Map.of("ignis.train.data", SUBSET, "ignis.train.output",
+                dir.resolve("runs/train").toString(), "ignis.model", dir.resolve("runs/train/model").toString());
+        java.util.Map<String, String> before = new java.util.HashMap<>();
+        for (String key : List.of("ignis.train.data", "ignis.train.output", "ignis.model", "ignis.train.epochs",
+                "ignis.train.steps-per-round")) {
+            before.put(key, System.getProperty(key));
+            System.clearProperty(key);
+        }
+        set.forEach(System::setProperty);
+        try {
+            Run train = ignis("train");
+            assertEquals(0, train.status(), train.err() + train.out());
+            assertTrue(train.out().contains("ignis train model=cnn format=idx epochs=5 "), train.out());
+            Run eval = ignis("evaluate", "--data", SUBSET);
+            assertEquals(0, eval.status(), eval.err() + eval.out());
+            assertTrue(field(eval.out(), "test_acc") >= 0.80, eval.out());
+        } finally {
+            before.forEach((key, value) -> {
+                if (value == null) {
+                    System.clearProperty(key);
+                } else {
+                    System.setProperty(key, value);
+                }
+            });
+        }
+    }
+
     @Test
     void aDirectoryWithoutTheArchitectureIsNamed(@TempDir Path dir) throws Exception {
         dev.ignis.nn.Safetensors.save(FashionModels.create("mlp").stateDict(),

@@ -26,8 +26,9 @@ import org.apache.hadoop.fs.Path;
  *   <li>{@value #WEIGHTS}: the state dict under PyTorch's keys, which PyTorch's
  *       {@code safetensors.torch.load_file} reads into the same architecture built there.</li>
  * </ul>
- * The directory is written under a temporary name beside it and renamed when complete, so a failure
- * leaves any earlier model in place and never a half-written one under the name.
+ * The directory is written under a temporary name beside it and renamed when complete (an earlier
+ * model there moved aside first and deleted last), so a failure leaves any earlier model in place
+ * and never a half-written one under the name.
  */
 public final class ModelDirectory {
     /** The file holding the architecture and metadata. */
@@ -69,11 +70,20 @@ public final class ModelDirectory {
                     JSON.writeValue(out, description);
                 }
                 Safetensors.save(weights, new Path(temporary, WEIGHTS).toString(), Map.of(), conf);
-                if (fs.exists(target)) {
-                    fs.delete(target, true);
+                // the earlier model steps aside, not deleted, until the new one has its name
+                Path earlier = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".old");
+                boolean replacing = fs.exists(target);
+                if (replacing && !fs.rename(target, earlier)) {
+                    throw new IOException("could not move the earlier model " + target + " aside");
                 }
                 if (!fs.rename(temporary, target)) {
+                    if (replacing) {
+                        fs.rename(earlier, target);
+                    }
                     throw new IOException("could not rename " + temporary + " to " + target);
+                }
+                if (replacing) {
+                    fs.delete(earlier, true);
                 }
             } catch (IOException | RuntimeException e) {
                 fs.delete(temporary, true);

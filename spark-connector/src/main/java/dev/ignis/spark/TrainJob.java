@@ -80,7 +80,8 @@ public final class TrainJob implements Callable<Integer> {
             + " of a dev.ignis.nn.Module with a public no-arg constructor on the class path (default ${DEFAULT-VALUE})")
     public String model;
 
-    @Option(names = "--epochs", defaultValue = "1", description = "epochs (default ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "${sys:ignis.train.epochs:-1}", description = "epochs"
+            + " (default ${DEFAULT-VALUE})")
     public int epochs;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "samples per step on each replica"
@@ -112,7 +113,7 @@ public final class TrainJob implements Callable<Integer> {
             + " (default ${DEFAULT-VALUE})")
     public double gamma;
 
-    @Option(names = "--steps-per-round", defaultValue = "50", description = "local steps between averagings"
+    @Option(names = "--steps-per-round", defaultValue = "${sys:ignis.train.steps-per-round:-50}", description = "local steps between averagings"
             + " (0: one round per epoch) (default ${DEFAULT-VALUE})")
     public int stepsPerRound;
 
@@ -150,8 +151,9 @@ public final class TrainJob implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the newest good checkpoint in --checkpoint-dir")
     public boolean resume;
 
-    @Option(names = "--output", description = "write the model (DIR/model: model.json with the architecture, classes"
-            + " and normalisation, model.safetensors with the weights), metrics.csv, metrics.json and curves.png here")
+    @Option(names = "--output", defaultValue = "${sys:ignis.train.output}", description = "write the model (DIR/model:"
+            + " model.json with the architecture, classes and normalisation, model.safetensors with the weights),"
+            + " metrics.csv, metrics.json and curves.png here (bin/ignis: runs/train)")
     public String output;
 
     @Option(names = "--tensorboard", description = "also write the metrics as TensorBoard scalars here (any Hadoop"
