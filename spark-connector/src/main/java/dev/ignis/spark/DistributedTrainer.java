@@ -425,17 +425,44 @@ public final class DistributedTrainer {
         }
     }
 
+    /** What a task needs of this trainer's settings, for a job of {@code partitions} tasks. */
+    private ReplicaConfig config(JavaSparkContext jsc, int partitions) {
+        return new ReplicaConfig(b.modelFactory, b.optimizerFactory, b.loss, b.batchSize, b.seed, b.sampleShape,
+                b.taskHook, RoundAggregation.pieceElements(jsc, partitions, b.maxPieceBytes), b.fuseLayers, b.device,
+                java.util.UUID.randomUUID().toString());
+    }
+
+    /**
+     * {mean loss, accuracy, samples} of {@code model} (a model of this trainer's architecture, such
+     * as one {@link #fit} returned) on {@code data}, evaluated on the executors as validation is:
+     * each partition cached for the job, in eval mode, in batches of the batch size, on each task's
+     * device.
+     *
+     * @throws IllegalArgumentException when {@code data} holds no sample
+     */
+    public double[] evaluate(Module model, JavaRDD<Sample> data) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
+        Validation test = new Validation(ReplicaData.cache(data, b.storageLevel, b.truncateLineage),
+                config(jsc, data.getNumPartitions()), "test");
+        String callersDescription = jsc.getLocalProperty(JOB_DESCRIPTION);
+        try {
+            jsc.setJobDescription("ignis: evaluating on the test data");
+            return test.evaluate(jsc, ModelVector.weights(model), ModelVector.counters(model));
+        } finally {
+            jsc.setLocalProperty(JOB_DESCRIPTION, callersDescription);
+            test.unpersist();
+        }
+    }
+
     /** Deals the data, then runs the rounds: the driver loop's state out, one Spark job, the aggregate back. */
     private TrainingResult train(JavaRDD<Sample> data, JavaRDD<Sample> validationData) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
         int replicas = b.replicas > 0 ? b.replicas : Replicas.defaultCount(jsc);
-        ReplicaConfig cfg = new ReplicaConfig(b.modelFactory, b.optimizerFactory, b.loss, b.batchSize, b.seed,
-                b.sampleShape, b.taskHook, RoundAggregation.pieceElements(jsc, replicas, b.maxPieceBytes),
-                b.fuseLayers, b.device, java.util.UUID.randomUUID().toString());
+        ReplicaConfig cfg = config(jsc, replicas);
         ReplicaData shards = new ReplicaData(data, replicas, b.seed, b.streamShuffleBuffer, b.storageLevel,
                 b.truncateLineage);
         Validation validation = validationData == null ? null
-                : new Validation(ReplicaData.cache(validationData, b.storageLevel, b.truncateLineage), cfg);
+                : new Validation(ReplicaData.cache(validationData, b.storageLevel, b.truncateLineage), cfg, "validation");
         // the Spark UI lists each job under what it does for the run (setJobDescription is per
         // thread); the caller's own description comes back at the end
         String callersDescription = jsc.getLocalProperty(JOB_DESCRIPTION);

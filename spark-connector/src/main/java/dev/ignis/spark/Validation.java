@@ -25,13 +25,16 @@ final class Validation {
 
     private final JavaRDD<PartitionData> parts;
     private final ReplicaConfig cfg;
+    private final String name;
 
-    Validation(JavaRDD<PartitionData> parts, ReplicaConfig cfg) {
+    /** {@code parts} as the data {@code name} ("validation", "test") names in messages. */
+    Validation(JavaRDD<PartitionData> parts, ReplicaConfig cfg, String name) {
         this.parts = parts;
         this.cfg = cfg;
+        this.name = name;
     }
 
-    /** {mean loss, accuracy} of the model with these weights on all validation samples. */
+    /** {mean loss, accuracy, samples} of the model with these weights on all the samples. */
     double[] evaluate(JavaSparkContext jsc, float[] weights, long[] counters) {
         RoundBroadcast state = new RoundBroadcast(jsc, new RoundState(weights, counters, OptimizerVector.EMPTY, null,
                 0, 0, 0), cfg.pieceSize());
@@ -39,9 +42,9 @@ final class Validation {
         Sums sums = parts.map(d -> evaluate(config, state.value(), d)).treeAggregate(Sums.ZERO, Sums::plus, Sums::plus);
         state.destroy();
         if (sums.samples() == 0) {
-            throw new IllegalArgumentException("the validation data is empty");
+            throw new IllegalArgumentException("the " + name + " data is empty");
         }
-        return new double[] {sums.lossSum() / sums.samples(), (double) sums.correct() / sums.samples()};
+        return new double[] {sums.lossSum() / sums.samples(), (double) sums.correct() / sums.samples(), sums.samples()};
     }
 
     /** One partition's sums, in batches of the training batch size (the loss function's mean times the batch). */

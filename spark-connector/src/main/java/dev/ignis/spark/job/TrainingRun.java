@@ -1,13 +1,11 @@
 package dev.ignis.spark.job;
 
-import dev.ignis.autograd.GradMode;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.nn.F;
 import dev.ignis.nn.ModelDirectory;
 import dev.ignis.nn.Module;
 import dev.ignis.spark.DistributedTrainer;
 import dev.ignis.spark.EpochMetrics;
-import dev.ignis.spark.Sample;
 import dev.ignis.spark.SerializableSupplier;
 import dev.ignis.spark.TrainJob;
 import dev.ignis.spark.TrainingResult;
@@ -15,27 +13,23 @@ import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One run of {@link TrainJob}: reads the data (normalisation computed from the training images
- * unless given), trains with {@link DistributedTrainer}, evaluates on the test data on the driver,
+ * unless given), trains with {@link DistributedTrainer}, evaluates on the test data on the executors,
  * writes the model and prints one summary line: {@code ignis train model=... samples_per_s=...
  * train_loss=... train_acc=... test_acc=... test_loss=...}.
  */
 public final class TrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
-    /** Samples per forward pass when evaluating on the driver. */
-    private static final int EVAL_BATCH = 250;
 
     private final TrainJob job;
 
@@ -114,10 +108,11 @@ public final class TrainingRun {
         }
         Generator.getDefault().manualSeed(job.seed);
         // in local mode the tasks run in this JVM and set the (JVM-wide) intra-op threads to
-        // spark.task.cpus; the driver's own evaluation afterwards gets its threads back
+        // spark.task.cpus; the JVM gets its own threads back afterwards (a shell that ran the job goes on)
         int driverThreads = IntraOpPool.threads();
         long start = System.nanoTime();
-        TrainingResult result = trainer.build().fit(train.samples());
+        DistributedTrainer built = trainer.build();
+        TrainingResult result = built.fit(train.samples());
         double seconds = (System.nanoTime() - start) / 1e9;
         IntraOpPool.setThreads(driverThreads);
         Module trained = result.swaModel() != null ? result.swaModel()
@@ -135,7 +130,10 @@ public final class TrainingRun {
         String test = testData(spark);
         if (test != null) {
             JobData.Loaded testSet = JobData.read(spark, test, heldOutSplit(spark, test), how, mean, std);
-            double[] eval = evaluate(trained, testSet.samples(), shape);
+            long evaluating = System.nanoTime();
+            double[] eval = built.evaluate(trained, testSet.samples());
+            LOG.info("evaluated on {} test samples in {} s", (long) eval[2], String.format(Locale.ROOT, "%.1f",
+                    (System.nanoTime() - evaluating) / 1e9));
             summary.append(String.format(Locale.ROOT, " test_acc=%.4f test_loss=%.4f test_samples=%d", eval[1],
                     eval[0], (long) eval[2]));
         }
@@ -221,55 +219,5 @@ public final class TrainingRun {
         meta.put("trained_with", "TrainJob --model " + job.model + " --epochs " + job.epochs + " --optimizer "
                 + job.optimizer + " --lr " + job.learningRate());
         return meta;
-    }
-
-    /**
-     * {mean cross-entropy, accuracy, samples} of {@code model} in eval mode over {@code data},
-     * streamed to the driver a partition at a time and run in batches of {@value #EVAL_BATCH}.
-     */
-    static double[] evaluate(Module model, JavaRDD<Sample> data, int[] shape) {
-        model.eval();
-        int per = 1;
-        for (int d : shape) {
-            per *= d;
-        }
-        double lossSum = 0;
-        long correct = 0;
-        long n = 0;
-        long start = System.nanoTime();
-        Iterator<Sample> samples = data.toLocalIterator();
-        float[] x = new float[EVAL_BATCH * per];
-        long[] y = new long[EVAL_BATCH];
-        try (var ignored = GradMode.noGrad()) {
-            while (samples.hasNext()) {
-                int b = 0;
-                while (b < EVAL_BATCH && samples.hasNext()) {
-                    Sample s = samples.next();
-                    if (s.features().length != per) {
-                        throw new IllegalArgumentException("a test sample has " + s.features().length
-                                + " values, not the " + per + " of shape " + Arrays.toString(shape));
-                    }
-                    System.arraycopy(s.features(), 0, x, b * per, per);
-                    y[b++] = s.label();
-                }
-                int[] batchShape = new int[shape.length + 1];
-                batchShape[0] = b;
-                System.arraycopy(shape, 0, batchShape, 1, shape.length);
-                Tensor logits = model.call(Tensor.fromArray(Arrays.copyOf(x, b * per), batchShape));
-                Tensor labels = Tensor.fromArray(Arrays.copyOf(y, b), b);
-                lossSum += F.crossEntropy(logits, labels).item() * b;
-                long[] predicted = logits.argmax(1, false).toLongArray();
-                for (int i = 0; i < b; i++) {
-                    correct += predicted[i] == y[i] ? 1 : 0;
-                }
-                n += b;
-            }
-        }
-        if (n == 0) {
-            throw new IllegalArgumentException("the test data is empty");
-        }
-        LOG.info("evaluated on {} test samples in {} s", n, String.format(Locale.ROOT, "%.1f",
-                (System.nanoTime() - start) / 1e9));
-        return new double[] {lossSum / n, (double) correct / n, n};
     }
 }
