@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Round time of DistributedTrainer on a cluster, on paper: what averaging every k steps costs as
-partitions and network bandwidth grow, from terms measured in local runs (README, "Scaling beyond
+partitions and network bandwidth grow, from terms measured in local runs (docs/spark.md, "Scaling beyond
 one machine"). Standard library only.
 
 One round, one replica per executor, P replicas:

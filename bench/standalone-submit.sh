@@ -8,6 +8,9 @@
 #       dev.ignis.spark.TrainJob, from the cluster jar alone (spark-submit --class ... ALL_JAR ...)
 #   bench/standalone-submit.sh [bench spark options, e.g. --partitions 2 --epochs 1 --data DIR]
 #       `ignis bench spark`: the examples' jar as the application, the cluster jar in --jars
+#   bench/standalone-submit.sh run 'COMMAND'
+#       runs COMMAND with bash, `spark-submit` on its PATH and SPARK_MASTER naming the cluster
+#       (how ReadmeCommandsTest runs the README's spark-submit line)
 # IGNIS_WORKER_GPUS=N gives the worker N GPU addresses (a discovery script that reports 0..N-1)
 # and asks for one GPU per executor and task, to exercise the executors' device choice through
 # Spark's resource scheduling on a machine with or without real GPUs.
@@ -43,8 +46,12 @@ for jar in "$lib"/*.jar; do
   esac
 done
 jars=$(IFS=,; echo "${ship[*]}")
-if [[ ${1:-} == train ]]; then
+mode=bench
+if [[ ${1:-} == train || ${1:-} == run ]]; then
+  mode=$1
   shift
+fi
+if [[ $mode == train ]]; then
   job=(--class dev.ignis.spark.TrainJob "$cluster")
 else
   job=(--class dev.ignis.examples.IgnisCli --jars "$jars" "$app" bench spark)
@@ -82,11 +89,19 @@ quiet=(-Dorg.slf4j.simpleLogger.log.org.apache.spark=warn -Dorg.slf4j.simpleLogg
 # The training JVM options (bin/jvm-options.sh) for the driver and, through Spark, the executors.
 # shellcheck source=../bin/jvm-options.sh
 source "$root/bin/jvm-options.sh"
+# spark-submit is Spark's SparkSubmit class with the cluster's settings
+submit=(java "${ignis_jvm_opts[@]}" "${opens[@]}" "${quiet[@]}" -Dignis.home="$root" -cp "$SPARK_HOME/jars/*"
+  org.apache.spark.deploy.SparkSubmit "${gpu_conf[@]}" --conf spark.executor.extraJavaOptions="${ignis_jvm_opts[*]}"
+  --conf spark.executor.memory=2g --conf spark.executor.cores=1 --conf spark.ui.enabled=false)
 status=0
-java "${ignis_jvm_opts[@]}" "${opens[@]}" "${quiet[@]}" -Dignis.home="$root" -cp "$SPARK_HOME/jars/*" \
-  org.apache.spark.deploy.SparkSubmit --master "spark://127.0.0.1:$port" \
-  "${gpu_conf[@]}" --conf spark.executor.extraJavaOptions="${ignis_jvm_opts[*]}" --conf spark.executor.memory=2g --conf spark.executor.cores=1 --conf spark.ui.enabled=false \
-  "${job[@]}" "$@" || status=$?
+if [[ $mode == run ]]; then
+  mkdir -p "$work/bin"
+  { echo '#!/usr/bin/env bash'; printf 'exec'; printf ' %q' "${submit[@]}"; echo ' "$@"'; } > "$work/bin/spark-submit"
+  chmod +x "$work/bin/spark-submit"
+  PATH="$work/bin:$PATH" SPARK_MASTER="spark://127.0.0.1:$port" bash -c "$1" || status=$?
+else
+  "${submit[@]}" --master "spark://127.0.0.1:$port" "${job[@]}" "$@" || status=$?
+fi
 echo "executors' device choices (from their logs):" >&2
 find "$work/worker" -name stderr -exec grep -h "ignis task device" {} + 2>/dev/null | sed 's/^.*INFO/ /' | sort | uniq -c >&2 || true
 if [[ $status -ne 0 ]]; then

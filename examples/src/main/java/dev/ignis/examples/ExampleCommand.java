@@ -3,7 +3,8 @@ package dev.ignis.examples;
 import picocli.CommandLine.Command;
 
 /** {@code ignis example NAME}: the runnable example programs. */
-@Command(name = "example", description = "Example programs.", subcommands = {SwaExample.class, MyAddExample.class, TransformerExample.class})
+@Command(name = "example", description = "Example programs.", subcommands = {QuickStart.class, SwaExample.class, MyAddExample.class,
+        TransformerExample.class})
 final class ExampleCommand implements Runnable {
     @Override
     public void run() {

@@ -9,7 +9,7 @@ import dev.ignis.tensor.Tensor;
 import picocli.CommandLine.Command;
 
 /**
- * {@code ignis example my-add}: the README's custom-op walkthrough run end to end — the op
+ * {@code ignis example my-add}: the custom-op walkthrough of docs/extending.md run end to end — the op
  * {@value MyAddOp#NAME} from the registry, a layer built on it trained for a step, and gradcheck.
  */
 @Command(name = "my-add", description = "The 'add your own op' walkthrough: myops::my_add(x, y) = 2x + y.")

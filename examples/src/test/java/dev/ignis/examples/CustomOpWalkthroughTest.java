@@ -14,15 +14,12 @@ import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Generator;
 import dev.ignis.tensor.Tensor;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's "Add your own op" walkthrough: the op works, and the page shows the code that is compiled. */
+/** The "Add your own op" walkthrough (docs/extending.md): the op works, and the page shows the code that is compiled. */
 class CustomOpWalkthroughTest {
 
     @Test
@@ -47,23 +44,16 @@ class CustomOpWalkthroughTest {
     }
 
     @Test
-    void readmeShowsTheCompiledWalkthroughCode() throws IOException {
-        Path root = Path.of(System.getProperty("user.dir")).getParent();
-        String readme = Files.readString(root.resolve("README.md"));
-        Path sources = root.resolve("examples/src/main/java/dev/ignis/examples");
+    void theExtendingPageShowsTheCompiledWalkthroughCode() throws IOException {
+        Path sources = DocSnippets.ROOT.resolve("examples/src/main/java/dev/ignis/examples");
         List<String> snippets = new ArrayList<>();
         for (Path file : List.of(sources.resolve("customop/MyAddOp.java"), sources.resolve("customop/MyAddLayer.java"),
                 sources.resolve("MyAddExample.java"))) {
-            Matcher m = Pattern.compile("// walkthrough:\\w+\\n(.*?)\\n\\s*// walkthrough:end", Pattern.DOTALL)
-                    .matcher(Files.readString(file));
-            while (m.find()) {
-                snippets.add(m.group(1).stripIndent());
-            }
+            snippets.addAll(DocSnippets.marked(file, "walkthrough"));
         }
         assertEquals(4, snippets.size(), "walkthrough snippets found in the sources");
         for (String snippet : snippets) {
-            assertTrue(readme.contains("```java\n" + snippet.stripTrailing() + "\n```"),
-                    "README.md must show this code from the sources verbatim:\n" + snippet);
+            DocSnippets.assertShown("docs/extending.md", "java", snippet);
         }
     }
 }

@@ -12,12 +12,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's scaling table is what {@code bench/round-time.py --gbits 1 10} prints: the command
- * is run and its output must appear in the README verbatim, so neither drifts from the other.
+ * docs/spark.md's scaling table is what {@code bench/round-time.py --gbits 1 10} prints: the command
+ * is run and its output must appear on that page verbatim, so neither drifts from the other.
  */
 class RoundTimeModelTest {
     @Test
-    void theReadmeShowsWhatTheRoundTimeModelPrints() throws Exception {
+    void theSparkPageShowsWhatTheRoundTimeModelPrints() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
         assumeTrue(new File("/usr/bin/python3").canExecute() || new File("/usr/local/bin/python3").canExecute(),
                 "bench/round-time.py needs python3 (standard library only), not found on this machine");
@@ -26,8 +26,8 @@ class RoundTimeModelTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
-        String readme = Files.readString(root.resolve("README.md"));
-        assertTrue(readme.contains("$ bench/round-time.py --gbits 1 10\n" + out),
-                "README.md's scaling table differs from what the command prints now:\n" + out);
+        String page = Files.readString(root.resolve("docs/spark.md"));
+        assertTrue(page.contains("$ bench/round-time.py --gbits 1 10\n" + out),
+                "docs/spark.md's scaling table differs from what the command prints now:\n" + out);
     }
 }

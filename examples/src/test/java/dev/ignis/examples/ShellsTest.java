@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shells users drive Spark from: the Scala 2.13 REPL (scala-compiler from Maven, Spark and
@@ -34,7 +35,7 @@ class ShellsTest {
     private static final Pattern ACCURACY = Pattern.compile("ignis-(scala|jshell) accuracy=([0-9.]+)");
     /** What jshell prints when the JVM running the snippets exits under it. */
     private static final String ENGINE_DIED = "State engine terminated";
-    private static final Path CRASH_REPORTS = Path.of("target", "shell-crashes");
+    private static final Path CRASH_REPORTS = Path.of("target", "shell-crashes").toAbsolutePath();
 
     private static String classPath() throws IOException {
         return Files.readString(Path.of("target", "test-classpath.txt")).trim();
@@ -49,11 +50,17 @@ class ShellsTest {
         return System.getProperty("java.home");
     }
 
-    /** Runs {@code command} with {@code stdin} as its input; returns its output (stdout and stderr). */
-    private static String run(List<String> command, File stdin) throws Exception {
+    /**
+     * Runs {@code command} in {@code dir} (null: this JVM's directory) with {@code stdin} as its input;
+     * returns its output (stdout and stderr).
+     */
+    private static String run(List<String> command, File stdin, Path dir) throws Exception {
         Files.createDirectories(CRASH_REPORTS);
         Path out = Files.createTempFile("ignis-shell", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
         if (stdin != null) {
             pb.redirectInput(stdin);
         }
@@ -104,13 +111,24 @@ class ShellsTest {
         return s.substring(Math.max(0, s.length() - 3000));
     }
 
+    /** The script writes runs/pipeline where it runs, as a user's spark-shell session would. */
     @Test
-    void theScalaReplFitsAndScoresAnIgnisClassifier() throws Exception {
+    void theScalaReplFitsScoresSavesAndReloadsAPipeline(@TempDir Path dir) throws Exception {
         List<String> command = new ArrayList<>(List.of(javaHome() + "/bin/java"));
         command.addAll(sparkFlags());
         command.addAll(List.of("-Xmx1g", "-XX:ErrorFile=" + CRASH_REPORTS.resolve("scala-hs_err_%p.log")));
         command.addAll(List.of("-cp", classPath(), "scala.tools.nsc.MainGenericRunner", "-usejavacp"));
-        checkOutput("scala", run(command, new File("scala/ignis-pipeline.scala")));
+        String output = run(command, new File("scala/ignis-pipeline.scala"), dir);
+        checkOutput("scala", output);
+        assertTrue(output.contains("ignis-scala reloaded predictions equal: true"), tail(output));
+    }
+
+    @Test
+    void theReadmeShowsTheScalaScriptsPipeline() throws IOException {
+        List<String> pieces = DocSnippets.marked(DocSnippets.ROOT.resolve("examples/scala/ignis-pipeline.scala"),
+                "readme");
+        assertEquals(1, pieces.size());
+        DocSnippets.assertShown("README.md", "scala", pieces.get(0));
     }
 
     @Test
@@ -124,11 +142,11 @@ class ShellsTest {
             command.add("-R" + flag);
         }
         command.add("jshell/ignis-pipeline.jsh");
-        String output = run(command, null);
+        String output = run(command, null, null);
         if (!ACCURACY.matcher(output).find() && output.contains(ENGINE_DIED)) {
             System.err.println("jshell's execution engine died; retrying once. Its output ended:\n" + tail(output)
                     + "\n" + crashReports());
-            output = run(command, null);
+            output = run(command, null, null);
         }
         checkOutput("jshell", output);
     }

@@ -352,9 +352,27 @@ public abstract class IgnisModel<M extends IgnisModel<M>> extends Model<M> imple
         return module;
     }
 
+    /**
+     * The saved factory, its classes resolved through the thread's context class loader first: a
+     * factory written from spark-shell or a notebook is a class the REPL compiled, which only the
+     * REPL's loader (the context loader there) knows.
+     */
     @SuppressWarnings("unchecked")
     private static SerializableSupplier<Module> readFactory(Path file, Configuration conf) {
-        try (ObjectInputStream in = new ObjectInputStream(file.getFileSystem(conf).open(file))) {
+        try (ObjectInputStream in = new ObjectInputStream(file.getFileSystem(conf).open(file)) {
+            @Override
+            protected Class<?> resolveClass(java.io.ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                ClassLoader context = Thread.currentThread().getContextClassLoader();
+                if (context != null) {
+                    try {
+                        return Class.forName(desc.getName(), false, context);
+                    } catch (ClassNotFoundException e) {
+                        // not a class of the context loader's: the default lookup below
+                    }
+                }
+                return super.resolveClass(desc);
+            }
+        }) {
             return (SerializableSupplier<Module>) in.readObject();
         } catch (IOException | ClassNotFoundException e) {
             throw new IllegalArgumentException("could not read the model factory " + file + " (the classes that"

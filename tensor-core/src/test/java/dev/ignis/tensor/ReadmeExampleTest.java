@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ignis.autograd.GradMode;
 import org.junit.jupiter.api.Test;
 
-/** The README's "Tensors and autograd in 20 lines", kept compiling and learning. */
+/** docs/api.md's "Tensors and autograd in 20 lines", kept compiling and learning. */
 class ReadmeExampleTest {
 
     @Test

@@ -11,7 +11,7 @@ import dev.ignis.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * The README's "add your own op" walkthrough: {@code myops::my_add(x, y) = 2x + y} registered with
+ * The "add your own op" walkthrough (docs/extending.md): {@code myops::my_add(x, y) = 2x + y} registered with
  * a shape rule, a CPU kernel and an autograd formula, found by ServiceLoader through
  * META-INF/services/dev.ignis.ops.OpLibrary.
  */
