@@ -90,6 +90,16 @@ final class ClassificationReport {
         return b == 0 ? 0 : (double) a / b;
     }
 
+    /**
+     * Prints {@link #table()} then the summary line scripts read:
+     * {@code ignis evaluate model=DIR test_acc=A test_loss=L samples=N}.
+     */
+    void print(String model, double meanLoss) {
+        System.out.print(table());
+        System.out.printf(Locale.ROOT, "ignis evaluate model=%s test_acc=%.4f test_loss=%.4f samples=%d%n", model,
+                accuracy(), meanLoss, total());
+    }
+
     /** The per-class table, then the confusion matrix (rows: true class, columns: predicted). */
     String table() {
         int width = Math.max(12, names.stream().mapToInt(String::length).max().orElse(0) + 2);

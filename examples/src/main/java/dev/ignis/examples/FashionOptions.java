@@ -39,8 +39,7 @@ final class FashionOptions {
      * @throws ParameterException naming the option and the value
      */
     void validate() {
-        CliErrors.atLeast(command, "--batch", batch, 1);
-        CliErrors.atLeast(command, "--threads", threads, 1);
+        validateCounts();
         Path dir = data == null ? null : CliErrors.localPath(data);
         if (dir == null) {
             return;
@@ -58,6 +57,12 @@ final class FashionOptions {
             throw new ParameterException(command.commandLine(), "--data " + data + " lacks "
                     + String.join(", ", missing) + " (the Fashion-MNIST IDX files, gzipped)");
         }
+    }
+
+    /** Checks --batch and --threads only (for commands whose --data is not the IDX set). */
+    void validateCounts() {
+        CliErrors.atLeast(command, "--batch", batch, 1);
+        CliErrors.atLeast(command, "--threads", threads, 1);
     }
 
     /** The data directory: --data, else the default. */

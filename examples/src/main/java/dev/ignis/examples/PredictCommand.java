@@ -4,7 +4,6 @@ import dev.ignis.autograd.GradMode;
 import dev.ignis.backend.IntraOpPool;
 import dev.ignis.data.vision.Image;
 import dev.ignis.data.vision.ImageDecoder;
-import dev.ignis.data.vision.Transforms;
 import dev.ignis.spark.cli.CliErrors;
 import dev.ignis.tensor.Tensor;
 import java.io.File;
@@ -68,19 +67,14 @@ final class PredictCommand implements Runnable {
 
     /** The image as the model's input [C, H, W], normalised as the model was trained. */
     private Tensor input(File file, SavedModel saved) {
-        int[] shape = saved.inputShape();
         Image image;
         try {
-            image = ImageDecoder.decode(Files.readAllBytes(file.toPath()), shape[0] == 1 ? "L" : "RGB");
+            image = ImageDecoder.decode(Files.readAllBytes(file.toPath()), saved.imageMode());
         } catch (IOException | RuntimeException e) {
             throw new ParameterException(spec.commandLine(), "IMAGE " + file + ": not an image this program decodes ("
                     + e.getMessage() + ")");
         }
-        Tensor x = Transforms.toTensor().apply(image);
-        if (image.height() != shape[1] || image.width() != shape[2]) {
-            x = Transforms.resize(shape[1], shape[2]).apply(x);
-        }
-        return Transforms.normalize(saved.mean(), saved.std()).apply(x);
+        return saved.imageTransform().apply(image);
     }
 
     @Override

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ignis.nn.Fusion;
 import dev.ignis.nn.ModelDirectory;
 import dev.ignis.nn.Module;
+import dev.ignis.data.vision.Image;
+import dev.ignis.data.vision.Transforms;
+import dev.ignis.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -61,6 +65,25 @@ record SavedModel(Module model, List<String> classes, int[] inputShape, double[]
         }
         net.eval();
         return new SavedModel(net, classes, shape, mean, std);
+    }
+
+    /** How images are decoded for this model: "L" (grayscale) for one input channel, else "RGB". */
+    String imageMode() {
+        return inputShape[0] == 1 ? "L" : "RGB";
+    }
+
+    /**
+     * A decoded image (in {@link #imageMode()}) as this model's input [C, H, W]: ToTensor, resized to
+     * H x W where it differs, then normalised with the training data's mean and std.
+     */
+    Function<Image, Tensor> imageTransform() {
+        return image -> {
+            Tensor x = Transforms.toTensor().apply(image);
+            if (image.height() != inputShape[1] || image.width() != inputShape[2]) {
+                x = Transforms.resize(inputShape[1], inputShape[2]).apply(x);
+            }
+            return Transforms.normalize(mean, std).apply(x);
+        };
     }
 
     private static ParameterException userError(CommandSpec spec, String message) {

@@ -136,12 +136,7 @@ class TrainEvaluateTest {
         Path pngs = Files.createDirectories(dir.resolve("pngs"));
         float[] x = FashionMnist.load(SUBSET, 0f, 1f).testX().narrow(0, 0, n).toFloatArray();
         for (int i = 0; i < n; i++) {
-            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(28, 28,
-                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-            for (int p = 0; p < 784; p++) {
-                image.getRaster().setSample(p % 28, p / 28, 0, Math.round(x[i * 784 + p] * 255f));
-            }
-            javax.imageio.ImageIO.write(image, "png", pngs.resolve(String.format("img%02d.png", i)).toFile());
+            writePng(x, i, pngs.resolve(String.format("img%02d.png", i)));
         }
         FashionMnist normalised = FashionMnist.load(SUBSET, (float) saved.mean()[0], (float) saved.std()[0]);
         Tensor probabilities;
@@ -167,5 +162,51 @@ class TrainEvaluateTest {
         assertEquals(CliErrors.USER_ERROR, missing.status());
         assertTrue(missing.err().contains("IMAGE " + dir.resolve("nope.png") + ": no such file or folder"),
                 missing.err());
+    }
+
+    /** Image {@code i} of {@code x} (28x28 values in [0, 1], from bytes / 255) as an 8-bit grayscale PNG. */
+    private static void writePng(float[] x, int i, Path file) throws java.io.IOException {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(28, 28,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int p = 0; p < 784; p++) {
+            image.getRaster().setSample(p % 28, p / 28, 0, Math.round(x[i * 784 + p] * 255f));
+        }
+        javax.imageio.ImageIO.write(image, "png", file.toFile());
+    }
+
+    /**
+     * The subset's 1,000 test images written as an image folder (class0 ... class9, PNG, lossless)
+     * evaluate as the IDX files do: the same accuracy and loss; folders that cannot be the model's
+     * classes are refused, naming both lists.
+     */
+    @Test
+    void anImageFolderOfTheTestImagesEvaluatesAsTheIdxFiles(@TempDir Path dir) throws Exception {
+        Run train = ignis("train", "--data", SUBSET, "--model", "mlp", "--output", dir.toString());
+        assertEquals(0, train.status(), train.err() + train.out());
+        String model = dir.resolve("model").toString();
+        FashionMnist subset = FashionMnist.load(SUBSET, 0f, 1f);
+        float[] x = subset.testX().toFloatArray();
+        long[] y = subset.testY().toLongArray();
+        Path folder = dir.resolve("test-images");
+        for (int i = 0; i < y.length; i++) {
+            Path classDir = Files.createDirectories(folder.resolve("class" + y[i]));
+            writePng(x, i, classDir.resolve(String.format("%04d.png", i)));
+        }
+        Run idx = ignis("evaluate", "--model", model, "--data", SUBSET);
+        Run images = ignis("evaluate", "--model", model, "--format", "image-folder", "--data", folder.toString());
+        assertEquals(0, images.status(), images.err() + images.out());
+        assertEquals(field(idx.out(), "test_acc"), field(images.out(), "test_acc"), 1e-9, images.out());
+        assertEquals(field(idx.out(), "test_loss"), field(images.out(), "test_loss"), 1e-4, images.out());
+        assertTrue(images.out().contains("samples=1000"), images.out());
+        assertTrue(images.out().contains("class0 = T-shirt/top, class1 = Trouser"), images.out());
+
+        Path three = dir.resolve("three");
+        for (String name : List.of("a", "b", "c")) {
+            writePng(x, 0, Files.createDirectories(three.resolve(name)).resolve("0.png"));
+        }
+        Run refused = ignis("evaluate", "--model", model, "--format", "image-folder", "--data", three.toString());
+        assertEquals(CliErrors.USER_ERROR, refused.status(), refused.out());
+        assertTrue(refused.err().contains("--data " + three + ": its class folders [a, b, c] are neither the model's"
+                + " classes [T-shirt/top, "), refused.err());
     }
 }
