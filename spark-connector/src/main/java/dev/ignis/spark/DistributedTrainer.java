@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -467,6 +468,8 @@ public final class DistributedTrainer {
         // thread); the caller's own description comes back at the end
         String callersDescription = jsc.getLocalProperty(JOB_DESCRIPTION);
         DriverLoop driver = null;
+        // shipped once: an executor deserializes the factories once for the run, not every round
+        Broadcast<ReplicaConfig> shippedConfig = jsc.broadcast(cfg);
         RoundProgress progress = b.progress ? new RoundProgress(jsc, b.progressEverySeconds) : null;
         try {
             jsc.setJobDescription("ignis: dealing the data to " + replicas + " replica(s)");
@@ -489,8 +492,9 @@ public final class DistributedTrainer {
                 if (progress != null) {
                     progress.start(round, plan.totalRounds(), plan.stepsInRound(round, b.batchSize));
                 }
-                RoundResult result = RoundAggregation.aggregate(shards.roundTasks(cfg, broadcast, round,
-                        progress == null ? null : progress.accumulator()));
+                RoundResult result = RoundAggregation.aggregate(shards.roundTasks(shippedConfig, broadcast, round,
+                        progress == null ? null : progress.accumulator()), RoundAggregation.expectOnePiece(state,
+                        cfg.pieceSize()));
                 if (progress != null) {
                     progress.stop();
                 }
@@ -506,6 +510,7 @@ public final class DistributedTrainer {
                 progress.close();
             }
             releaseReplicas(jsc, cfg);
+            shippedConfig.destroy();
             jsc.setLocalProperty(JOB_DESCRIPTION, callersDescription);
             shards.release();
             if (validation != null) {

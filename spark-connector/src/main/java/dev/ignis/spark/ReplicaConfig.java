@@ -5,7 +5,8 @@ import dev.ignis.nn.Module;
 import java.io.Serializable;
 
 /**
- * What every task needs to rebuild and train a replica; shipped once with the job closure.
+ * What every task needs to rebuild and train a replica; broadcast once per run, so that an executor
+ * deserializes the factories once rather than with every round's task.
  * {@code pieceSize} is the most elements one piece of a result vector holds (see {@link PiecePlan});
  * {@code fuseLayers} applies {@link Fusion#fuse} to each replica's model; {@code device} is the
  * run's device setting ({@link ExecutorDevice#forCurrentTask}); {@code runId} names the run, so

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 
@@ -85,11 +86,13 @@ final class ReplicaData {
      * The round's job, one task per replica, each training on its partition from the broadcast
      * state and adding its steps, one at a time, to {@code steps} (progress; may be null).
      */
-    JavaRDD<RoundResult> roundTasks(ReplicaConfig cfg, RoundBroadcast broadcast, int round, LongAccumulator steps) {
+    JavaRDD<RoundResult> roundTasks(Broadcast<ReplicaConfig> shipped, RoundBroadcast broadcast, int round,
+                                    LongAccumulator steps) {
         LongAccumulator samples = samplesTrained;
         int buffer = shuffleBuffer;
         if (streaming()) {
             return source.mapPartitionsWithIndex((index, it) -> {
+                ReplicaConfig cfg = shipped.value();
                 beforeTask(cfg, round, index);
                 RoundState s = broadcast.value();
                 PartitionData slice = StreamedPartition.slice(it, cfg.seed(), s.epoch(), index, buffer,
@@ -100,6 +103,7 @@ final class ReplicaData {
             }, true);
         }
         return parts.mapPartitionsWithIndex((index, it) -> {
+            ReplicaConfig cfg = shipped.value();
             beforeTask(cfg, round, index);
             RoundResult part = Replica.train(cfg, broadcast.value(), it.next(), index, round, steps);
             samples.add(part.samples());
@@ -119,14 +123,15 @@ final class ReplicaData {
     void recomputeBatchNorm(ReplicaConfig cfg, Module model) {
         long[] c = ModelVector.counters(model);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
-        RoundBroadcast weights = new RoundBroadcast(jsc, new RoundState(ModelVector.weights(model), c,
-                OptimizerVector.EMPTY, null, 0, 0, 0), cfg.pieceSize());
+        float[] w = ModelVector.weights(model);
+        RoundBroadcast weights = new RoundBroadcast(jsc, new RoundState(w, c, OptimizerVector.EMPTY, null, 0, 0, 0),
+                cfg.pieceSize());
         JavaRDD<RoundResult> passes = parts != null
                 ? parts.map(d -> Replica.batchNormPass(cfg, weights.value().weights(), c, d))
                 : source.mapPartitionsWithIndex((index, it) -> Collections.singletonList(Replica.batchNormPass(cfg,
                         weights.value().weights(), c, StreamedPartition.batches(it, cfg.batchSize(), cfg.sampleShape(),
                                 index))).iterator(), true);
-        RoundResult r = RoundAggregation.aggregate(passes);
+        RoundResult r = RoundAggregation.aggregate(passes, w.length <= cfg.pieceSize());
         weights.destroy();
         if (r.samples() == 0) {
             return;

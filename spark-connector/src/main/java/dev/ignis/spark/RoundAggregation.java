@@ -16,12 +16,23 @@ final class RoundAggregation {
     }
 
     /**
-     * The sample-weighted sum of the tasks' results. A result in several pieces is aggregated one
-     * piece per job over the cached task results (a round is a pure function of its inputs, so a
-     * task recomputed after eviction returns the same result); the first job tells how many pieces
-     * there are.
+     * The sample-weighted sum of the tasks' results. A result expected in one piece is aggregated by
+     * one job straight from the tasks. A result in several pieces is aggregated one piece per job
+     * over the cached task results (a round is a pure function of its inputs, so a task recomputed
+     * after eviction returns the same result); when a result the driver expected in one piece comes
+     * back in several (the optimizer state of the first round, before the driver has seen it, made
+     * it larger), the round runs again over cached results.
+     *
+     * @param onePiece whether the driver expects the round's results in a single piece
      */
-    static RoundResult aggregate(JavaRDD<RoundResult> tasks) {
+    static RoundResult aggregate(JavaRDD<RoundResult> tasks, boolean onePiece) {
+        if (onePiece) {
+            RoundResult whole = tasks.map(r -> r.onlyPiece(0)).treeAggregate(RoundResult.ZERO, RoundResult::plus,
+                    RoundResult::plus);
+            if (whole.plan() == null || whole.plan().count() == 1) {
+                return whole;
+            }
+        }
         JavaRDD<RoundResult> cached = tasks.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<RoundResult> pieces = new ArrayList<>();
@@ -37,6 +48,18 @@ final class RoundAggregation {
         } finally {
             cached.unpersist(false);
         }
+    }
+
+    /**
+     * Whether the results of a round from {@code state} fit one piece: the weights and the optimizer
+     * values the driver has; before it has any (the first round), three values per weight are
+     * allowed for them (SGD's momentum takes one, Adam's moments two), and a larger state is caught by
+     * {@link #aggregate}'s check.
+     */
+    static boolean expectOnePiece(RoundState state, int pieceSize) {
+        long weights = state.weights().length;
+        long optimizer = state.optimizer().values().length;
+        return weights + (optimizer > 0 ? optimizer : 3 * weights) <= pieceSize;
     }
 
     /**
