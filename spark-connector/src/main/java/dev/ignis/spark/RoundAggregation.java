@@ -27,8 +27,7 @@ final class RoundAggregation {
      */
     static RoundResult aggregate(JavaRDD<RoundResult> tasks, boolean onePiece) {
         if (onePiece) {
-            RoundResult whole = tasks.map(r -> r.onlyPiece(0)).treeAggregate(RoundResult.ZERO, RoundResult::plus,
-                    RoundResult::plus);
+            RoundResult whole = sum(tasks);
             if (whole.plan() == null || whole.plan().count() == 1) {
                 return whole;
             }
@@ -36,18 +35,30 @@ final class RoundAggregation {
         JavaRDD<RoundResult> cached = tasks.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<RoundResult> pieces = new ArrayList<>();
-            pieces.add(cached.map(r -> r.onlyPiece(0)).treeAggregate(RoundResult.ZERO, RoundResult::plus,
-                    RoundResult::plus));
+            pieces.add(sum(cached.map(r -> r.onlyPiece(0))));
             int count = pieces.get(0).plan() == null ? 1 : pieces.get(0).plan().count();
             for (int j = 1; j < count; j++) {
                 int p = j;
-                pieces.add(cached.map(r -> r.onlyPiece(p)).treeAggregate(RoundResult.ZERO, RoundResult::plus,
-                        RoundResult::plus));
+                pieces.add(sum(cached.map(r -> r.onlyPiece(p))));
             }
             return RoundResult.join(pieces);
         } finally {
             cached.unpersist(false);
         }
+    }
+
+    /**
+     * The sum of {@code results}: with treeAggregate (depth 2) where it sums partitions on the
+     * executors first; where it would bring every partition's result to the driver anyway (up to
+     * four partitions), with reduce, the same sums in one job without treeAggregate's extra stage
+     * of closures (a few milliseconds a round).
+     */
+    private static RoundResult sum(JavaRDD<RoundResult> results) {
+        int partitions = results.getNumPartitions();
+        if (partitions > 0 && resultsAtDriver(partitions) == partitions) {
+            return results.reduce(RoundResult::plus);
+        }
+        return results.treeAggregate(RoundResult.ZERO, RoundResult::plus, RoundResult::plus);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ignis.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -71,5 +72,32 @@ class WeightedPiecesTest {
         for (int i = 0; i < 4; i++) {
             assertEquals(expected(W1, O1, 3, 4 + i), tail[i], 0.0, "element " + (4 + i));
         }
+    }
+
+    private static WeightedPieces roundTrip(WeightedPieces p) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(p);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            return (WeightedPieces) in.readObject();
+        }
+    }
+
+    /**
+     * Java serialization (as task results travel) gives back the same values bit for bit: a
+     * float32 contribution, double sums, and a value carrying one piece only.
+     */
+    @Test
+    void serializedValuesReadBackBitForBit() throws Exception {
+        PiecePlan plan = new PiecePlan(8, 3);
+        WeightedPieces one = WeightedPieces.of(W1, O1, true, 37, plan);
+        WeightedPieces sum = one.plus(WeightedPieces.of(W2, O2, false, 29, plan));
+        assertArrayEquals(all(one, plan), all(roundTrip(one), plan));
+        assertArrayEquals(all(sum, plan), all(roundTrip(sum), plan));
+        WeightedPieces middle = roundTrip(one.onlyPiece(1));
+        assertEquals(3, middle.count());
+        assertArrayEquals(all(one, plan), all(middle.plus(one.onlyPiece(0)).plus(one.onlyPiece(2)), plan));
     }
 }
