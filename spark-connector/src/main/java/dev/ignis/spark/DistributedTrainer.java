@@ -492,13 +492,14 @@ public final class DistributedTrainer {
                 if (progress != null) {
                     progress.start(round, plan.totalRounds(), plan.stepsInRound(round, b.batchSize));
                 }
-                RoundResult result = RoundAggregation.aggregate(shards.roundTasks(shippedConfig, broadcast, round,
-                        progress == null ? null : progress.accumulator()), RoundAggregation.expectOnePiece(state,
-                        cfg.pieceSize()));
+                RoundResult result = shards.round(shippedConfig, broadcast, round,
+                        progress == null ? null : progress.accumulator(),
+                        RoundAggregation.expectOnePiece(state, cfg.pieceSize()));
                 if (progress != null) {
                     progress.stop();
                 }
                 broadcast.destroy();
+                driver.takeIn(result);
                 driver.complete(round, state, result, (System.nanoTime() - roundStart) / 1e9);
             }
             return driver.result(shards, cfg);

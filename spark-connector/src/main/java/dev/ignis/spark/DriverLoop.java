@@ -134,18 +134,27 @@ final class DriverLoop {
     }
 
     /**
-     * Takes in round {@code round}'s aggregated result (run from {@code state}, {@code seconds} on
-     * the wall clock): the new averages, the round's metrics, the SWA average, the schedulers'
-     * step, progress, the epoch's end, and the metrics files and checkpoint when due.
+     * Takes in a round's aggregated result: its averaged weights and optimizer state and the
+     * counters' increase become the state the next round starts from. Part of the round's timed
+     * work, as the averaging is what a round adds to training.
      */
-    void complete(int round, RoundState state, RoundResult result, double seconds) {
-        int epoch = state.epoch();
+    void takeIn(RoundResult result) {
         weights = result.averageWeights();
         for (int i = 0; i < counters.length; i++) {
             counters[i] += result.counterDelta()[i];
         }
         optimizer = b.carryOptimizerState ? result.averageOptimizer() : OptimizerVector.EMPTY;
         trainedSamples += result.samples();
+    }
+
+    /**
+     * Completes round {@code round} (run from {@code state}, {@code seconds} on the wall clock
+     * from its broadcast to its result taken in by {@link #takeIn}): the round's metrics, the SWA
+     * average, the schedulers' step, progress, the epoch's end, and the metrics files and
+     * checkpoint when due.
+     */
+    void complete(int round, RoundState state, RoundResult result, double seconds) {
+        int epoch = state.epoch();
         // out (RoundBroadcast): weights as float32, optimizer values as float32 where every slot is,
         // else as doubles; back (WeightedPieces): both in the same width
         long valueBytes = optimizer.isFloat32() ? 4 : 8;

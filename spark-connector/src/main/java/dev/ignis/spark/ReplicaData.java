@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -83,36 +82,28 @@ final class ReplicaData {
     }
 
     /**
-     * The round's job, one task per replica, each training on its partition from the broadcast
-     * state and adding its steps, one at a time, to {@code steps} (progress; may be null).
+     * Runs round {@code round}, one task per replica, each training on its partition from the
+     * broadcast state and adding its steps, one at a time, to {@code steps} (progress; may be null);
+     * returns the sample-weighted sum of the tasks' results. Where Spark would bring every task's
+     * result to the driver anyway (see {@link RoundAggregation#resultsAtDriver}) and the result is
+     * expected in one piece, the round is one job straight over the partitions ({@link RoundTask#runOn}),
+     * summed at the driver in partition order; otherwise the results are aggregated by
+     * {@link RoundAggregation#aggregate}. A first-round result larger than one piece runs the round
+     * again on that path (a round is a pure function of its inputs).
      */
-    JavaRDD<RoundResult> roundTasks(Broadcast<ReplicaConfig> shipped, RoundBroadcast broadcast, int round,
-                                    LongAccumulator steps) {
-        LongAccumulator samples = samplesTrained;
-        int buffer = shuffleBuffer;
-        if (streaming()) {
-            return source.mapPartitionsWithIndex((index, it) -> {
-                ReplicaConfig cfg = shipped.value();
-                beforeTask(cfg, round, index);
-                RoundState s = broadcast.value();
-                PartitionData slice = StreamedPartition.slice(it, cfg.seed(), s.epoch(), index, buffer,
-                        cfg.batchSize(), s.firstStep(), s.steps());
-                RoundResult part = Replica.trainSlice(cfg, s, slice, index, round, steps);
-                samples.add(part.samples());
-                return Collections.singletonList(part).iterator();
-            }, true);
+    RoundResult round(Broadcast<ReplicaConfig> shipped, RoundBroadcast broadcast, int round, LongAccumulator steps,
+                      boolean onePiece) {
+        RoundTask task = new RoundTask(shipped, broadcast, round, steps, samplesTrained, shuffleBuffer);
+        JavaRDD<?> input = streaming() ? source : parts;
+        int partitions = input.getNumPartitions();
+        if (onePiece && RoundAggregation.resultsAtDriver(partitions) == partitions) {
+            RoundResult whole = RoundAggregation.sum(task.runOn(input));
+            if (whole.plan() == null || whole.plan().count() == 1) {
+                return whole;
+            }
+            onePiece = false;
         }
-        return parts.mapPartitionsWithIndex((index, it) -> {
-            ReplicaConfig cfg = shipped.value();
-            beforeTask(cfg, round, index);
-            RoundResult part = Replica.train(cfg, broadcast.value(), it.next(), index, round, steps);
-            samples.add(part.samples());
-            return Collections.singletonList(part).iterator();
-        }, true);
-    }
-
-    private static void beforeTask(ReplicaConfig cfg, int round, int partition) throws Exception {
-        cfg.hook().beforeTask(round, partition, TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
+        return RoundAggregation.aggregate(task.over(input), onePiece);
     }
 
     /**

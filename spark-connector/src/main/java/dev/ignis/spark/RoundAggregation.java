@@ -8,7 +8,8 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The driver's half of a round's exchange: the replicas' results summed with
- * {@code treeAggregate}, piece by piece when the weight vector travels in pieces, and how large a
+ * {@code treeAggregate} (or reduce, or at the driver in partition order where every result comes
+ * to the driver anyway), piece by piece when the weight vector travels in pieces, and how large a
  * piece may be.
  */
 final class RoundAggregation {
@@ -45,6 +46,15 @@ final class RoundAggregation {
         } finally {
             cached.unpersist(false);
         }
+    }
+
+    /** The sum of {@code results} in their order (the partitions' order for a job's results). */
+    static RoundResult sum(RoundResult[] results) {
+        RoundResult sum = RoundResult.ZERO;
+        for (RoundResult r : results) {
+            sum = sum.plus(r);
+        }
+        return sum;
     }
 
     /**

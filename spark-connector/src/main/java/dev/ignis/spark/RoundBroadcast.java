@@ -1,5 +1,9 @@
 package dev.ignis.spark;
 
+import java.io.Externalizable;
+import java.io.IOException;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +22,43 @@ import org.apache.spark.broadcast.Broadcast;
  * smaller for SGD with momentum.
  */
 final class RoundBroadcast implements Serializable {
-    /** The first broadcast: the state without its vectors, and piece 0 of each (one of the optimizer's two forms is null). */
-    private record Head(RoundState state, float[] weights, float[] optimizerFloats, double[] optimizerDoubles)
-            implements Serializable {
+    /**
+     * The first broadcast: the state without its vectors, and piece 0 of each (one of the
+     * optimizer's two forms is null); serialized with the pieces in bulk ({@link BulkArrays}).
+     */
+    static final class Head implements Externalizable {
+        private static final long serialVersionUID = 1L;
+        private RoundState state;
+        private float[] weights;
+        private float[] optimizerFloats;
+        private double[] optimizerDoubles;
+
+        /** For deserialization. */
+        public Head() {
+        }
+
+        Head(RoundState state, float[] weights, float[] optimizerFloats, double[] optimizerDoubles) {
+            this.state = state;
+            this.weights = weights;
+            this.optimizerFloats = optimizerFloats;
+            this.optimizerDoubles = optimizerDoubles;
+        }
+
+        @Override
+        public void writeExternal(ObjectOutput out) throws IOException {
+            out.writeObject(state);
+            BulkArrays.write(out, weights);
+            BulkArrays.write(out, optimizerFloats);
+            BulkArrays.write(out, optimizerDoubles);
+        }
+
+        @Override
+        public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
+            state = (RoundState) in.readObject();
+            weights = BulkArrays.readFloats(in);
+            optimizerFloats = BulkArrays.readFloats(in);
+            optimizerDoubles = BulkArrays.readDoubles(in);
+        }
     }
 
     private final Broadcast<Head> head;
@@ -58,10 +96,10 @@ final class RoundBroadcast implements Serializable {
     /** The whole state, joined from the pieces (on an executor or the driver). */
     RoundState value() {
         Head h = head.value();
-        RoundState s = h.state();
+        RoundState s = h.state;
         float[] w = new float[weightCount];
-        System.arraycopy(h.weights(), 0, w, 0, h.weights().length);
-        int at = h.weights().length;
+        System.arraycopy(h.weights, 0, w, 0, h.weights.length);
+        int at = h.weights.length;
         for (Broadcast<float[]> piece : weightPieces) {
             float[] p = piece.value();
             System.arraycopy(p, 0, w, at, p.length);
@@ -69,12 +107,12 @@ final class RoundBroadcast implements Serializable {
         }
         double[] o = new double[optimizerCount];
         at = 0;
-        if (h.optimizerDoubles() != null) {
-            System.arraycopy(h.optimizerDoubles(), 0, o, 0, h.optimizerDoubles().length);
-            at = h.optimizerDoubles().length;
+        if (h.optimizerDoubles != null) {
+            System.arraycopy(h.optimizerDoubles, 0, o, 0, h.optimizerDoubles.length);
+            at = h.optimizerDoubles.length;
         }
-        if (h.optimizerFloats() != null) {
-            for (float v : h.optimizerFloats()) {
+        if (h.optimizerFloats != null) {
+            for (float v : h.optimizerFloats) {
                 o[at++] = v;
             }
         }

@@ -245,6 +245,24 @@ class DistributedTrainerTest {
     }
 
     @Test
+    void threeReplicasSummedAtTheDriverEqualTheirSumsOnTheExecutors() {
+        JavaRDD<Sample> data = jsc.parallelize(samples(150), 3);
+        // one piece and up to four replicas: each round is one job straight over the partitions,
+        // its three results summed at the driver in partition order
+        TrainingResult atDriver = trainer(SGD_MOMENTUM).replicas(3).build().fit(data);
+        // pieces of 50 values: each round's cached results summed piece by piece by Spark's reduce
+        TrainingResult onExecutors = trainer(SGD_MOMENTUM).replicas(3).maxPieceBytes(50 * 8).build().fit(data);
+        assertEquals(3, atDriver.replicas());
+        // the same double sums, added in another order (Spark's reduce merges tasks as they finish)
+        assertTrue(maxDiff(atDriver.model(), onExecutors.model()) < 1e-6);
+        assertEquals(onExecutors.metrics().size(), atDriver.metrics().size());
+        for (int r = 0; r < atDriver.metrics().size(); r++) {
+            assertEquals(onExecutors.metrics().get(r).loss(), atDriver.metrics().get(r).loss(), 1e-6);
+        }
+        assertTrue(atDriver.epochMetrics().get(1).trainAccuracy() > 0.8, "it learns");
+    }
+
+    @Test
     void aNonFiniteLossStopsTrainingNamingRoundAndPartition() {
         List<Sample> bad = samples(40);
         bad.set(35, new Sample(new float[] {Float.NaN, 0, 0, 0, 0, 0}, 0));

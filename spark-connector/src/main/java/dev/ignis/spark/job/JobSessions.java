@@ -22,10 +22,11 @@ public final class JobSessions {
             // in local mode a round's result (a few MB) goes from task to driver inside this JVM:
             // as a direct result rather than through the block manager's loopback fetch, which
             // Spark's 1 MiB default for network RPC messages would choose (round overhead 6% ->
-            // 4.6%); and the broadcast weights, which never cross a network here, uncompressed
+            // 4.6%); and the broadcast weights, which never cross a network here, neither compressed
+            // nor checksummed
             builder.master(localMaster).config("spark.ui.enabled", "false")
                     .config("spark.driver.host", "127.0.0.1").config("spark.task.maxDirectResultSize", "64m")
-                    .config("spark.broadcast.compress", "false");
+                    .config("spark.broadcast.compress", "false").config("spark.broadcast.checksum", "false");
         }
         return builder.getOrCreate();
     }
