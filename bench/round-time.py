@@ -48,10 +48,10 @@ def main():
     ap.add_argument("--step-ms", type=float, default=28.0,
                     help="one replica's training step (default: the CNN, batch 64, one core here)")
     ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--fixed-ms", type=float, default=35.0,
+    ap.add_argument("--fixed-ms", type=float, default=23.0,
                     help="per-round cost independent of size: job, task launch, driver bookkeeping")
-    ap.add_argument("--cpu-ms-per-mb", type=float, default=4.5,
-                    help="serializing, compressing and copying one MB of round traffic on the driver")
+    ap.add_argument("--cpu-ms-per-mb", type=float, default=1.0,
+                    help="serializing and copying one MB of round traffic on the driver")
     ap.add_argument("--steps", type=int, nargs="+", default=[10, 50, 200], help="k: steps per round")
     ap.add_argument("--gbits", type=float, nargs="+", default=[1, 10, 25], help="network bandwidth, Gbit/s")
     ap.add_argument("--partitions", type=int, nargs="+", default=[1, 2, 4, 8, 16, 32, 64, 128, 256])
