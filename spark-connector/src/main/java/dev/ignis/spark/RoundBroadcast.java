@@ -26,7 +26,7 @@ final class RoundBroadcast implements Serializable {
      * The first broadcast: the state without its vectors, and piece 0 of each (one of the
      * optimizer's two forms is null); serialized with the pieces in bulk ({@link BulkArrays}).
      */
-    static final class Head implements Externalizable {
+    private static final class Head implements Externalizable {
         private static final long serialVersionUID = 1L;
         private RoundState state;
         private float[] weights;
