@@ -98,10 +98,8 @@ final class ReplicaData {
         int partitions = input.getNumPartitions();
         if (onePiece && RoundAggregation.resultsAtDriver(partitions) == partitions) {
             RoundResult whole = RoundAggregation.sum(task.runOn(input));
-            if (whole.plan() == null || whole.plan().count() == 1) {
-                return whole;
-            }
-            onePiece = false;
+            // more than one piece: the first round's optimizer state, unseen by the driver, made it larger
+            return whole.pieceCount() == 1 ? whole : RoundAggregation.aggregate(task.over(input), false);
         }
         return RoundAggregation.aggregate(task.over(input), onePiece);
     }

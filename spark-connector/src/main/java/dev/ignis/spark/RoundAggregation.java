@@ -29,7 +29,7 @@ final class RoundAggregation {
     static RoundResult aggregate(JavaRDD<RoundResult> tasks, boolean onePiece) {
         if (onePiece) {
             RoundResult whole = sum(tasks);
-            if (whole.plan() == null || whole.plan().count() == 1) {
+            if (whole.pieceCount() == 1) {
                 return whole;
             }
         }
@@ -37,7 +37,7 @@ final class RoundAggregation {
         try {
             List<RoundResult> pieces = new ArrayList<>();
             pieces.add(sum(cached.map(r -> r.onlyPiece(0))));
-            int count = pieces.get(0).plan() == null ? 1 : pieces.get(0).plan().count();
+            int count = pieces.get(0).pieceCount();
             for (int j = 1; j < count; j++) {
                 int p = j;
                 pieces.add(sum(cached.map(r -> r.onlyPiece(p))));

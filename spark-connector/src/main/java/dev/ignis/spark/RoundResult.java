@@ -30,6 +30,11 @@ record RoundResult(PiecePlan plan, int weightCount, WeightedPieces sums, long[] 
                 trainSeconds);
     }
 
+    /** The pieces this result's sums are cut into (1 for a result without sums). */
+    int pieceCount() {
+        return plan == null ? 1 : plan.count();
+    }
+
     RoundResult plus(RoundResult o) {
         if (o.samples == 0) {
             return o.trainSeconds > trainSeconds ? withTrainSeconds(o.trainSeconds) : this;
