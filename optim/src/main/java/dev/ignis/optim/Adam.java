@@ -13,7 +13,6 @@ import java.util.Map;
  */
 public class Adam extends Optimizer {
 
-    /** Adam's arguments; the defaults are set here and nowhere else. */
     /** Adam's arguments, PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0. */
     public static final class Options extends AdamOptions<Options> {
         public Options() {

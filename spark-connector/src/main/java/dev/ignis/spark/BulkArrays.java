@@ -22,29 +22,30 @@ final class BulkArrays {
 
     static void write(ObjectOutput out, float[] values) throws IOException {
         out.writeInt(values == null ? -1 : values.length);
-        if (values == null) {
-            return;
-        }
-        ByteBuffer buffer = buffer(values.length, 4);
-        for (int at = 0; at < values.length; at += CHUNK) {
-            int len = Math.min(CHUNK, values.length - at);
-            buffer.clear();
-            buffer.asFloatBuffer().put(values, at, len);
-            out.write(buffer.array(), 0, 4 * len);
+        if (values != null) {
+            writeChunks(out, values.length, 4, (buffer, at, len) -> buffer.asFloatBuffer().put(values, at, len));
         }
     }
 
     static void write(ObjectOutput out, double[] values) throws IOException {
         out.writeInt(values == null ? -1 : values.length);
-        if (values == null) {
-            return;
+        if (values != null) {
+            writeChunks(out, values.length, 8, (buffer, at, len) -> buffer.asDoubleBuffer().put(values, at, len));
         }
-        ByteBuffer buffer = buffer(values.length, 8);
-        for (int at = 0; at < values.length; at += CHUNK) {
-            int len = Math.min(CHUNK, values.length - at);
-            buffer.clear();
-            buffer.asDoubleBuffer().put(values, at, len);
-            out.write(buffer.array(), 0, 8 * len);
+    }
+
+    /**
+     * {@code values} written as float32 (each rounded), to be read back by
+     * {@link #readFloatsAsDoubles}: half the bytes where the values are float32 widened to double.
+     */
+    static void writeAsFloats(ObjectOutput out, double[] values) throws IOException {
+        out.writeInt(values == null ? -1 : values.length);
+        if (values != null) {
+            writeChunks(out, values.length, 4, (buffer, at, len) -> {
+                for (int i = 0; i < len; i++) {
+                    buffer.putFloat((float) values[at + i]);
+                }
+            });
         }
     }
 
@@ -55,13 +56,7 @@ final class BulkArrays {
             return null;
         }
         float[] values = new float[n];
-        ByteBuffer buffer = buffer(n, 4);
-        for (int at = 0; at < n; at += CHUNK) {
-            int len = Math.min(CHUNK, n - at);
-            in.readFully(buffer.array(), 0, 4 * len);
-            buffer.clear();
-            buffer.asFloatBuffer().get(values, at, len);
-        }
+        readChunks(in, n, 4, (buffer, at, len) -> buffer.asFloatBuffer().get(values, at, len));
         return values;
     }
 
@@ -72,14 +67,50 @@ final class BulkArrays {
             return null;
         }
         double[] values = new double[n];
-        ByteBuffer buffer = buffer(n, 8);
+        readChunks(in, n, 8, (buffer, at, len) -> buffer.asDoubleBuffer().get(values, at, len));
+        return values;
+    }
+
+    /** An array written by {@link #writeAsFloats}, each value widened back to double. */
+    static double[] readFloatsAsDoubles(ObjectInput in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        double[] values = new double[n];
+        readChunks(in, n, 4, (buffer, at, len) -> {
+            for (int i = 0; i < len; i++) {
+                values[at + i] = buffer.getFloat();
+            }
+        });
+        return values;
+    }
+
+    /** Moves elements [at, at + len) of an array into or out of {@code buffer}, from its position 0. */
+    private interface ChunkCopy {
+        void copy(ByteBuffer buffer, int at, int len);
+    }
+
+    /** Writes {@code n} elements, one buffer-full of at most {@link #CHUNK} at a time, as {@code fill} puts them. */
+    private static void writeChunks(ObjectOutput out, int n, int bytesPerElement, ChunkCopy fill) throws IOException {
+        ByteBuffer buffer = buffer(n, bytesPerElement);
         for (int at = 0; at < n; at += CHUNK) {
             int len = Math.min(CHUNK, n - at);
-            in.readFully(buffer.array(), 0, 8 * len);
             buffer.clear();
-            buffer.asDoubleBuffer().get(values, at, len);
+            fill.copy(buffer, at, len);
+            out.write(buffer.array(), 0, bytesPerElement * len);
         }
-        return values;
+    }
+
+    /** Reads {@code n} elements a buffer-full at a time, handing each to {@code drain}. */
+    private static void readChunks(ObjectInput in, int n, int bytesPerElement, ChunkCopy drain) throws IOException {
+        ByteBuffer buffer = buffer(n, bytesPerElement);
+        for (int at = 0; at < n; at += CHUNK) {
+            int len = Math.min(CHUNK, n - at);
+            in.readFully(buffer.array(), 0, bytesPerElement * len);
+            buffer.clear();
+            drain.copy(buffer, at, len);
+        }
     }
 
     private static ByteBuffer buffer(int elements, int bytesPerElement) {

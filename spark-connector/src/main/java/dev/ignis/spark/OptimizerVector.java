@@ -1,5 +1,6 @@
 package dev.ignis.spark;
 
+import dev.ignis.autograd.GradMode;
 import dev.ignis.optim.Optimizer;
 import dev.ignis.optim.OptimizerState;
 import dev.ignis.tensor.DType;
@@ -31,27 +32,37 @@ record OptimizerVector(List<Slot> layout, double[] values) implements Serializab
 
     static final OptimizerVector EMPTY = new OptimizerVector(List.of(), new double[0]);
 
+    /**
+     * The optimizer's state read from its own tensors (no state dict is cloned): slots ordered by
+     * parameter index (across groups, as in a state dict), then by key.
+     */
     static OptimizerVector of(Optimizer optimizer) {
+        List<Tensor> params = params(optimizer);
         List<Slot> layout = new ArrayList<>();
-        List<double[]> parts = new ArrayList<>();
-        int total = 0;
-        for (Map.Entry<Integer, Map<String, Object>> param : new TreeMap<>(optimizer.stateDict().state()).entrySet()) {
-            for (Map.Entry<String, Object> e : new TreeMap<>(param.getValue()).entrySet()) {
+        List<Tensor> tensors = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            for (Map.Entry<String, Object> e : new TreeMap<>(optimizer.stateOf(params.get(i))).entrySet()) {
                 if (e.getValue() instanceof Tensor t) {
-                    layout.add(new Slot(param.getKey(), e.getKey(), t.shape(), t.dtype()));
-                    double[] v = t.toDoubleArray();
-                    parts.add(v);
-                    total += v.length;
+                    layout.add(new Slot(i, e.getKey(), t.shape(), t.dtype()));
+                    tensors.add(t);
                 }
             }
         }
-        double[] flat = new double[total];
+        double[] flat = new double[layout.stream().mapToInt(Slot::numel).sum()];
         int at = 0;
-        for (double[] p : parts) {
-            System.arraycopy(p, 0, flat, at, p.length);
-            at += p.length;
+        for (Tensor t : tensors) {
+            double[] v = t.toDoubleArray();
+            System.arraycopy(v, 0, flat, at, v.length);
+            at += v.length;
         }
         return new OptimizerVector(List.copyOf(layout), flat);
+    }
+
+    /** The optimizer's parameters numbered as a state dict numbers them: group by group, in order. */
+    private static List<Tensor> params(Optimizer optimizer) {
+        List<Tensor> params = new ArrayList<>();
+        optimizer.paramGroups().forEach(g -> params.addAll(g.params()));
+        return params;
     }
 
     /** Whether every slot is float32, so that each value is a float32 widened to double. */
@@ -66,11 +77,26 @@ record OptimizerVector(List<Slot> layout, double[] values) implements Serializab
     /**
      * Replaces {@code optimizer}'s state by these values (its param groups are kept): an empty
      * vector clears it, so an optimizer kept from an earlier round starts as a new one would.
+     * Where its state already has exactly this layout (a replica kept from the previous round), the
+     * values are copied into its own tensors: a round then allocates no state that outlives it,
+     * which the young collections would otherwise copy between survivor spaces all round long.
      */
     void loadInto(Optimizer optimizer) {
+        List<Tensor> own = sameLayout(optimizer);
+        int at = 0;
+        if (own != null) {
+            try (var ignored = GradMode.noGrad()) {
+                for (int i = 0; i < layout.size(); i++) {
+                    Slot s = layout.get(i);
+                    own.get(i).copy_(Tensor.fromArray(Arrays.copyOfRange(values, at, at + s.numel())).reshape(s.shape())
+                            .to(s.dtype()));
+                    at += s.numel();
+                }
+            }
+            return;
+        }
         OptimizerState current = optimizer.stateDict();
         Map<Integer, Map<String, Object>> state = new LinkedHashMap<>();
-        int at = 0;
         for (Slot s : layout) {
             double[] v = Arrays.copyOfRange(values, at, at + s.numel());
             at += s.numel();
@@ -78,5 +104,29 @@ record OptimizerVector(List<Slot> layout, double[] values) implements Serializab
                     .put(s.key(), Tensor.fromArray(v).reshape(s.shape()).to(s.dtype()));
         }
         optimizer.loadStateDict(new OptimizerState(state, current.paramGroups()));
+    }
+
+    /**
+     * The optimizer's own state tensors, slot by slot, when its state holds exactly this layout's
+     * slots (same parameters, keys, shapes and dtypes, and nothing else); otherwise null.
+     */
+    private List<Tensor> sameLayout(Optimizer optimizer) {
+        List<Tensor> params = params(optimizer);
+        int entries = 0;
+        for (Tensor p : params) {
+            entries += optimizer.stateOf(p).size();
+        }
+        if (entries != layout.size()) {
+            return null;
+        }
+        List<Tensor> own = new ArrayList<>(layout.size());
+        for (Slot s : layout) {
+            Object v = s.param() < params.size() ? optimizer.stateOf(params.get(s.param())).get(s.key()) : null;
+            if (!(v instanceof Tensor t) || !Arrays.equals(t.shape(), s.shape()) || t.dtype() != s.dtype()) {
+                return null;
+            }
+            own.add(t);
+        }
+        return own;
     }
 }

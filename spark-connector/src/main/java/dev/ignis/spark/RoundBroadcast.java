@@ -6,6 +6,7 @@ import java.io.ObjectInput;
 import java.io.ObjectOutput;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -23,41 +24,47 @@ import org.apache.spark.broadcast.Broadcast;
  */
 final class RoundBroadcast implements Serializable {
     /**
-     * The first broadcast: the state without its vectors, and piece 0 of each (one of the
-     * optimizer's two forms is null); serialized with the pieces in bulk ({@link BulkArrays}).
+     * The first broadcast: the state without its vectors, and piece 0 of each; serialized with the
+     * pieces in bulk ({@link BulkArrays}), the optimizer's as float32 when its layout is float32.
+     * Where a vector is one piece, piece 0 is the state's own array: nothing is copied on the
+     * driver, and a task in the driver's JVM (local mode) reads the driver's arrays themselves.
      */
     private static final class Head implements Externalizable {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
         private RoundState state;
         private float[] weights;
-        private float[] optimizerFloats;
-        private double[] optimizerDoubles;
+        private double[] optimizer;
+        private boolean optimizerAsFloats;
 
         /** For deserialization. */
         public Head() {
         }
 
-        Head(RoundState state, float[] weights, float[] optimizerFloats, double[] optimizerDoubles) {
+        Head(RoundState state, float[] weights, double[] optimizer, boolean optimizerAsFloats) {
             this.state = state;
             this.weights = weights;
-            this.optimizerFloats = optimizerFloats;
-            this.optimizerDoubles = optimizerDoubles;
+            this.optimizer = optimizer;
+            this.optimizerAsFloats = optimizerAsFloats;
         }
 
         @Override
         public void writeExternal(ObjectOutput out) throws IOException {
             out.writeObject(state);
             BulkArrays.write(out, weights);
-            BulkArrays.write(out, optimizerFloats);
-            BulkArrays.write(out, optimizerDoubles);
+            out.writeBoolean(optimizerAsFloats);
+            if (optimizerAsFloats) {
+                BulkArrays.writeAsFloats(out, optimizer);
+            } else {
+                BulkArrays.write(out, optimizer);
+            }
         }
 
         @Override
         public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
             state = (RoundState) in.readObject();
             weights = BulkArrays.readFloats(in);
-            optimizerFloats = BulkArrays.readFloats(in);
-            optimizerDoubles = BulkArrays.readDoubles(in);
+            optimizerAsFloats = in.readBoolean();
+            optimizer = optimizerAsFloats ? BulkArrays.readFloatsAsDoubles(in) : BulkArrays.readDoubles(in);
         }
     }
 
@@ -89,45 +96,49 @@ final class RoundBroadcast implements Serializable {
         RoundState rest = new RoundState(null, state.counters(), new OptimizerVector(state.optimizer().layout(), null),
                 state.hyperparameters(), state.epoch(), state.firstStep(), state.steps());
         // a plan has at least one piece, empty for an empty vector
-        head = jsc.broadcast(new Head(rest, wp.piece(w, 0), floats ? op.floatPiece(o, 0) : null,
-                floats ? null : op.piece(o, 0)));
+        head = jsc.broadcast(new Head(rest, wp.count() == 1 ? w : wp.piece(w, 0), op.count() == 1 ? o : op.piece(o, 0),
+                floats));
     }
 
-    /** The whole state, joined from the pieces (on an executor or the driver). */
+    /**
+     * The whole state, joined from the pieces (on an executor or the driver). A vector that is one
+     * piece is the broadcast's own array (the driver's, in the driver's JVM), not a copy: callers
+     * only read the state's vectors, which is all a round does with them.
+     */
     RoundState value() {
         Head h = head.value();
         RoundState s = h.state;
-        float[] w = new float[weightCount];
-        System.arraycopy(h.weights, 0, w, 0, h.weights.length);
-        int at = h.weights.length;
-        for (Broadcast<float[]> piece : weightPieces) {
-            float[] p = piece.value();
-            System.arraycopy(p, 0, w, at, p.length);
-            at += p.length;
+        float[] w = h.weights;
+        if (!weightPieces.isEmpty()) {
+            w = Arrays.copyOf(h.weights, weightCount);
+            append(w, h.weights.length, weightPieces);
         }
-        double[] o = new double[optimizerCount];
-        at = 0;
-        if (h.optimizerDoubles != null) {
-            System.arraycopy(h.optimizerDoubles, 0, o, 0, h.optimizerDoubles.length);
-            at = h.optimizerDoubles.length;
-        }
-        if (h.optimizerFloats != null) {
-            for (float v : h.optimizerFloats) {
-                o[at++] = v;
-            }
-        }
-        for (Broadcast<double[]> piece : optimizerPieces) {
-            double[] p = piece.value();
-            System.arraycopy(p, 0, o, at, p.length);
-            at += p.length;
-        }
-        for (Broadcast<float[]> piece : optimizerFloatPieces) {
-            for (float v : piece.value()) {
-                o[at++] = v;
+        double[] o = h.optimizer;
+        if (!optimizerPieces.isEmpty() || !optimizerFloatPieces.isEmpty()) {
+            o = Arrays.copyOf(h.optimizer, optimizerCount);
+            int at = append(o, h.optimizer.length, optimizerPieces);
+            for (Broadcast<float[]> piece : optimizerFloatPieces) {
+                for (float v : piece.value()) {
+                    o[at++] = v;
+                }
             }
         }
         return new RoundState(w, s.counters(), new OptimizerVector(s.optimizer().layout(), o), s.hyperparameters(),
                 s.epoch(), s.firstStep(), s.steps());
+    }
+
+    /**
+     * Copies the pieces' arrays (of {@code into}'s element type) one after another into
+     * {@code into} from position {@code at}; returns the position after them.
+     */
+    private static int append(Object into, int at, List<? extends Broadcast<?>> pieces) {
+        for (Broadcast<?> piece : pieces) {
+            Object p = piece.value();
+            int n = java.lang.reflect.Array.getLength(p);
+            System.arraycopy(p, 0, into, at, n);
+            at += n;
+        }
+        return at;
     }
 
     void destroy() {

@@ -3,6 +3,7 @@ package dev.ignis.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -49,6 +50,35 @@ class BulkArraysTest {
                 assertEquals(Double.doubleToRawLongBits(doubles[i]), Double.doubleToRawLongBits(back[i]), "element " + i);
             }
             assertEquals("end", in.readObject());
+        }
+    }
+
+    @Test
+    void doublesWrittenAsFloatsComeBackAsTheirFloat32Roundings() throws Exception {
+        Random random = new Random(5);
+        double[] values = new double[65_536 + 3];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextGaussian() * 1e3;
+        }
+        values[0] = 1.0 + 1e-12;   // not a float32: rounds to 1
+        values[1] = 1e300;         // beyond float32: infinity
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            BulkArrays.writeAsFloats(out, values);
+            BulkArrays.writeAsFloats(out, null);
+            out.writeInt(7);
+        }
+        assertTrue(bytes.size() < 5 * values.length, "about four bytes a value, not eight");
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            double[] back = BulkArrays.readFloatsAsDoubles(in);
+            assertEquals(values.length, back.length);
+            for (int i = 0; i < values.length; i++) {
+                assertEquals((double) (float) values[i], back[i], "element " + i);
+            }
+            assertEquals(1.0, back[0]);
+            assertEquals(Double.POSITIVE_INFINITY, back[1]);
+            assertNull(BulkArrays.readFloatsAsDoubles(in));
+            assertEquals(7, in.readInt());
         }
     }
 
