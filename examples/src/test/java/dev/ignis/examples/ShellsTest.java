@@ -27,11 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Each JVM gets a bounded heap (the model is tiny) and writes any crash report under
  * {@code target/}. Once in CI (2026-12-05) jshell's execution engine died in the first training
  * round ("State engine terminated.", no accuracy) and the cause was not kept; it has not recurred
- * in 15 local runs, 5 of them under extra CPU load. Once in CI (2026-12-06) the Scala REPL's JVM
- * ended the same way, silently in its first round (no error logged, no crash report), and passed
- * in the next five runs; the output now ends with the process's exit status. A run whose engine dies is therefore retried
+ * in 15 local runs, 5 of them under extra CPU load. A run whose engine dies is therefore retried
  * once, after the first attempt's output tail and any crash report are printed to the test log,
  * so that the next occurrence says why; a second death, or any other failure, fails the test.
+ * Once in CI (2026-12-06) the Scala REPL's JVM ended the same way, silently in its first round
+ * (no error logged, no crash report), and passed in the next five runs: each shell's output now
+ * ends with its process's exit status, which tells a JVM that exited on its own from one killed.
  */
 class ShellsTest {
     private static final Pattern ACCURACY = Pattern.compile("ignis-(scala|jshell) accuracy=([0-9.]+)");
