@@ -87,10 +87,8 @@ record OptimizerVector(List<Slot> layout, double[] values) implements Serializab
         if (own != null) {
             try (var ignored = GradMode.noGrad()) {
                 for (int i = 0; i < layout.size(); i++) {
-                    Slot s = layout.get(i);
-                    own.get(i).copy_(Tensor.fromArray(Arrays.copyOfRange(values, at, at + s.numel())).reshape(s.shape())
-                            .to(s.dtype()));
-                    at += s.numel();
+                    own.get(i).copy_(slotTensor(layout.get(i), at));
+                    at += layout.get(i).numel();
                 }
             }
             return;
@@ -98,12 +96,15 @@ record OptimizerVector(List<Slot> layout, double[] values) implements Serializab
         OptimizerState current = optimizer.stateDict();
         Map<Integer, Map<String, Object>> state = new LinkedHashMap<>();
         for (Slot s : layout) {
-            double[] v = Arrays.copyOfRange(values, at, at + s.numel());
+            state.computeIfAbsent(s.param(), k -> new LinkedHashMap<>()).put(s.key(), slotTensor(s, at));
             at += s.numel();
-            state.computeIfAbsent(s.param(), k -> new LinkedHashMap<>())
-                    .put(s.key(), Tensor.fromArray(v).reshape(s.shape()).to(s.dtype()));
         }
         optimizer.loadStateDict(new OptimizerState(state, current.paramGroups()));
+    }
+
+    /** Slot {@code s}'s values, starting at {@code at}, as a new tensor of its shape and dtype. */
+    private Tensor slotTensor(Slot s, int at) {
+        return Tensor.fromArray(Arrays.copyOfRange(values, at, at + s.numel())).reshape(s.shape()).to(s.dtype());
     }
 
     /**

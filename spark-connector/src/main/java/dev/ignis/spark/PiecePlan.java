@@ -1,6 +1,7 @@
 package dev.ignis.spark;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * How a vector of {@code total} elements is cut into pieces of at most {@code pieceSize} elements for
@@ -28,26 +29,16 @@ record PiecePlan(long total, int pieceSize) implements Serializable {
         return (int) (Math.min(total, start(j) + pieceSize) - start(j));
     }
 
-    /** The piece of {@code v} (a vector of {@code total} floats) with index {@code j}. */
+    /**
+     * The piece of {@code v} (a vector of {@code total} floats) with index {@code j}: {@code v}
+     * itself when it is one piece (the pieces are only read), else a copy of the range.
+     */
     float[] piece(float[] v, int j) {
-        float[] p = new float[size(j)];
-        System.arraycopy(v, (int) start(j), p, 0, p.length);
-        return p;
+        return count() == 1 ? v : Arrays.copyOfRange(v, (int) start(j), (int) start(j) + size(j));
     }
 
-    /** Piece j of {@code v}, each value rounded to float32. */
-    float[] floatPiece(double[] v, int j) {
-        float[] p = new float[size(j)];
-        long start = start(j);
-        for (int i = 0; i < p.length; i++) {
-            p[i] = (float) v[(int) (start + i)];
-        }
-        return p;
-    }
-
+    /** Piece j of {@code v}, as {@link #piece(float[], int)}. */
     double[] piece(double[] v, int j) {
-        double[] p = new double[size(j)];
-        System.arraycopy(v, (int) start(j), p, 0, p.length);
-        return p;
+        return count() == 1 ? v : Arrays.copyOfRange(v, (int) start(j), (int) start(j) + size(j));
     }
 }

@@ -24,54 +24,81 @@ import org.apache.spark.broadcast.Broadcast;
  */
 final class RoundBroadcast implements Serializable {
     /**
-     * The first broadcast: the state without its vectors, and piece 0 of each; serialized with the
-     * pieces in bulk ({@link BulkArrays}), the optimizer's as float32 when its layout is float32.
-     * Where a vector is one piece, piece 0 is the state's own array: nothing is copied on the
-     * driver, and a task in the driver's JVM (local mode) reads the driver's arrays themselves.
+     * A piece of the optimizer's values, serialized in bulk ({@link BulkArrays}): as float32 when
+     * its layout is float32, read back widened to double.
+     */
+    private static final class OptimizerPiece implements Externalizable {
+        private static final long serialVersionUID = 1L;
+        private double[] values;
+        private boolean asFloats;
+
+        /** For deserialization. */
+        public OptimizerPiece() {
+        }
+
+        OptimizerPiece(double[] values, boolean asFloats) {
+            this.values = values;
+            this.asFloats = asFloats;
+        }
+
+        @Override
+        public void writeExternal(ObjectOutput out) throws IOException {
+            out.writeBoolean(asFloats);
+            if (asFloats) {
+                BulkArrays.writeAsFloats(out, values);
+            } else {
+                BulkArrays.write(out, values);
+            }
+        }
+
+        @Override
+        public void readExternal(ObjectInput in) throws IOException {
+            asFloats = in.readBoolean();
+            values = asFloats ? BulkArrays.readFloatsAsDoubles(in) : BulkArrays.readDoubles(in);
+        }
+    }
+
+    /**
+     * The first broadcast: the state without its vectors, and piece 0 of each, the weights
+     * serialized in bulk. Where a vector is one piece, piece 0 is the state's own array (see
+     * {@link PiecePlan#piece}): nothing is copied on the driver, and a task in the driver's JVM
+     * (local mode) reads the driver's arrays themselves.
      */
     private static final class Head implements Externalizable {
-        private static final long serialVersionUID = 2L;
+        private static final long serialVersionUID = 3L;
         private RoundState state;
         private float[] weights;
-        private double[] optimizer;
-        private boolean optimizerAsFloats;
+        private OptimizerPiece optimizer;
 
         /** For deserialization. */
         public Head() {
         }
 
-        Head(RoundState state, float[] weights, double[] optimizer, boolean optimizerAsFloats) {
+        Head(RoundState state, float[] weights, OptimizerPiece optimizer) {
             this.state = state;
             this.weights = weights;
             this.optimizer = optimizer;
-            this.optimizerAsFloats = optimizerAsFloats;
         }
 
         @Override
         public void writeExternal(ObjectOutput out) throws IOException {
             out.writeObject(state);
             BulkArrays.write(out, weights);
-            out.writeBoolean(optimizerAsFloats);
-            if (optimizerAsFloats) {
-                BulkArrays.writeAsFloats(out, optimizer);
-            } else {
-                BulkArrays.write(out, optimizer);
-            }
+            optimizer.writeExternal(out);
         }
 
         @Override
         public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
             state = (RoundState) in.readObject();
             weights = BulkArrays.readFloats(in);
-            optimizerAsFloats = in.readBoolean();
-            optimizer = optimizerAsFloats ? BulkArrays.readFloatsAsDoubles(in) : BulkArrays.readDoubles(in);
+            optimizer = new OptimizerPiece();
+            optimizer.readExternal(in);
         }
     }
 
     private final Broadcast<Head> head;
     private final List<Broadcast<float[]>> weightPieces = new ArrayList<>();
-    private final List<Broadcast<double[]>> optimizerPieces = new ArrayList<>();
-    private final List<Broadcast<float[]>> optimizerFloatPieces = new ArrayList<>();
+    private final List<Broadcast<OptimizerPiece>> optimizerPieces = new ArrayList<>();
     private final int weightCount;
     private final int optimizerCount;
 
@@ -87,17 +114,12 @@ final class RoundBroadcast implements Serializable {
         PiecePlan op = new PiecePlan(o.length, pieceSize);
         boolean floats = state.optimizer().isFloat32();
         for (int j = 1; j < op.count(); j++) {
-            if (floats) {
-                optimizerFloatPieces.add(jsc.broadcast(op.floatPiece(o, j)));
-            } else {
-                optimizerPieces.add(jsc.broadcast(op.piece(o, j)));
-            }
+            optimizerPieces.add(jsc.broadcast(new OptimizerPiece(op.piece(o, j), floats)));
         }
         RoundState rest = new RoundState(null, state.counters(), new OptimizerVector(state.optimizer().layout(), null),
                 state.hyperparameters(), state.epoch(), state.firstStep(), state.steps());
         // a plan has at least one piece, empty for an empty vector
-        head = jsc.broadcast(new Head(rest, wp.count() == 1 ? w : wp.piece(w, 0), op.count() == 1 ? o : op.piece(o, 0),
-                floats));
+        head = jsc.broadcast(new Head(rest, wp.piece(w, 0), new OptimizerPiece(op.piece(o, 0), floats)));
     }
 
     /**
@@ -111,40 +133,30 @@ final class RoundBroadcast implements Serializable {
         float[] w = h.weights;
         if (!weightPieces.isEmpty()) {
             w = Arrays.copyOf(h.weights, weightCount);
-            append(w, h.weights.length, weightPieces);
+            int at = h.weights.length;
+            for (Broadcast<float[]> piece : weightPieces) {
+                float[] p = piece.value();
+                System.arraycopy(p, 0, w, at, p.length);
+                at += p.length;
+            }
         }
-        double[] o = h.optimizer;
-        if (!optimizerPieces.isEmpty() || !optimizerFloatPieces.isEmpty()) {
-            o = Arrays.copyOf(h.optimizer, optimizerCount);
-            int at = append(o, h.optimizer.length, optimizerPieces);
-            for (Broadcast<float[]> piece : optimizerFloatPieces) {
-                for (float v : piece.value()) {
-                    o[at++] = v;
-                }
+        double[] o = h.optimizer.values;
+        if (!optimizerPieces.isEmpty()) {
+            o = Arrays.copyOf(h.optimizer.values, optimizerCount);
+            int at = h.optimizer.values.length;
+            for (Broadcast<OptimizerPiece> piece : optimizerPieces) {
+                double[] p = piece.value().values;
+                System.arraycopy(p, 0, o, at, p.length);
+                at += p.length;
             }
         }
         return new RoundState(w, s.counters(), new OptimizerVector(s.optimizer().layout(), o), s.hyperparameters(),
                 s.epoch(), s.firstStep(), s.steps());
     }
 
-    /**
-     * Copies the pieces' arrays (of {@code into}'s element type) one after another into
-     * {@code into} from position {@code at}; returns the position after them.
-     */
-    private static int append(Object into, int at, List<? extends Broadcast<?>> pieces) {
-        for (Broadcast<?> piece : pieces) {
-            Object p = piece.value();
-            int n = java.lang.reflect.Array.getLength(p);
-            System.arraycopy(p, 0, into, at, n);
-            at += n;
-        }
-        return at;
-    }
-
     void destroy() {
         head.destroy();
         weightPieces.forEach(Broadcast::destroy);
         optimizerPieces.forEach(Broadcast::destroy);
-        optimizerFloatPieces.forEach(Broadcast::destroy);
     }
 }
