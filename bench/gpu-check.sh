@@ -43,10 +43,10 @@ python3 -c 'import torch; print("torch", torch.__version__, "CUDA", torch.versio
 echo "== bin/ignis info"
 ignis info | sed -n '3,6p'
 
-echo "== CUDA test suite (cuda module, conformance over every device, device mismatch, GPU training)"
+echo "== CUDA test suite (cuda module, conformance over every device, device mismatch, GPU training, memory flat over 1,000 steps)"
 .device/run-tests.sh --select-package dev.ignis.backend.cuda --select-class dev.ignis.tests.ConformanceTest \
   --select-class dev.ignis.tests.device.DeviceMismatchTest --select-class dev.ignis.tests.device.GpuTrainingTest \
-  >"$out/tests.txt" 2>&1 || true
+  --select-class dev.ignis.tests.device.DeviceMemoryTest >"$out/tests.txt" 2>&1 || true
 grep -E '^\[ *[0-9]+ (tests|containers) (found|successful|skipped|failed|aborted)' "$out/tests.txt" | grep tests || true
 grep -E -A3 '(MethodSource|✘)' "$out/tests.txt" | head -40 || true
 succeeded=$(sed -n 's/^\[ *\([0-9]*\) tests successful.*/\1/p' "$out/tests.txt")

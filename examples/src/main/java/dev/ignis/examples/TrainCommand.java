@@ -11,6 +11,7 @@ import dev.ignis.spark.cli.CliErrors;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Generator;
+import dev.ignis.tensor.MemoryScope;
 import dev.ignis.tensor.Tensor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -112,16 +113,19 @@ final class TrainCommand implements Runnable {
                 long waitStart = System.nanoTime();
                 Tensor[] xy = batches.next();
                 waitNanos += System.nanoTime() - waitStart;
-                Tensor x = xy[0].to(device);
-                Tensor y = xy[1].to(device);
-                if (profiler != null) {
-                    profiler.record("next batch", System.nanoTime() - waitStart);
-                }
-                TrainingStep.Result r = trainingStep.run(x, y);
-                if (deviceLossSum == null) {
-                    lossSum += r.lossValue();
-                } else {
-                    deviceLossSum.add_(r.loss());
+                // the batch on the device, the output and the loss go back when the step ends
+                try (MemoryScope stepScope = MemoryScope.open()) {
+                    Tensor x = xy[0].to(device);
+                    Tensor y = xy[1].to(device);
+                    if (profiler != null) {
+                        profiler.record("next batch", System.nanoTime() - waitStart);
+                    }
+                    TrainingStep.Result r = trainingStep.run(x, y);
+                    if (deviceLossSum == null) {
+                        lossSum += r.lossValue();
+                    } else {
+                        deviceLossSum.add_(r.loss());
+                    }
                 }
                 seen += batch;
                 peakHeap = Math.max(peakHeap, usedHeap());

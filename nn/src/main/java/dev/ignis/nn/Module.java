@@ -5,6 +5,7 @@ import dev.ignis.autograd.Profiler;
 import dev.ignis.autograd.RemovableHandle;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Device;
+import dev.ignis.tensor.MemoryScope;
 import dev.ignis.tensor.Shape;
 import dev.ignis.tensor.Tensor;
 import java.util.ArrayList;
@@ -125,6 +126,10 @@ public abstract class Module {
     /** Registers a buffer (state that is not trained, e.g. running statistics); returns it. */
     protected final Tensor registerBuffer(String name, Tensor value, boolean persistent) {
         checkName(name);
+        if (value != null) {
+            // a module's state outlives the MemoryScope it was made in, as its parameters do
+            MemoryScope.persist(value);
+        }
         buffers.put(name, value);
         if (!persistent) {
             nonPersistent.add(name);

@@ -1,6 +1,7 @@
 package dev.ignis.optim;
 
 import dev.ignis.autograd.GradMode;
+import dev.ignis.tensor.MemoryScope;
 import dev.ignis.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -89,6 +90,12 @@ public abstract class Optimizer {
         }
         groups.add(group);
         onGroupAdded(group);
+        for (Tensor p : group.params()) {
+            Map<String, Object> created = state.get(p);
+            if (created != null) {
+                persist(created);
+            }
+        }
     }
 
     /** Hook for optimizers that create state when a group is added (Adagrad). */
@@ -126,7 +133,9 @@ public abstract class Optimizer {
             for (ParamGroup group : groups) {
                 for (Tensor p : group.params()) {
                     if (p.grad() != null) {
-                        update(group, p, p.grad(), state(p));
+                        Map<String, Object> s = state(p);
+                        update(group, p, p.grad(), s);
+                        persist(s);
                     }
                 }
             }
@@ -226,6 +235,7 @@ public abstract class Optimizer {
             }
             Map<String, Object> restored = new LinkedHashMap<>();
             e.getValue().forEach((k, v) -> restored.put(k, castLike(p, k, copy(v))));
+            persist(restored);
             state.put(p, restored);
         }
         for (int i = 0; i < groups.size(); i++) {
@@ -244,6 +254,24 @@ public abstract class Optimizer {
             return param.dtype().isFloatingPoint() && t.dtype().isFloatingPoint() ? moved.to(param.dtype()) : moved;
         }
         return value;
+    }
+
+    /**
+     * Takes the state's tensors (also inside lists, as L-BFGS keeps them) out of the caller's
+     * {@link MemoryScope}: state lives as long as the optimizer holds it.
+     */
+    private static void persist(Map<String, Object> s) {
+        for (Object v : s.values()) {
+            if (v instanceof Tensor t) {
+                MemoryScope.persist(t);
+            } else if (v instanceof List<?> list) {
+                for (Object e : list) {
+                    if (e instanceof Tensor t) {
+                        MemoryScope.persist(t);
+                    }
+                }
+            }
+        }
     }
 
     /** Deep copy of a state value: tensors cloned, lists and arrays copied. */

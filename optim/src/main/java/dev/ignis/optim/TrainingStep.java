@@ -3,6 +3,7 @@ package dev.ignis.optim;
 import dev.ignis.autograd.GradMode;
 import dev.ignis.autograd.Profiler;
 import dev.ignis.tensor.DType;
+import dev.ignis.tensor.MemoryScope;
 import dev.ignis.tensor.Tensor;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -19,6 +20,14 @@ import java.util.function.Function;
  * not wait on every step. While a {@link Profiler} is open on the thread, the loss's forward and
  * the optimizer step are timed as "loss forward" and "optimizer step" (the model's layers and the
  * backward nodes time themselves).
+ *
+ * <p>Memory: the step runs in a {@link MemoryScope} of its own, so every intermediate (activations,
+ * the graph's saved tensors, the backward pass's gradients in flight, kernels' scratch) goes back
+ * to the device when it returns, without waiting for the garbage collector. The result's output
+ * and loss are handed to the caller's scope (or to none); the gradients it leaves on the parameters
+ * stay readable until the next step, which releases them before computing new ones (hold a
+ * {@code clone()} to keep one longer). With a scope around each iteration of the caller's loop
+ * (batch transfer and step), a device's memory is the same after every step.
  *
  * <p>{@code forward} is usually a model's {@code call} ({@code net::call}); this module does not
  * depend on {@code nn}, so any function of one tensor serves.
@@ -63,8 +72,15 @@ public final class TrainingStep {
 
     /** Trains on one batch: {@code x} the inputs, {@code target} what {@code lossFn} compares the output with. */
     public Result run(Tensor x, Tensor target) {
+        try (MemoryScope scope = MemoryScope.open()) {
+            Result r = runInScope(x, target);
+            return new Result(scope.keep(r.output()), scope.keep(r.loss()));
+        }
+    }
+
+    private Result runInScope(Tensor x, Tensor target) {
         Profiler profiler = Profiler.active();
-        optimizer.zeroGrad();
+        releaseGradients();
         Tensor output = forward.apply(x);
         long lossStart = System.nanoTime();
         Tensor loss = lossFn.apply(output, target);
@@ -82,5 +98,17 @@ public final class TrainingStep {
             profiler.record("optimizer step", System.nanoTime() - stepStart);
         }
         return new Result(output.detach(), loss.detach());
+    }
+
+    /** The last step's gradients, released and cleared ({@code zero_grad(set_to_none=True)}). */
+    private void releaseGradients() {
+        for (ParamGroup group : optimizer.paramGroups()) {
+            for (Tensor p : group.params()) {
+                if (p.grad() != null) {
+                    MemoryScope.release(p.grad());
+                }
+            }
+        }
+        optimizer.zeroGrad();
     }
 }

@@ -56,4 +56,35 @@ class TrainingStepTest {
             assertTrue(prof.nanos("optimizer step") > 0);
         }
     }
+
+    /**
+     * A step's intermediates go back when it returns; its result, the parameters, the optimizer's
+     * state and the gradients stay, until the next step releases those gradients.
+     */
+    @Test
+    void aStepReleasesItsIntermediatesAndTheNextStepThePreviousGradients() {
+        Tensor w = Tensor.fromArray(new float[] {1, -1}, 2, 1).requiresGrad(true);
+        SGD sgd = new SGD(List.of(w), new SGD.Options().lr(0.1).momentum(0.9));
+        Tensor[] hidden = new Tensor[1];
+        TrainingStep step = new TrainingStep(sgd, x -> (hidden[0] = x.matmul(w)).mul(2),
+                (out, t) -> out.sub(t).pow(2).mean());
+        Tensor x = Tensor.fromArray(new float[] {1, 2, 3, 4}, 2, 2);
+        Tensor t = Tensor.fromArray(new float[] {0, 1}, 2, 1);
+
+        TrainingStep.Result first = step.run(x, t);
+        assertTrue(hidden[0].storage().isReleased(), "an activation made inside the step");
+        assertEquals(2, first.output().numel());
+        first.lossValue();
+        Tensor firstGrad = w.grad();
+        assertFalse(firstGrad.storage().isReleased(), "the gradients stay readable after the step");
+        Tensor momentum = (Tensor) sgd.stateOf(w).get("momentum_buffer");
+
+        TrainingStep.Result second = step.run(x, t);
+        assertTrue(firstGrad.storage().isReleased(), "the next step releases the previous gradients");
+        assertFalse(w.grad().storage().isReleased());
+        assertFalse(momentum.storage().isReleased(), "optimizer state lives on");
+        assertFalse(x.storage().isReleased(), "the caller's batch is not the step's");
+        assertFalse(first.output().storage().isReleased(), "the caller's result stays until the caller drops it");
+        assertTrue(Double.isFinite(second.lossValue()));
+    }
 }

@@ -7,6 +7,7 @@ import dev.ignis.optim.Optimizer;
 import dev.ignis.optim.TrainingStep;
 import dev.ignis.tensor.Device;
 import dev.ignis.tensor.Generator;
+import dev.ignis.tensor.MemoryScope;
 import dev.ignis.tensor.Tensor;
 import java.util.Arrays;
 import org.apache.spark.util.LongAccumulator;
@@ -92,28 +93,34 @@ final class Replica {
         state.hyperparameters().applyTo(optimizer);
         state.optimizer().loadInto(optimizer);
         TrainingStep step = live.step();
-        Tensor x = data.featureTensor(cfg.sampleShape()).to(device);
-        Tensor y = data.targetTensor().to(device);
         long samples = 0;
         double lossSum = 0;
         long correct = 0;
-        for (int s = firstStep; s < firstStep + steps; s++) {
-            int from = s * cfg.batchSize();
-            int to = Math.min(data.size(), from + cfg.batchSize());
-            Tensor idx = Tensor.fromArray(Arrays.copyOfRange(order, from, to)).to(device);
-            Tensor target = y.indexSelect(0, idx);
-            TrainingStep.Result r = step.run(x.indexSelect(0, idx), target);
-            double value = r.lossValue();
-            if (!Double.isFinite(value)) {
-                throw new IllegalStateException("non-finite loss " + value + " in round " + round + ", partition "
-                        + partition + ", epoch " + state.epoch() + ", step " + (state.firstStep() + s - firstStep));
-            }
-            int n = to - from;
-            samples += n;
-            lossSum += value * n;
-            correct += data.regression() ? 0 : r.correct(target);
-            if (stepsDone != null) {
-                stepsDone.add(1);
+        // the partition's tensors on the device, and each step's batch, go back at a known point
+        try (MemoryScope roundScope = MemoryScope.open()) {
+            Tensor x = data.featureTensor(cfg.sampleShape()).to(device);
+            Tensor y = data.targetTensor().to(device);
+            for (int s = firstStep; s < firstStep + steps; s++) {
+                try (MemoryScope stepScope = MemoryScope.open()) {
+                    int from = s * cfg.batchSize();
+                    int to = Math.min(data.size(), from + cfg.batchSize());
+                    Tensor idx = Tensor.fromArray(Arrays.copyOfRange(order, from, to)).to(device);
+                    Tensor target = y.indexSelect(0, idx);
+                    TrainingStep.Result r = step.run(x.indexSelect(0, idx), target);
+                    double value = r.lossValue();
+                    if (!Double.isFinite(value)) {
+                        throw new IllegalStateException("non-finite loss " + value + " in round " + round + ", partition "
+                                + partition + ", epoch " + state.epoch() + ", step "
+                                + (state.firstStep() + s - firstStep));
+                    }
+                    int n = to - from;
+                    samples += n;
+                    lossSum += value * n;
+                    correct += data.regression() ? 0 : r.correct(target);
+                }
+                if (stepsDone != null) {
+                    stepsDone.add(1);
+                }
             }
         }
         model.to(Device.CPU);

@@ -1,5 +1,8 @@
 package dev.ignis.backend;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.Objects;
 
 /**
@@ -24,9 +27,29 @@ public final class KernelFamily<K> {
         this.reference = reference;
     }
 
-    /** A family whose {@code reference} (composed from primitives) runs on devices without a kernel of their own. */
+    /**
+     * A family whose {@code reference} (composed from primitives) runs on devices without a kernel
+     * of their own. Each call of the reference runs in a {@link StorageScope} of its own, so the
+     * scratch storages it allocates go back to the device when it returns (its outputs are the
+     * caller's, made before the call).
+     */
     public static <K> KernelFamily<K> of(String name, Class<K> type, K reference) {
-        return new KernelFamily<>(name, type, Objects.requireNonNull(reference, "reference"));
+        return new KernelFamily<>(name, type, releasingScratch(type, Objects.requireNonNull(reference, "reference")));
+    }
+
+    /** {@code kernel}, each call of whose methods runs in a scope of its own. */
+    private static <K> K releasingScratch(Class<K> type, K kernel) {
+        InvocationHandler call = (proxy, method, args) -> {
+            if (method.getDeclaringClass() == Object.class) {
+                return method.invoke(kernel, args);
+            }
+            try (StorageScope scratch = StorageScope.open()) {
+                return method.invoke(kernel, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, call));
     }
 
     /** A family without a reference: only devices that registered a kernel run it. */

@@ -10,6 +10,7 @@ import dev.ignis.backend.Backends;
 import dev.ignis.backend.BinaryOp;
 import dev.ignis.backend.CounterRandom;
 import dev.ignis.backend.Storage;
+import dev.ignis.backend.StorageScope;
 import dev.ignis.backend.UnaryOp;
 import dev.ignis.backend.View;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ public final class Tensor {
         this.shape = shape;
         this.strides = strides;
         this.offset = offset;
+        StorageScope.adopt(storage);
     }
 
     // ---------------------------------------------------------------- creation
@@ -307,6 +309,11 @@ public final class Tensor {
      * (for backends and kernel tables; the arrays are shared, so nobody may modify them).
      */
     public View asView() {
+        if (storage.isReleased()) {
+            throw new IllegalStateException("a tensor " + Shape.format(shape) + " on " + device() + " is used after its"
+                    + " memory was released (its MemoryScope closed, or MemoryScope.release was called): keep it with"
+                    + " scope.keep(tensor), or clone it, before the scope closes");
+        }
         return new View(storage, shape, strides, offset);
     }
 
@@ -322,7 +329,10 @@ public final class Tensor {
         return leafRequiresGrad || gradFn != null;
     }
 
-    /** Sets requires_grad on a leaf (PyTorch's {@code requires_grad_}); returns this. */
+    /**
+     * Sets requires_grad on a leaf (PyTorch's {@code requires_grad_}); returns this. A leaf that
+     * requires grad is a parameter, so its memory leaves the {@link MemoryScope} it was made in.
+     */
     public Tensor requiresGrad(boolean requires) {
         if (gradFn != null) {
             throw new IllegalStateException("you can only change requires_grad flags of leaf variables."
@@ -333,6 +343,10 @@ public final class Tensor {
             throw new IllegalArgumentException("only Tensors of floating point dtype can require gradients, got " + dtype());
         }
         leafRequiresGrad = requires;
+        if (requires) {
+            // a leaf that requires grad is a parameter: it outlives the scope it was made in
+            StorageScope.persist(storage);
+        }
         return this;
     }
 
@@ -369,11 +383,18 @@ public final class Tensor {
         return grad;
     }
 
-    /** Replaces the gradient (null clears it, as {@code zero_grad(set_to_none=True)} does). */
+    /**
+     * Replaces the gradient (null clears it, as {@code zero_grad(set_to_none=True)} does). A new
+     * gradient's memory leaves the {@link MemoryScope} it was made in: it lives as long as the
+     * tensor holds it.
+     */
     public void grad(Tensor newGrad) {
         if (newGrad != null && !Arrays.equals(newGrad.shape, shape)) {
             throw new IllegalArgumentException("assigned grad has shape " + Shape.format(newGrad.shape)
                     + " but the tensor has shape " + Shape.format(shape));
+        }
+        if (newGrad != null) {
+            StorageScope.persist(newGrad.storage);
         }
         this.grad = newGrad;
     }
@@ -381,7 +402,8 @@ public final class Tensor {
     /**
      * Makes this tensor show {@code source}'s data (storage, shape, strides), keeping its identity,
      * its requires_grad flag and its grad (PyTorch's {@code tensor.data = source}). Used to move or
-     * convert a module's parameters in place. Only for leaves.
+     * convert a module's parameters in place. Only for leaves. {@code source}'s memory leaves the
+     * {@link MemoryScope} it was made in, as this tensor's data.
      */
     public void setData(Tensor source) {
         if (gradFn != null) {
@@ -391,6 +413,7 @@ public final class Tensor {
             throw new IllegalArgumentException("setData: a tensor that requires grad needs floating data, got "
                     + source.dtype());
         }
+        StorageScope.persist(source.storage);
         this.storage = source.storage;
         this.shape = source.shape;
         this.strides = source.strides;

@@ -62,8 +62,7 @@ public final class MaxPool2dKernels {
                 }
             }
         }
-        View table = View.contiguous(device.fromJavaArray(position, DType.INT64, x.device()), oh * ow, k)
-                .expand(planes, oh * ow, k);
+        View table = Temp.upload(device, position, DType.INT64, x, oh * ow, k).expand(planes, oh * ow, k);
         device.gather(table, 2, tap, indices.reshape(planes, oh * ow, 1));
     }
 

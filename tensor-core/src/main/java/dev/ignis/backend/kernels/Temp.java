@@ -2,18 +2,38 @@ package dev.ignis.backend.kernels;
 
 import dev.ignis.backend.Backend;
 import dev.ignis.backend.ReduceOp;
+import dev.ignis.backend.Storage;
+import dev.ignis.backend.StorageScope;
 import dev.ignis.backend.View;
 import dev.ignis.tensor.DType;
 import dev.ignis.tensor.Shape;
 
-/** Scratch buffers and small view helpers for the references composed from primitives. */
+/**
+ * Scratch buffers and small view helpers for the references composed from primitives. Every
+ * scratch storage a reference makes comes from here, so that the reference's scope releases it.
+ */
 final class Temp {
     private Temp() {
     }
 
-    /** A new zero-filled contiguous view of {@code shape} on {@code like}'s device. */
+    /**
+     * A new zero-filled contiguous view of {@code shape} on {@code like}'s device, owned by the
+     * current {@link StorageScope}: the reference's own, which releases it when the reference returns.
+     */
     static View zeros(Backend device, DType dtype, View like, int... shape) {
-        return View.contiguous(device.allocate(dtype, Shape.numel(shape), like.device()), shape);
+        Storage storage = device.allocate(dtype, Shape.numel(shape), like.device());
+        StorageScope.adopt(storage);
+        return View.contiguous(storage, shape);
+    }
+
+    /**
+     * A contiguous view of {@code shape} on {@code like}'s device holding a copy of {@code array}
+     * (a Java array of {@code dtype}), owned by the current scope as {@link #zeros}' views are.
+     */
+    static View upload(Backend device, Object array, DType dtype, View like, int... shape) {
+        Storage storage = device.fromJavaArray(array, dtype, like.device());
+        StorageScope.adopt(storage);
+        return View.contiguous(storage, shape);
     }
 
     /** A contiguous copy of {@code v}. */

@@ -111,6 +111,14 @@ public final class OpenClBackend implements Backend {
         return d;
     }
 
+    /**
+     * Bytes of device memory held by live storages, like {@code torch.cuda.memory_allocated()}: what
+     * tensors not yet released (by their {@code MemoryScope}, explicitly, or by the collector) hold.
+     */
+    public static long memoryAllocated() {
+        return device().memoryAllocated();
+    }
+
     /** Host↔device transfers of tensor data and dispatches so far, for measuring a training step. */
     public static OpenClTransfers transfers() {
         return device().transfers();

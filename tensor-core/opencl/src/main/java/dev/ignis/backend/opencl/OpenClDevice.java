@@ -131,6 +131,15 @@ final class OpenClDevice {
         arenas[OpenClCodes.dtype(dtype)].free(base, Math.max(size, 1));
     }
 
+    /** Bytes of the arenas in use by live storages (an empty storage holds one element). */
+    long memoryAllocated() {
+        long bytes = 0;
+        for (DType dtype : DType.values()) {
+            bytes += arenas[OpenClCodes.dtype(dtype)].inUse() * OpenClCodes.itemBytes(dtype);
+        }
+        return bytes;
+    }
+
     OpenClTransfers transfers() {
         return new OpenClTransfers(uploads.get(), uploadedBytes.get(), downloads.get(), downloadedBytes.get(),
                 dispatches.get());
